@@ -1,0 +1,8 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package com.cloud.offering;
+
+import org.apache.cloudstack.api.Identity;
+import org.apache.cloudstack.api.InternalIdentity;
+
+public interface DiskOffering extends Identity, InternalIdentity {
+}

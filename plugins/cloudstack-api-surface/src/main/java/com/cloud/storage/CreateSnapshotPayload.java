@@ -1,0 +1,9 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package com.cloud.storage;
+
+public class CreateSnapshotPayload {
+
+    public boolean getQuiescevm() {
+        throw new UnsupportedOperationException();
+    }
+}

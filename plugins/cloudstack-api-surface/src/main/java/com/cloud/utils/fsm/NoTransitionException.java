@@ -1,0 +1,8 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package com.cloud.utils.fsm;
+
+public class NoTransitionException extends Exception {
+    public NoTransitionException(String msg) {
+        super(msg);
+    }
+}

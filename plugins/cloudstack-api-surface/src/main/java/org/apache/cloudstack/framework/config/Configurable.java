@@ -1,0 +1,8 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package org.apache.cloudstack.framework.config;
+
+public interface Configurable {
+    String getConfigComponentName();
+
+    ConfigKey<?>[] getConfigKeys();
+}
