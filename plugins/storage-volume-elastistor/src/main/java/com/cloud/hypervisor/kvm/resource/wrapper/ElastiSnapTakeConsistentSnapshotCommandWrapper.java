@@ -1,0 +1,36 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package com.cloud.hypervisor.kvm.resource.wrapper;
+
+import com.cloud.agent.api.Answer;
+import com.cloud.hypervisor.kvm.resource.LibvirtComputingResource;
+import com.cloud.resource.CommandWrapper;
+import com.cloud.resource.ResourceWrapper;
+
+import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
+import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+
+/**
+ * Discovered by CloudStack's LibvirtRequestWrapper (reflection over this package at agent start). Runs the
+ * consistency engine on the host that runs the VM.
+ */
+@ResourceWrapper(handles = TakeConsistentSnapshotCommand.class)
+public final class ElastiSnapTakeConsistentSnapshotCommandWrapper
+        extends CommandWrapper<TakeConsistentSnapshotCommand, Answer, LibvirtComputingResource> {
+
+    public ElastiSnapTakeConsistentSnapshotCommandWrapper() {
+    }
+
+    @Override
+    public Answer execute(TakeConsistentSnapshotCommand command, LibvirtComputingResource serverResource) {
+        try {
+            return AgentSnapshotRuntime.runner().run(command,
+                    domain -> serverResource.getLibvirtUtilitiesHelper().getConnectionByVmName(domain));
+        } catch (RuntimeException e) {
+            // The runner never throws by contract; this guards the agent's worker thread against a broken runtime.
+            logger.error("Consistent snapshot of {} failed unexpectedly", command.getDomainName(), e);
+            return TakeConsistentSnapshotAnswer.failure(command, "INTERNAL_ERROR", "Consistent snapshot of "
+                    + command.getDomainName() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+}

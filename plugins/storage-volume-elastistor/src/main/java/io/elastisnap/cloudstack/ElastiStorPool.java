@@ -1,0 +1,26 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack;
+
+/** Names shared by the management-server classes: provider name and the storage pool detail keys we own. */
+public final class ElastiStorPool {
+    /** Value of createStoragePool provider=...; distinct from the in-tree "CloudByte" provider. */
+    public static final String PROVIDER_NAME = "ElastiStor";
+
+    public static final String DETAIL_URL = "elasticenter.url";
+    /** Stored encrypted, with display=false, never in the same map as the displayed details. */
+    public static final String DETAIL_API_KEY = "elasticenter.apikey";
+    public static final String DETAIL_TLS = "elasticenter.tls";
+    public static final String DETAIL_ACCOUNT = "elasticenter.account";
+    public static final String DETAIL_TSM = "elasticenter.tsm";
+
+    /** Snapshot details recorded by the strategies. */
+    public static final String SNAPSHOT_ARRAY_PATH = "elastistor.snapshot.path";
+    public static final String SNAPSHOT_ARRAY_VOLUME = "elastistor.snapshot.volume";
+    public static final String SNAPSHOT_CONSISTENCY = "elastistor.consistency.level";
+    public static final String SNAPSHOT_FROZEN_WINDOW_MS = "elastistor.frozen.window.ms";
+    /** VM snapshot detail name prefix: one detail per CloudStack volume id, value "esVolumeId|snapshotPath". */
+    public static final String VM_SNAPSHOT_VOLUME_PREFIX = "elastistor.volume.";
+
+    private ElastiStorPool() {
+    }
+}

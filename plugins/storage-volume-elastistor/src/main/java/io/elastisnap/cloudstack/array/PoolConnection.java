@@ -1,0 +1,28 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.array;
+
+import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+
+/** A pool's ElastiCenter endpoint and API key. toString never shows the key. */
+public final class PoolConnection {
+    private final ElastiCenterEndpoint endpoint;
+    private final String apiKey;
+
+    public PoolConnection(ElastiCenterEndpoint endpoint, String apiKey) {
+        this.endpoint = endpoint;
+        this.apiKey = apiKey;
+    }
+
+    public ElastiCenterEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    @Override
+    public String toString() {
+        return "PoolConnection[" + endpoint + ", key ****]";
+    }
+}

@@ -1,0 +1,57 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.config;
+
+import org.apache.cloudstack.framework.config.ConfigKey;
+import org.apache.cloudstack.framework.config.Configurable;
+
+import io.elastisnap.cloudstack.agent.SnapshotLimits;
+
+/** Registers our settings with CloudStack (they appear in Global Settings) and reads them for the strategies. */
+public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
+    static final String CATEGORY = "Storage";
+
+    public static final ConfigKey<String> FREEZE_POLICY = new ConfigKey<>(CATEGORY, String.class, "elastistor.freeze.policy",
+            "BEST_EFFORT", "Consistency policy of ElastiStor snapshots when quiescevm is not requested: REQUIRED (fail if the guest"
+            + " cannot be frozen), BEST_EFFORT (continue crash-consistent and record it) or OFF. quiescevm=true always means REQUIRED.",
+            true, ConfigKey.Scope.Global);
+    public static final ConfigKey<Integer> MAX_FROZEN_WINDOW_MS = new ConfigKey<>(CATEGORY, Integer.class,
+            "elastistor.max.frozen.window.ms", "8000", "Longest time a guest may stay frozen while ElastiStor snapshots are taken;"
+            + " past it the guest is thawed and the snapshot fails (below Windows VSS's 10 s).", true, ConfigKey.Scope.Global);
+    public static final ConfigKey<Integer> FREEZE_TIMEOUT_MS = new ConfigKey<>(CATEGORY, Integer.class,
+            "elastistor.freeze.timeout.ms", "10000", "Bounded wait for the guest agent's freeze reply.", true, ConfigKey.Scope.Global);
+    public static final ConfigKey<Integer> THAW_TIMEOUT_MS = new ConfigKey<>(CATEGORY, Integer.class,
+            "elastistor.thaw.timeout.ms", "10000", "Bounded wait for each thaw attempt (thaw is retried with backoff).", true,
+            ConfigKey.Scope.Global);
+    public static final ConfigKey<Integer> JOB_POLL_DEADLINE_MS = new ConfigKey<>(CATEGORY, Integer.class,
+            "elastistor.job.poll.deadline.ms", "600000", "Deadline for an ElastiCenter asynchronous job (volume create/delete).",
+            true, ConfigKey.Scope.Global);
+    public static final ConfigKey<String> TLS_MODE = new ConfigKey<>(CATEGORY, String.class, "elastistor.tls.default",
+            "system", "TLS trust for ElastiCenter when a pool does not set elasticenter.tls: system, ca:<file>, pin:<sha256> or"
+            + " insecure (logged loudly).", true, ConfigKey.Scope.Global);
+
+    @Override
+    public String getConfigComponentName() {
+        return ElastiSnapConfiguration.class.getSimpleName();
+    }
+
+    @Override
+    public ConfigKey<?>[] getConfigKeys() {
+        return new ConfigKey<?>[] {FREEZE_POLICY, MAX_FROZEN_WINDOW_MS, FREEZE_TIMEOUT_MS, THAW_TIMEOUT_MS, JOB_POLL_DEADLINE_MS, TLS_MODE};
+    }
+
+    @Override
+    public String defaultPolicy() {
+        return FREEZE_POLICY.value();
+    }
+
+    @Override
+    public SnapshotLimits limits() {
+        return new SnapshotLimits(MAX_FROZEN_WINDOW_MS.value(), FREEZE_TIMEOUT_MS.value(), THAW_TIMEOUT_MS.value(),
+                JOB_POLL_DEADLINE_MS.value());
+    }
+
+    @Override
+    public String defaultTls() {
+        return TLS_MODE.value();
+    }
+}

@@ -1,0 +1,153 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.snapshot;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import javax.inject.Inject;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.cloud.agent.AgentManager;
+import com.cloud.agent.api.Answer;
+import com.cloud.exception.AgentUnavailableException;
+import com.cloud.exception.OperationTimedoutException;
+import com.cloud.utils.exception.CloudRuntimeException;
+import com.cloud.vm.VirtualMachine;
+
+import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.config.SnapshotSettings;
+
+/**
+ * Takes array snapshots of one or more volumes of one pool's ElastiCenter: through the agent of the VM's host (one
+ * freeze for all volumes) when the VM runs, directly on the array otherwise.
+ */
+public class ConsistentSnapshotTaker {
+    /** Recorded when no freeze was needed: the VM was not running, so nothing was writing. */
+    public static final String LEVEL_VM_NOT_RUNNING = "VM_NOT_RUNNING";
+    static final String POLICY_REQUIRED = "REQUIRED";
+
+    private static final Logger LOG = LogManager.getLogger(ConsistentSnapshotTaker.class);
+
+    @Inject
+    private AgentManager agentManager;
+    @Inject
+    private ElastiStorArrays arrays;
+    @Inject
+    private SnapshotSettings settings;
+
+    public ConsistentSnapshotTaker() {
+    }
+
+    ConsistentSnapshotTaker(AgentManager agentManager, ElastiStorArrays arrays, SnapshotSettings settings) {
+        this.agentManager = agentManager;
+        this.arrays = arrays;
+        this.settings = settings;
+    }
+
+    /** Result of one take: per-volume snapshots in request order, level and frozen window. */
+    public static final class Taken {
+        private final List<VolumeSnapshotResult> snapshots;
+        private final String level;
+        private final long frozenWindowMillis;
+
+        Taken(List<VolumeSnapshotResult> snapshots, String level, long frozenWindowMillis) {
+            this.snapshots = Collections.unmodifiableList(new ArrayList<>(snapshots));
+            this.level = level;
+            this.frozenWindowMillis = frozenWindowMillis;
+        }
+
+        public List<VolumeSnapshotResult> snapshots() {
+            return snapshots;
+        }
+
+        public String level() {
+            return level;
+        }
+
+        public long frozenWindowMillis() {
+            return frozenWindowMillis;
+        }
+    }
+
+    /**
+     * @param vm the VM the volumes belong to, or null for a detached volume
+     * @param quiesceRequested quiescevm=true: the freeze is REQUIRED regardless of the default policy
+     */
+    public Taken take(VirtualMachine vm, long poolId, List<VolumeSnapshotSpec> volumes, boolean quiesceRequested) {
+        boolean running = vm != null && vm.getState() == VirtualMachine.State.Running;
+        if (!running) {
+            return takeDirectly(poolId, volumes);
+        }
+        if (vm.getHostId() == null) {
+            throw new CloudRuntimeException("VM " + vm.getInstanceName() + " is Running but has no host; cannot freeze it");
+        }
+        String policy = quiesceRequested ? POLICY_REQUIRED : settings.defaultPolicy();
+        PoolConnection connection = arrays.connection(poolId);
+        TakeConsistentSnapshotCommand command = new TakeConsistentSnapshotCommand(vm.getInstanceName(), volumes, policy,
+                Collections.emptyList(), settings.limits(), connection.endpoint(), connection.apiKey());
+        TakeConsistentSnapshotAnswer answer = send(vm.getHostId(), command, vm.getInstanceName());
+        LOG.info("Consistent snapshot of {} ({} volume(s)) on host {}: {}, frozen {} ms", vm.getInstanceName(), volumes.size(),
+                vm.getHostId(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis());
+        if (answer.getSnapshots().size() != volumes.size()) {
+            throw new CloudRuntimeException("Agent reported " + answer.getSnapshots().size() + " snapshot(s) for " + volumes.size()
+                    + " volume(s) of " + vm.getInstanceName());
+        }
+        return new Taken(answer.getSnapshots(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis());
+    }
+
+    private Taken takeDirectly(long poolId, List<VolumeSnapshotSpec> volumes) {
+        List<VolumeSnapshotResult> done = new ArrayList<>();
+        try {
+            for (VolumeSnapshotSpec volume : volumes) {
+                String path = arrays.forPool(poolId).createSnapshot(volume.getVolumeId(), volume.getSnapshotName());
+                done.add(new VolumeSnapshotResult(volume.getVolumeId(), volume.getSnapshotName(), path));
+            }
+        } catch (RuntimeException e) {
+            deleteQuietly(poolId, done);
+            throw new CloudRuntimeException("ElastiStor snapshot failed after " + done.size() + " of " + volumes.size()
+                    + " volume(s): " + e.getMessage(), e);
+        }
+        return new Taken(done, LEVEL_VM_NOT_RUNNING, 0);
+    }
+
+    /** Compensation: removes snapshots already taken; failures are logged, the caller reports the original error. */
+    public void deleteQuietly(long poolId, List<VolumeSnapshotResult> taken) {
+        for (VolumeSnapshotResult snapshot : taken) {
+            try {
+                arrays.forPool(poolId).deleteSnapshot(snapshot.getVolumeId(), snapshot.getPath());
+            } catch (RuntimeException e) {
+                LOG.error("Could not remove ElastiStor snapshot {} while undoing a failed operation; remove it by hand"
+                        + " (or run the reconcile task)", snapshot, e);
+            }
+        }
+    }
+
+    private TakeConsistentSnapshotAnswer send(long hostId, TakeConsistentSnapshotCommand command, String vmName) {
+        Answer answer;
+        try {
+            answer = agentManager.send(hostId, command);
+        } catch (AgentUnavailableException | OperationTimedoutException e) {
+            throw new CloudRuntimeException("Could not reach the agent of host " + hostId + " to snapshot " + vmName + ": "
+                    + e.getMessage(), e);
+        }
+        if (!(answer instanceof TakeConsistentSnapshotAnswer)) {
+            String details = answer == null ? "no answer" : answer.getClass().getSimpleName() + ": " + answer.getDetails();
+            throw new CloudRuntimeException("Host " + hostId + " cannot take ElastiStor consistent snapshots (is the plugin jar in"
+                    + " /usr/share/cloudstack-agent/lib and the agent restarted?): " + details);
+        }
+        TakeConsistentSnapshotAnswer result = (TakeConsistentSnapshotAnswer) answer;
+        if (!result.getResult()) {
+            throw new CloudRuntimeException("Consistent snapshot of " + vmName + " failed (" + result.getFailureReason() + "): "
+                    + result.getDetails());
+        }
+        return result;
+    }
+}

@@ -1,0 +1,290 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.snapshot;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import javax.inject.Inject;
+
+import org.apache.cloudstack.engine.subsystem.api.storage.ObjectInDataStoreStateMachine;
+import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotInfo;
+import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotService;
+import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotStrategy;
+import org.apache.cloudstack.engine.subsystem.api.storage.StrategyPriority;
+import org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo;
+import org.apache.cloudstack.storage.command.CreateObjectAnswer;
+import org.apache.cloudstack.storage.datastore.db.PrimaryDataStoreDao;
+import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreDao;
+import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreVO;
+import org.apache.cloudstack.storage.datastore.db.StoragePoolVO;
+import org.apache.cloudstack.storage.to.SnapshotObjectTO;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.cloud.storage.CreateSnapshotPayload;
+import com.cloud.storage.DataStoreRole;
+import com.cloud.storage.Snapshot;
+import com.cloud.storage.SnapshotVO;
+import com.cloud.storage.Volume;
+import com.cloud.storage.VolumeVO;
+import com.cloud.storage.dao.SnapshotDao;
+import com.cloud.storage.dao.SnapshotDetailsDao;
+import com.cloud.storage.dao.VolumeDao;
+import com.cloud.utils.exception.CloudRuntimeException;
+import com.cloud.vm.VMInstanceVO;
+import com.cloud.vm.VirtualMachine;
+import com.cloud.vm.dao.VMInstanceDao;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.array.ArrayConflictException;
+import io.elastisnap.cloudstack.array.ArraySnapshotRef;
+import io.elastisnap.cloudstack.array.ElastiStorArray;
+import io.elastisnap.cloudstack.array.ElastiStorArrays;
+
+/**
+ * Volume snapshots on ElastiStor pools: array snapshots taken inside a guest freeze when the VM runs. Leaves TAKE in
+ * CreatedOnPrimary with a Ready primary ref whose install_path is the array path, as CloudStack's callers expect.
+ */
+public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
+    private static final Logger LOG = LogManager.getLogger(ElastiStorSnapshotStrategy.class);
+    static final String POOL_ID_DETAIL = "elastistor.pool.id";
+
+    @Inject
+    private SnapshotDao snapshotDao;
+    @Inject
+    private VolumeDao volumeDao;
+    @Inject
+    private PrimaryDataStoreDao primaryDataStoreDao;
+    @Inject
+    private SnapshotDataStoreDao snapshotDataStoreDao;
+    @Inject
+    private SnapshotDetailsDao snapshotDetailsDao;
+    @Inject
+    private SnapshotService snapshotService;
+    @Inject
+    private VMInstanceDao vmInstanceDao;
+    @Inject
+    private ElastiStorArrays arrays;
+    @Inject
+    private ConsistentSnapshotTaker taker;
+
+    /** ElastiStor snapshot name of a CloudStack snapshot: unique, stable and traceable back to the record. */
+    public static String arraySnapshotName(String snapshotUuid) {
+        return "cs-" + snapshotUuid;
+    }
+
+    @Override
+    public StrategyPriority canHandle(Snapshot snapshot, Long zoneId, SnapshotOperation op) {
+        try {
+            if (op == SnapshotOperation.COPY) {
+                LOG.debug("Declining {} of snapshot {}: copying ElastiStor snapshots between zones is not supported", op, snapshot.getId());
+                return StrategyPriority.CANT_HANDLE;
+            }
+            Long poolId = op == SnapshotOperation.DELETE || op == SnapshotOperation.REVERT ? recordedPoolId(snapshot.getId()) : null;
+            if (poolId == null) {
+                VolumeVO volume = volumeDao.findByIdIncludingRemoved(snapshot.getVolumeId());
+                poolId = volume == null ? null : volume.getPoolId();
+            }
+            if (poolId == null || !isElastiStorPool(poolId)) {
+                LOG.trace("Declining {} of snapshot {}: its volume is not on an {} pool", op, snapshot.getId(), ElastiStorPool.PROVIDER_NAME);
+                return StrategyPriority.CANT_HANDLE;
+            }
+            return StrategyPriority.HIGHEST;
+        } catch (RuntimeException e) {
+            // canHandle runs for every snapshot operation on every storage: it must never break another strategy's flow.
+            LOG.warn("Declining {} of snapshot {}: could not determine its pool: {}", op, snapshot.getId(), e.toString());
+            return StrategyPriority.CANT_HANDLE;
+        }
+    }
+
+    private Long recordedPoolId(long snapshotId) {
+        Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshotId);
+        String value = details == null ? null : details.get(POOL_ID_DETAIL);
+        return value == null ? null : Long.valueOf(value);
+    }
+
+    private boolean isElastiStorPool(long poolId) {
+        StoragePoolVO pool = primaryDataStoreDao.findById(poolId);
+        return pool != null && ElastiStorPool.PROVIDER_NAME.equals(pool.getStorageProviderName());
+    }
+
+    @Override
+    public SnapshotInfo takeSnapshot(SnapshotInfo snapshot) {
+        VolumeInfo volume = snapshot.getBaseVolume();
+        VolumeVO volumeVO = volumeDao.findById(volume.getId());
+        String esVolumeId = volumeVO == null ? null : volumeVO.getFolder();
+        if (esVolumeId == null || volume.getPoolId() == null) {
+            throw new CloudRuntimeException("Volume " + volume.getUuid() + " has no ElastiStor volume id; it was not created by the "
+                    + ElastiStorPool.PROVIDER_NAME + " driver");
+        }
+        long poolId = volume.getPoolId();
+        VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
+        if (!volume.stateTransit(Volume.Event.SnapshotRequested)) {
+            throw new CloudRuntimeException("Volume " + volume.getUuid() + " cannot be snapshotted in state " + volume.getState());
+        }
+        SnapshotInfo onPrimary = null;
+        List<VolumeSnapshotResult> taken = Collections.emptyList();
+        try {
+            onPrimary = (SnapshotInfo) snapshot.getDataStore().create(snapshot);
+            snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.CreateRequested);
+            onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
+
+            VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, arraySnapshotName(snapshot.getUuid()));
+            ConsistentSnapshotTaker.Taken result = taker.take(vm, poolId, Collections.singletonList(spec), quiesceRequested(snapshot));
+            taken = result.snapshots();
+            VolumeSnapshotResult arraySnapshot = taken.get(0);
+
+            SnapshotObjectTO to = new SnapshotObjectTO();
+            to.setPath(arraySnapshot.getPath());
+            onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationSuccessed, new CreateObjectAnswer(to));
+            snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+            recordDetails(snapshot.getId(), poolId, arraySnapshot, result);
+            volume.stateTransit(Volume.Event.OperationSucceeded);
+            return onPrimary;
+        } catch (RuntimeException e) {
+            taker.deleteQuietly(poolId, taken);
+            if (onPrimary != null) {
+                failQuietly(onPrimary);
+            }
+            volume.stateTransit(Volume.Event.OperationFailed);
+            LOG.error("ElastiStor snapshot of volume {} failed", volume.getUuid(), e);
+            throw e instanceof CloudRuntimeException ? (CloudRuntimeException) e
+                    : new CloudRuntimeException("ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void failQuietly(SnapshotInfo onPrimary) {
+        try {
+            onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not mark the primary reference of snapshot {} failed: {}", onPrimary.getUuid(), e.toString());
+        }
+        snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationFailed);
+    }
+
+    private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
+        snapshotDetailsDao.addDetail(snapshotId, POOL_ID_DETAIL, String.valueOf(poolId), false);
+        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, arraySnapshot.getVolumeId(), false);
+        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_PATH, arraySnapshot.getPath(), false);
+        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_CONSISTENCY, result.level(), true);
+        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(result.frozenWindowMillis()), true);
+    }
+
+    /** quiescevm travels only in the server's CreateSnapshotPayload (also for VM-snapshot GROUP members). */
+    static boolean quiesceRequested(SnapshotInfo snapshot) {
+        Object payload = snapshot.getPayload();
+        return payload instanceof CreateSnapshotPayload && ((CreateSnapshotPayload) payload).getQuiescevm();
+    }
+
+    /** Array snapshots live on primary only: "backing up" records them as BackedUp without copying. */
+    @Override
+    public SnapshotInfo backupSnapshot(SnapshotInfo snapshot) {
+        snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.BackupToSecondary);
+        snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
+        return snapshot;
+    }
+
+    @Override
+    public void postSnapshotCreation(SnapshotInfo snapshot) {
+        // Nothing to clean up: TAKE records no temporary state.
+    }
+
+    @Override
+    public boolean deleteSnapshot(Long snapshotId, Long zoneId) {
+        SnapshotVO snapshot = snapshotDao.findById(snapshotId);
+        if (snapshot == null || snapshot.getState() == Snapshot.State.Destroyed) {
+            return true;
+        }
+        if (snapshot.getState() == Snapshot.State.Allocated) {
+            return snapshotDao.remove(snapshotId);
+        }
+        Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshotId);
+        String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
+        String esVolumeId = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
+        String poolId = details.get(POOL_ID_DETAIL);
+        if (path != null && esVolumeId != null && poolId != null) {
+            try {
+                boolean existed = arrays.forPool(Long.parseLong(poolId)).deleteSnapshot(esVolumeId, path);
+                if (!existed) {
+                    LOG.info("ElastiStor snapshot {} of snapshot {} was already gone", path, snapshot.getUuid());
+                }
+            } catch (ArrayConflictException e) {
+                throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " cannot be deleted: " + e.getMessage()
+                        + ". Delete the volumes created from it first.", e);
+            }
+        }
+        for (SnapshotDataStoreVO ref : snapshotDataStoreDao.listBySnapshotAndDataStoreRole(snapshotId, DataStoreRole.Primary)) {
+            snapshotDataStoreDao.remove(ref.getId());
+        }
+        snapshot.setState(Snapshot.State.Destroyed);
+        snapshotDao.update(snapshotId, snapshot);
+        snapshotDetailsDao.removeDetails(snapshotId);
+        return true;
+    }
+
+    @Override
+    public boolean revertSnapshot(SnapshotInfo snapshot) {
+        VolumeVO volumeVO = volumeDao.findById(snapshot.getVolumeId());
+        if (volumeVO == null) {
+            throw new CloudRuntimeException("Cannot revert snapshot " + snapshot.getName() + ": its volume no longer exists");
+        }
+        if (volumeVO.getInstanceId() != null) {
+            VMInstanceVO vm = vmInstanceDao.findById(volumeVO.getInstanceId());
+            if (vm != null && vm.getState() != VirtualMachine.State.Stopped && vm.getState() != VirtualMachine.State.Shutdown) {
+                throw new CloudRuntimeException("Stop VM " + vm.getInstanceName() + " before reverting volume " + volumeVO.getName()
+                        + " to snapshot " + snapshot.getName() + " (it is " + vm.getState() + ")");
+            }
+        }
+        Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshot.getId());
+        String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
+        String esVolumeId = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
+        String poolId = details.get(POOL_ID_DETAIL);
+        if (path == null || esVolumeId == null || poolId == null) {
+            throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted");
+        }
+        ElastiStorArray array = arrays.forPool(Long.parseLong(poolId));
+        refuseIfNewerSnapshotsExist(array, esVolumeId, path, snapshot.getName());
+        VolumeInfo volume = snapshot.getBaseVolume();
+        if (!volume.stateTransit(Volume.Event.RevertSnapshotRequested)) {
+            throw new CloudRuntimeException("Volume " + volumeVO.getName() + " cannot be reverted in state " + volume.getState());
+        }
+        try {
+            List<String> destroyed = array.rollback(esVolumeId, path);
+            if (!destroyed.isEmpty()) {
+                LOG.warn("Rollback of volume {} destroyed snapshots created meanwhile: {}", volumeVO.getName(), destroyed);
+            }
+            volume.stateTransit(Volume.Event.OperationSucceeded);
+            return true;
+        } catch (RuntimeException e) {
+            volume.stateTransit(Volume.Event.OperationFailed);
+            throw new CloudRuntimeException("Revert of volume " + volumeVO.getName() + " to snapshot " + snapshot.getName()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A ZFS rollback destroys newer snapshots; we never do that silently. */
+    private static void refuseIfNewerSnapshotsExist(ElastiStorArray array, String esVolumeId, String path, String snapshotName) {
+        List<ArraySnapshotRef> all = array.listSnapshots(esVolumeId);
+        int index = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (path.equals(all.get(i).path())) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw new CloudRuntimeException("ElastiStor snapshot " + path + " of snapshot " + snapshotName + " no longer exists on the array");
+        }
+        List<String> newer = new ArrayList<>();
+        for (ArraySnapshotRef ref : all.subList(index + 1, all.size())) {
+            newer.add(ref.name());
+        }
+        if (!newer.isEmpty()) {
+            throw new CloudRuntimeException("Reverting to snapshot " + snapshotName + " would destroy newer ElastiStor snapshots "
+                    + newer + "; delete those snapshots (or the VM snapshots that own them) first");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.agent;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Arrays;
+import java.util.Collections;
+
+import org.apache.logging.log4j.Level;
+import org.junit.Test;
+
+import com.cloud.agent.api.Command;
+import com.cloud.agent.api.LogLevel;
+import com.google.gson.ExclusionStrategy;
+import com.google.gson.FieldAttributes;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+public class CommandSerializationTest {
+    static final String KEY = "k3y-Secret-0123456789";
+
+    static TakeConsistentSnapshotCommand command() {
+        return new TakeConsistentSnapshotCommand("i-2-10-VM",
+                Arrays.asList(new VolumeSnapshotSpec("es-vol-1", "cs-a"), new VolumeSnapshotSpec("es-vol-2", "cs-b")), "REQUIRED",
+                Collections.singletonList("/data"), new SnapshotLimits(8000, 10000, 10000, 600000),
+                ElastiCenterEndpoint.parse("https://ec.example:443", "pin:AB:CD"), KEY);
+    }
+
+    /**
+     * CloudStack's core LoggingExclusionStrategy, as Request.toString() uses it for the DEBUG log of every command:
+     * skip a field whose @LogLevel level is not enabled for the logger (Off never is: Log4jLevel.enabled() is
+     * "level != OFF && logger.isEnabled(level)"), and skip Command classes whose class-level @LogLevel is not enabled.
+     * Replicated here with a logger that has every level enabled, the most revealing case.
+     */
+    static final class CloudStackLoggingExclusion implements ExclusionStrategy {
+        private static boolean enabled(LogLevel.Log4jLevel level) {
+            Level log4j = level == LogLevel.Log4jLevel.Off ? Level.OFF : level == LogLevel.Log4jLevel.Trace ? Level.TRACE : Level.DEBUG;
+            return log4j != Level.OFF;
+        }
+
+        @Override
+        public boolean shouldSkipField(FieldAttributes field) {
+            LogLevel level = field.getAnnotation(LogLevel.class);
+            return level != null && !enabled(level.value());
+        }
+
+        @Override
+        public boolean shouldSkipClass(Class<?> clazz) {
+            if (clazz.isArray() || !Command.class.isAssignableFrom(clazz)) {
+                return false;
+            }
+            LogLevel level = clazz.getAnnotation(LogLevel.class);
+            return !enabled(level == null ? LogLevel.Log4jLevel.Debug : level.value());
+        }
+    }
+
+    @Test
+    public void apiKeyIsExcludedFromCloudStackCommandLogging() {
+        Gson logging = new GsonBuilder().setExclusionStrategies(new CloudStackLoggingExclusion()).create();
+        String logged = logging.toJson(command());
+        assertFalse(logged, logged.contains(KEY));
+        assertTrue("the rest of the command is still logged: " + logged, logged.contains("es-vol-2") && logged.contains("i-2-10-VM"));
+    }
+
+    @Test
+    public void apiKeyNeverAppearsInToString() {
+        TakeConsistentSnapshotCommand command = command();
+        assertEquals(TakeConsistentSnapshotCommand.class.getName(), command.toString());
+        assertFalse(command.getEndpoint().toString().contains(KEY));
+    }
+
+    @Test
+    public void commandSurvivesTheWireWithItsKeyAndLimits() {
+        Gson wire = new Gson();
+        TakeConsistentSnapshotCommand copy = wire.fromJson(wire.toJson(command()), TakeConsistentSnapshotCommand.class);
+        assertEquals(KEY, copy.getApiKey());
+        assertEquals(command().getVolumes(), copy.getVolumes());
+        assertEquals(ElastiCenterEndpoint.TlsMode.PINNED_SHA256, copy.getEndpoint().getTlsMode());
+        assertEquals(8000, copy.getLimits().maxFrozenWindowMillis());
+        assertFalse(copy.executeInSequence());
+        assertEquals("freeze + window + thaw + job deadline + slack", 10 + 8 + 10 + 600 + TakeConsistentSnapshotCommand.WAIT_SLACK_SECONDS,
+                copy.getWait());
+    }
+
+    @Test
+    public void answerCarriesTheEngineResultOverTheWire() {
+        TakeConsistentSnapshotAnswer answer = TakeConsistentSnapshotAnswer.success(command(),
+                Arrays.asList(new VolumeSnapshotResult("es-vol-1", "cs-a", "pool/vol1@cs-a")), "FS_FROZEN", 12, 40, 9, 55);
+        Gson wire = new Gson();
+        TakeConsistentSnapshotAnswer copy = wire.fromJson(wire.toJson(answer), TakeConsistentSnapshotAnswer.class);
+        assertTrue(copy.getResult());
+        assertEquals("pool/vol1@cs-a", copy.getSnapshots().get(0).getPath());
+        assertEquals("FS_FROZEN", copy.getConsistencyLevel());
+        assertEquals(55, copy.getFrozenWindowMillis());
+    }
+
+    @Test(expected = IllegalArgumentException.class)
+    public void unknownTlsTrustIsRejectedWithItsName() {
+        ElastiCenterEndpoint.parse("https://ec", "trust-me");
+    }
+}

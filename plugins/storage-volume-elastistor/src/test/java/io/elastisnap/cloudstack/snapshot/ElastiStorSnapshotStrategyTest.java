@@ -1,0 +1,357 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.snapshot;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.cloudstack.engine.subsystem.api.storage.DataStore;
+import org.apache.cloudstack.engine.subsystem.api.storage.ObjectInDataStoreStateMachine;
+import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotInfo;
+import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotService;
+import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotStrategy.SnapshotOperation;
+import org.apache.cloudstack.engine.subsystem.api.storage.StrategyPriority;
+import org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo;
+import org.apache.cloudstack.storage.command.CreateObjectAnswer;
+import org.apache.cloudstack.storage.datastore.db.PrimaryDataStoreDao;
+import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreDao;
+import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreVO;
+import org.apache.cloudstack.storage.datastore.db.StoragePoolVO;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+import org.mockito.InjectMocks;
+import org.mockito.Mock;
+import org.mockito.junit.MockitoJUnitRunner;
+
+import com.cloud.agent.AgentManager;
+import com.cloud.agent.api.Command;
+import com.cloud.storage.CreateSnapshotPayload;
+import com.cloud.storage.DataStoreRole;
+import com.cloud.storage.Snapshot;
+import com.cloud.storage.SnapshotVO;
+import com.cloud.storage.Volume;
+import com.cloud.storage.VolumeVO;
+import com.cloud.storage.dao.SnapshotDao;
+import com.cloud.storage.dao.SnapshotDetailsDao;
+import com.cloud.storage.dao.VolumeDao;
+import com.cloud.utils.exception.CloudRuntimeException;
+import com.cloud.vm.VMInstanceVO;
+import com.cloud.vm.VirtualMachine;
+import com.cloud.vm.dao.VMInstanceDao;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.agent.SnapshotLimits;
+import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.array.ArrayConflictException;
+import io.elastisnap.cloudstack.array.ArraySnapshotRef;
+import io.elastisnap.cloudstack.array.ElastiStorArray;
+import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.config.SnapshotSettings;
+
+@RunWith(MockitoJUnitRunner.Silent.class)
+public class ElastiStorSnapshotStrategyTest {
+    private static final long POOL = 7L;
+    private static final long OTHER_POOL = 8L;
+    private static final long VOLUME = 11L;
+    private static final long VM = 21L;
+    private static final long HOST = 31L;
+    private static final long SNAPSHOT = 41L;
+
+    @Mock private SnapshotDao snapshotDao;
+    @Mock private VolumeDao volumeDao;
+    @Mock private PrimaryDataStoreDao primaryDataStoreDao;
+    @Mock private SnapshotDataStoreDao snapshotDataStoreDao;
+    @Mock private SnapshotDetailsDao snapshotDetailsDao;
+    @Mock private SnapshotService snapshotService;
+    @Mock private VMInstanceDao vmInstanceDao;
+    @Mock private ElastiStorArrays arrays;
+    @Mock private ElastiStorArray array;
+    @Mock private AgentManager agentManager;
+    @Mock private SnapshotSettings settings;
+    private ConsistentSnapshotTaker taker;
+    @InjectMocks private ElastiStorSnapshotStrategy strategy;
+
+    @Mock private VolumeVO volumeVO;
+    @Mock private VMInstanceVO vm;
+    @Mock private SnapshotInfo snapshot;
+    @Mock private SnapshotInfo onPrimary;
+    @Mock private VolumeInfo volumeInfo;
+    @Mock private DataStore store;
+
+    @Before
+    public void setUp() throws Exception {
+        taker = new ConsistentSnapshotTaker(agentManager, arrays, settings);
+        java.lang.reflect.Field f = ElastiStorSnapshotStrategy.class.getDeclaredField("taker");
+        f.setAccessible(true);
+        f.set(strategy, taker);
+        StoragePoolVO ours = pool(ElastiStorPool.PROVIDER_NAME);
+        StoragePoolVO foreign = pool("DefaultPrimary");
+        when(primaryDataStoreDao.findById(POOL)).thenReturn(ours);
+        when(primaryDataStoreDao.findById(OTHER_POOL)).thenReturn(foreign);
+        when(arrays.forPool(POOL)).thenReturn(array);
+        when(arrays.connection(POOL)).thenReturn(new PoolConnection(ElastiCenterEndpoint.parse("https://ec1", "system"), "key-1"));
+        when(settings.defaultPolicy()).thenReturn("BEST_EFFORT");
+        when(settings.limits()).thenReturn(new SnapshotLimits(8000, 10000, 10000, 60000));
+
+        when(volumeDao.findById(VOLUME)).thenReturn(volumeVO);
+        when(volumeDao.findByIdIncludingRemoved(VOLUME)).thenReturn(volumeVO);
+        when(volumeVO.getPoolId()).thenReturn(POOL);
+        when(volumeVO.getFolder()).thenReturn("es-vol-1");
+        when(volumeVO.getInstanceId()).thenReturn(VM);
+        when(volumeVO.getName()).thenReturn("ROOT-21");
+        when(vmInstanceDao.findById(VM)).thenReturn(vm);
+        when(vm.getInstanceName()).thenReturn("i-2-21-VM");
+        when(vm.getHostId()).thenReturn(HOST);
+
+        when(snapshot.getId()).thenReturn(SNAPSHOT);
+        when(snapshot.getUuid()).thenReturn("uuid-41");
+        when(snapshot.getName()).thenReturn("snap41");
+        when(snapshot.getVolumeId()).thenReturn(VOLUME);
+        when(snapshot.getBaseVolume()).thenReturn(volumeInfo);
+        when(snapshot.getDataStore()).thenReturn(store);
+        when(store.create(snapshot)).thenReturn(onPrimary);
+        when(volumeInfo.getId()).thenReturn(VOLUME);
+        when(volumeInfo.getPoolId()).thenReturn(POOL);
+        when(volumeInfo.getUuid()).thenReturn("vol-uuid");
+        when(volumeInfo.stateTransit(any())).thenReturn(true);
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(new HashMap<>());
+    }
+
+    private static StoragePoolVO pool(String provider) {
+        StoragePoolVO pool = mock(StoragePoolVO.class);
+        when(pool.getStorageProviderName()).thenReturn(provider);
+        return pool;
+    }
+
+    private Snapshot snapshotOn(long volumeId) {
+        Snapshot s = mock(Snapshot.class);
+        when(s.getId()).thenReturn(SNAPSHOT);
+        when(s.getVolumeId()).thenReturn(volumeId);
+        return s;
+    }
+
+    @Test
+    public void canHandleMatrix() {
+        VolumeVO foreign = mock(VolumeVO.class);
+        when(foreign.getPoolId()).thenReturn(OTHER_POOL);
+        when(volumeDao.findByIdIncludingRemoved(99L)).thenReturn(foreign);
+        Snapshot ourSnapshot = snapshotOn(VOLUME);
+        Snapshot foreignSnapshot = snapshotOn(99L);
+        for (SnapshotOperation op : SnapshotOperation.values()) {
+            StrategyPriority expected = op == SnapshotOperation.COPY ? StrategyPriority.CANT_HANDLE : StrategyPriority.HIGHEST;
+            assertEquals(op + " on our pool", expected, strategy.canHandle(ourSnapshot, null, op));
+            assertEquals(op + " elsewhere", StrategyPriority.CANT_HANDLE, strategy.canHandle(foreignSnapshot, null, op));
+        }
+    }
+
+    @Test
+    public void canHandleNeverThrowsAndDeclines() {
+        when(volumeDao.findByIdIncludingRemoved(VOLUME)).thenThrow(new IllegalStateException("db down"));
+        assertEquals(StrategyPriority.CANT_HANDLE, strategy.canHandle(snapshotOn(VOLUME), null, SnapshotOperation.TAKE));
+    }
+
+    @Test
+    public void deleteIsClaimedFromTheRecordedPoolEvenAfterTheVolumeIsGone() {
+        when(volumeDao.findByIdIncludingRemoved(VOLUME)).thenReturn(null);
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(details());
+        assertEquals(StrategyPriority.HIGHEST, strategy.canHandle(snapshotOn(VOLUME), null, SnapshotOperation.DELETE));
+    }
+
+    @Test
+    public void takeOfARunningVmGoesThroughTheAgentAndEndsCreatedOnPrimaryWithTheArrayPath() throws Exception {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Running);
+        when(agentManager.send(eq(HOST), any(Command.class))).thenAnswer(inv -> {
+            TakeConsistentSnapshotCommand cmd = inv.getArgument(1);
+            return TakeConsistentSnapshotAnswer.success(cmd, Collections.singletonList(new VolumeSnapshotResult("es-vol-1",
+                    cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60);
+        });
+
+        assertSame(onPrimary, strategy.takeSnapshot(snapshot));
+
+        ArgumentCaptor<TakeConsistentSnapshotCommand> sent = ArgumentCaptor.forClass(TakeConsistentSnapshotCommand.class);
+        verify(agentManager).send(eq(HOST), sent.capture());
+        assertEquals("i-2-21-VM", sent.getValue().getDomainName());
+        assertEquals("BEST_EFFORT", sent.getValue().getPolicy());
+        assertEquals("cs-uuid-41", sent.getValue().getVolumes().get(0).getSnapshotName());
+        ArgumentCaptor<CreateObjectAnswer> answer = ArgumentCaptor.forClass(CreateObjectAnswer.class);
+        InOrder order = inOrder(volumeInfo, snapshotService, onPrimary, snapshotDetailsDao);
+        order.verify(volumeInfo).stateTransit(Volume.Event.SnapshotRequested);
+        order.verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.CreateRequested);
+        order.verify(onPrimary).processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
+        order.verify(onPrimary).processEvent(eq(ObjectInDataStoreStateMachine.Event.OperationSuccessed), answer.capture());
+        order.verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+        order.verify(volumeInfo).stateTransit(Volume.Event.OperationSucceeded);
+        assertEquals("tsm/vol1@cs-uuid-41", answer.getValue().getData().getPath());
+        verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY, "FS_FROZEN", true);
+        verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, "60", true);
+        verify(array, never()).createSnapshot(any(), any());
+    }
+
+    @Test
+    public void quiescevmTrueMakesTheFreezeRequired() throws Exception {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Running);
+        CreateSnapshotPayload payload = mock(CreateSnapshotPayload.class);
+        when(payload.getQuiescevm()).thenReturn(true);
+        when(snapshot.getPayload()).thenReturn(payload);
+        when(agentManager.send(eq(HOST), any(Command.class))).thenAnswer(inv -> TakeConsistentSnapshotAnswer.failure(inv.getArgument(1),
+                "QUIESCE_FAILED", "guest agent not answering"));
+        try {
+            strategy.takeSnapshot(snapshot);
+            fail("a failed REQUIRED freeze must fail the snapshot");
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("QUIESCE_FAILED"));
+        }
+        ArgumentCaptor<TakeConsistentSnapshotCommand> sent = ArgumentCaptor.forClass(TakeConsistentSnapshotCommand.class);
+        verify(agentManager).send(eq(HOST), sent.capture());
+        assertEquals("REQUIRED", sent.getValue().getPolicy());
+        verify(onPrimary).processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
+        verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationFailed);
+        verify(volumeInfo).stateTransit(Volume.Event.OperationFailed);
+    }
+
+    @Test
+    public void takeOfAStoppedVmSnapshotsDirectlyWithoutTheAgent() throws Exception {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        when(array.createSnapshot("es-vol-1", "cs-uuid-41")).thenReturn("tsm/vol1@cs-uuid-41");
+        strategy.takeSnapshot(snapshot);
+        verify(agentManager, never()).send(anyLong(), any(Command.class));
+        verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY, ConsistentSnapshotTaker.LEVEL_VM_NOT_RUNNING, true);
+        verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+    }
+
+    @Test
+    public void aFailureAfterTheArraySnapshotRemovesItAgain() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        when(array.createSnapshot("es-vol-1", "cs-uuid-41")).thenReturn("tsm/vol1@cs-uuid-41");
+        org.mockito.Mockito.doThrow(new CloudRuntimeException("db write failed")).when(onPrimary)
+                .processEvent(eq(ObjectInDataStoreStateMachine.Event.OperationSuccessed), any());
+        try {
+            strategy.takeSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException expected) {
+            verify(array).deleteSnapshot("es-vol-1", "tsm/vol1@cs-uuid-41");
+            verify(volumeInfo).stateTransit(Volume.Event.OperationFailed);
+        }
+    }
+
+    private static Map<String, String> details() {
+        Map<String, String> d = new HashMap<>();
+        d.put(ElastiStorSnapshotStrategy.POOL_ID_DETAIL, String.valueOf(POOL));
+        d.put(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, "es-vol-1");
+        d.put(ElastiStorPool.SNAPSHOT_ARRAY_PATH, "tsm/vol1@cs-uuid-41");
+        return d;
+    }
+
+    private SnapshotVO snapshotVO(Snapshot.State state) {
+        SnapshotVO vo = mock(SnapshotVO.class);
+        when(vo.getState()).thenReturn(state);
+        when(vo.getName()).thenReturn("snap41");
+        when(snapshotDao.findById(SNAPSHOT)).thenReturn(vo);
+        return vo;
+    }
+
+    @Test
+    public void deleteRemovesTheArraySnapshotAndIsIdempotentForErrorAndMissingSnapshots() {
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(details());
+        SnapshotDataStoreVO ref = mock(SnapshotDataStoreVO.class);
+        when(ref.getId()).thenReturn(5L);
+        when(snapshotDataStoreDao.listBySnapshotAndDataStoreRole(SNAPSHOT, DataStoreRole.Primary)).thenReturn(Collections.singletonList(ref));
+        SnapshotVO vo = snapshotVO(Snapshot.State.Error);
+        when(array.deleteSnapshot("es-vol-1", "tsm/vol1@cs-uuid-41")).thenReturn(false);
+
+        assertTrue(strategy.deleteSnapshot(SNAPSHOT, null));
+        verify(snapshotDataStoreDao).remove(5L);
+        verify(vo).setState(Snapshot.State.Destroyed);
+        verify(snapshotDetailsDao).removeDetails(SNAPSHOT);
+
+        SnapshotVO destroyed = snapshotVO(Snapshot.State.Destroyed);
+        assertTrue(strategy.deleteSnapshot(SNAPSHOT, null));
+        verify(destroyed, never()).setState(any());
+        when(snapshotDao.findById(SNAPSHOT)).thenReturn(null);
+        assertTrue(strategy.deleteSnapshot(SNAPSHOT, null));
+    }
+
+    @Test
+    public void deleteIsBlockedByAClone() {
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(details());
+        SnapshotVO vo = snapshotVO(Snapshot.State.BackedUp);
+        when(array.deleteSnapshot(any(), any())).thenThrow(new ArrayConflictException("snapshot has a clone clone-vol-9"));
+        try {
+            strategy.deleteSnapshot(SNAPSHOT, null);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("clone-vol-9"));
+        }
+        verify(vo, never()).setState(any());
+    }
+
+    @Test
+    public void revertRefusesWhileTheVmRuns() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Running);
+        try {
+            strategy.revertSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("Stop VM i-2-21-VM"));
+        }
+        verify(array, never()).rollback(any(), any());
+    }
+
+    @Test
+    public void revertRefusesToDestroyNewerSnapshotsAndNamesThem() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(details());
+        when(array.listSnapshots("es-vol-1")).thenReturn(Arrays.asList(new ArraySnapshotRef("cs-uuid-41", "tsm/vol1@cs-uuid-41", false),
+                new ArraySnapshotRef("cs-uuid-42", "tsm/vol1@cs-uuid-42", false)));
+        try {
+            strategy.revertSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("cs-uuid-42"));
+        }
+        verify(array, never()).rollback(any(), any());
+        verify(volumeInfo, never()).stateTransit(Volume.Event.RevertSnapshotRequested);
+    }
+
+    @Test
+    public void revertOfTheLatestSnapshotRollsBackWithVolumeStateTransitions() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(details());
+        when(array.listSnapshots("es-vol-1")).thenReturn(Collections.singletonList(new ArraySnapshotRef("cs-uuid-41", "tsm/vol1@cs-uuid-41", false)));
+        when(array.rollback("es-vol-1", "tsm/vol1@cs-uuid-41")).thenReturn(Collections.emptyList());
+        assertTrue(strategy.revertSnapshot(snapshot));
+        InOrder order = inOrder(volumeInfo, array);
+        order.verify(volumeInfo).stateTransit(Volume.Event.RevertSnapshotRequested);
+        order.verify(array).rollback("es-vol-1", "tsm/vol1@cs-uuid-41");
+        order.verify(volumeInfo).stateTransit(Volume.Event.OperationSucceeded);
+    }
+
+    @Test
+    public void backupMarksBackedUpWithoutCopying() {
+        assertSame(snapshot, strategy.backupSnapshot(snapshot));
+        InOrder order = inOrder(snapshotService);
+        order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.BackupToSecondary);
+        order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
+    }
+}
