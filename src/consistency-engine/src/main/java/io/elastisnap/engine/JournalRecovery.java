@@ -1,0 +1,147 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.engine;
+
+import io.elastisnap.engine.RecoveryOutcome.Action;
+import io.elastisnap.engine.journal.FreezeJournal;
+import io.elastisnap.engine.journal.JournalEntry;
+import io.elastisnap.engine.journal.JournalRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/** Thaws the guests that journal entries of dead owners name. */
+final class JournalRecovery {
+    private static final Logger LOG = LogManager.getLogger(JournalRecovery.class);
+
+    private final BoundedQuiescer quiescer;
+    private final FreezeJournal journal;
+    private final EngineRuntime runtime;
+    private final FreezeLimits limits;
+
+    JournalRecovery(BoundedQuiescer quiescer, FreezeJournal journal, EngineRuntime runtime, FreezeLimits limits) {
+        this.quiescer = quiescer;
+        this.journal = journal;
+        this.runtime = runtime;
+        this.limits = limits;
+    }
+
+    /**
+     * Whether the writer of an entry may still be using its freeze: a session of this process that is still active,
+     * or another process that still runs.
+     */
+    static boolean ownerAlive(JournalEntry entry, FreezeJournal journal, EngineRuntime runtime) {
+        if (entry.owner().equals(journal.owner())) {
+            return runtime.activeDomains().sessionOf(entry.domainName()).filter(entry.sessionId()::equals).isPresent();
+        }
+        return entry.owner().isAlive();
+    }
+
+    List<RecoveryOutcome> recoverAll() throws IOException {
+        List<JournalRecord> records = journal.list();
+        List<CompletableFuture<RecoveryOutcome>> running = new ArrayList<>();
+        for (JournalRecord record : records) {
+            CompletableFuture<RecoveryOutcome> outcome = new CompletableFuture<>();
+            try {
+                runtime.keepers().execute(() -> outcome.complete(recoverSafely(record)));
+            } catch (RejectedExecutionException e) {
+                outcome.complete(new RecoveryOutcome(record.domainName(), Action.FAILED, "engine runtime is shut down"));
+            }
+            running.add(outcome);
+        }
+        long bound = limits.thawRetryFor().toNanos() + 2 * limits.thawTimeout().toNanos() + limits.preflightTimeout().toNanos()
+                + TimeUnit.SECONDS.toNanos(1);
+        long deadline = System.nanoTime() + bound;
+        List<RecoveryOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < running.size(); i++) {
+            outcomes.add(await(running.get(i), records.get(i), deadline));
+        }
+        return outcomes;
+    }
+
+    private static RecoveryOutcome await(CompletableFuture<RecoveryOutcome> outcome, JournalRecord record, long deadline) {
+        try {
+            return outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RecoveryOutcome(record.domainName(), Action.FAILED, "interrupted; recovery continues in the background");
+        } catch (ExecutionException | TimeoutException e) {
+            return new RecoveryOutcome(record.domainName(), Action.FAILED, "recovery did not finish: " + e);
+        }
+    }
+
+    private RecoveryOutcome recoverSafely(JournalRecord record) {
+        try {
+            RecoveryOutcome outcome = recover(record);
+            if (outcome.action() == Action.FAILED) {
+                LOG.error("Freeze journal recovery: {}", outcome);
+            } else {
+                LOG.info("Freeze journal recovery: {}", outcome);
+            }
+            return outcome;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RecoveryOutcome(record.domainName(), Action.FAILED, "interrupted");
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Freeze journal recovery of {} failed", record.domainName(), e);
+            return new RecoveryOutcome(record.domainName(), Action.FAILED, e.toString());
+        }
+    }
+
+    private RecoveryOutcome recover(JournalRecord record) throws IOException, InterruptedException {
+        String domain = record.domainName();
+        if (!record.namesDomain()) {
+            return new RecoveryOutcome(domain, Action.QUARANTINED, "moved to " + journal.quarantine(record) + ": "
+                    + record.problem().orElse("not a journal entry"));
+        }
+        if (record.entry().isPresent() && ownerAlive(record.entry().get(), journal, runtime)) {
+            return new RecoveryOutcome(domain, Action.SKIPPED_OWNER_ALIVE, "written by " + record.entry().get().owner());
+        }
+        String sessionId = "recovery-" + UUID.randomUUID();
+        if (!runtime.activeDomains().tryAcquire(domain, sessionId)) {
+            return new RecoveryOutcome(domain, Action.SKIPPED_BUSY, "a snapshot of this domain is in progress in this process");
+        }
+        try {
+            String corruption = record.problem().map(p -> "corrupt entry (" + p + "); ").orElse("");
+            FreezeStatus status;
+            try {
+                status = quiescer.freezeStatus(domain, limits.preflightTimeout());
+            } catch (GuestAgentException e) {
+                if (e.kind().guestCannotBeFrozenByUs()) {
+                    forget(record);
+                    return new RecoveryOutcome(domain, Action.DOMAIN_GONE, corruption + e.getMessage());
+                }
+                return new RecoveryOutcome(domain, Action.FAILED, corruption + "cannot read the freeze status: " + e.getMessage());
+            }
+            if (status == FreezeStatus.THAWED) {
+                forget(record);
+                return new RecoveryOutcome(domain, Action.NOT_FROZEN, corruption + "guest already thawed");
+            }
+            ThawConfirmation thaw = Thawing.thawUntilConfirmed(quiescer, domain, limits, false, false, true,
+                    System.nanoTime() + limits.thawRetryFor().toNanos());
+            if (!thaw.isThawed()) {
+                return new RecoveryOutcome(domain, Action.FAILED, corruption + thaw.describe());
+            }
+            forget(record);
+            return new RecoveryOutcome(domain, thaw.kind == ThawConfirmation.Kind.THAWED ? Action.THAWED : Action.DOMAIN_GONE,
+                    corruption + "left frozen by " + record.entry().map(e -> e.owner().toString()).orElse("an unknown process"));
+        } finally {
+            runtime.activeDomains().release(domain, sessionId);
+        }
+    }
+
+    private void forget(JournalRecord record) throws IOException {
+        if (record.entry().isPresent()) {
+            journal.remove(record.domainName(), record.entry().get().sessionId());
+        } else {
+            journal.removeAny(record.domainName());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.engine;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** What happened to one volume of a failed consistent snapshot. */
+public final class VolumeOutcome {
+
+    /** The volume's state after the engine compensated. */
+    public enum State {
+        /** No snapshot call was sent for this volume. */
+        NOT_STARTED,
+        /** The snapshot call failed; nothing was created. */
+        FAILED,
+        /** A snapshot was created and then deleted again (all-or-nothing). */
+        DELETED,
+        /** A snapshot was created but deleting it failed: it is LEFT ON THE ARRAY (see {@link #path()}). */
+        DELETE_FAILED,
+        /** The snapshot call was still running; the snapshot will be deleted when the call returns. */
+        PENDING
+    }
+
+    private final String volumeId;
+    private final String snapshotName;
+    private final State state;
+    private final String path;
+    private final String error;
+
+    VolumeOutcome(String volumeId, String snapshotName, State state, String path, String error) {
+        this.volumeId = volumeId;
+        this.snapshotName = snapshotName;
+        this.state = Objects.requireNonNull(state, "state");
+        this.path = path;
+        this.error = error;
+    }
+
+    public String volumeId() {
+        return volumeId;
+    }
+
+    public String snapshotName() {
+        return snapshotName;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The snapshot's array path, when a snapshot was created. */
+    public Optional<String> path() {
+        return Optional.ofNullable(path);
+    }
+
+    /** The error of the snapshot call (FAILED) or of the compensating delete (DELETE_FAILED). */
+    public Optional<String> error() {
+        return Optional.ofNullable(error);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(volumeId).append(": ").append(state);
+        if (path != null) {
+            s.append(" (").append(path).append(')');
+        }
+        if (error != null) {
+            s.append(": ").append(error);
+        }
+        return s.toString();
+    }
+}
