@@ -1,0 +1,117 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cli;
+
+import io.elastisnap.cli.config.ConfigFile;
+import io.elastisnap.cli.config.DomainConfig;
+import io.elastisnap.cli.config.Limit;
+import io.elastisnap.cli.config.Policy;
+import io.elastisnap.cli.ops.CreateOperation;
+import io.elastisnap.cli.ops.VolumeTarget;
+import io.elastisnap.engine.ConsistencyPolicy;
+import io.elastisnap.engine.FreezeLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "create", mixinStandardHelpOptions = true, description = {"Take a crash-consistent snapshot of a domain's volumes: freeze the guest file"
+        + " systems once, snapshot every volume on ElastiStor in parallel, thaw. Prints each volume's snapshot, the"
+        + " consistency level and the frozen window."})
+final class CreateCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "DOMAIN", description = "libvirt domain name (e.g. i-2-10-VM).")
+    String domain;
+
+    @Option(names = "--disk", paramLabel = "TARGET=VOLUME_ID",
+            description = "Disk target and its ElastiStor volume id (repeatable); default: the config file's"
+                    + " domain.<name>.disk.* lines.")
+    Map<String, String> disks = new LinkedHashMap<>();
+
+    @Option(names = "--policy", paramLabel = "POLICY",
+            description = "required (fail unless frozen; default), best-effort (fall back to crash-consistent), off.")
+    String policy;
+
+    @Option(names = "--mount-point", paramLabel = "PATH",
+            description = "Guest mount point to freeze (repeatable); default all file systems.")
+    List<String> mountPoints = new ArrayList<>();
+
+    @ArgGroup(exclusive = false, heading = "Limits (durations like 500ms, 8s, 3m):%n")
+    LimitOptions limits = new LimitOptions();
+
+    @Override
+    String name() {
+        return "create";
+    }
+
+    @Override
+    Outcome execute(Settings settings, CliContext ctx) {
+        ConfigFile config = settings.config();
+        DomainConfig dc = config.domains().get(domain);
+        List<VolumeTarget> targets = CreateOperation.targets(disks, dc == null ? Map.of() : dc.volumeIdByDisk());
+        CreateOperation.Result r = new CreateOperation(ctx).run(new CreateOperation.Request(domain, targets,
+                policy(config, dc), mountPoints(config, dc), limits(config, dc)));
+        return new Outcome(ExitCode.OK, r.toJson(), r::print);
+    }
+
+    private ConsistencyPolicy policy(ConfigFile config, DomainConfig dc) {
+        if (policy != null) {
+            try {
+                return Policy.parse(policy);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, "--policy: " + e.getMessage(),
+                        "required fails unless frozen; best-effort falls back to crash-consistent; off skips the freeze");
+            }
+        }
+        if (dc != null && dc.policy() != null) {
+            return dc.policy();
+        }
+        return config.policy() != null ? config.policy() : ConsistencyPolicy.REQUIRED;
+    }
+
+    private List<String> mountPoints(ConfigFile config, DomainConfig dc) {
+        if (!mountPoints.isEmpty()) {
+            for (String m : mountPoints) {
+                if (!m.startsWith("/")) {
+                    throw new CliException(ExitCode.USAGE, "--mount-point '" + m + "' is not an absolute guest path",
+                            "give mount points as the guest sees them, e.g. --mount-point /data");
+                }
+            }
+            return mountPoints;
+        }
+        if (dc != null && dc.mountPoints() != null) {
+            return dc.mountPoints();
+        }
+        return config.mountPoints() != null ? config.mountPoints() : List.of();
+    }
+
+    /** Flags over the domain's config over the global config over the engine's defaults. */
+    FreezeLimits limits(ConfigFile config, DomainConfig dc) {
+        Map<Limit, Duration> merged = new EnumMap<>(Limit.class);
+        merged.putAll(config.limits());
+        if (dc != null) {
+            merged.putAll(dc.limits());
+        }
+        merged.putAll(limits.values());
+        FreezeLimits.Builder b = FreezeLimits.defaults().toBuilder();
+        merged.forEach((limit, value) -> {
+            switch (limit) {
+                case MAX_FROZEN_WINDOW: b.maxFrozenWindow(value); break;
+                case FREEZE_TIMEOUT: b.freezeTimeout(value); break;
+                case THAW_TIMEOUT: b.thawTimeout(value); break;
+                case THAW_RETRY_FOR: b.thawRetryFor(value); break;
+                default: b.preflightTimeout(value); break;
+            }
+        });
+        FreezeLimits built = b.build();
+        if (!built.problems().isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "invalid limits: " + String.join("; ", built.problems()),
+                    "adjust the --<limit> flags or the limits.* lines of the config file");
+        }
+        return built;
+    }
+}

@@ -1,0 +1,28 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cli.demo;
+
+import io.elastisnap.cli.libvirt.LibvirtHost;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The libvirt side of the demo: a domain whose disks are the simulator's volume images. */
+public interface DemoGuest extends AutoCloseable {
+    /** One line for the header: what kind of libvirt domain this is. */
+    String description();
+
+    LibvirtHost libvirt();
+
+    String domain();
+
+    /** Shuts the domain off (rollback refuses a running domain). */
+    void powerOff();
+
+    /** Starts it again and waits until it can be frozen. */
+    void powerOn();
+
+    /** A statement about a snapshot image that proves the freeze, when this guest can give one. */
+    Optional<String> inspectSnapshot(Path snapshotImage);
+
+    @Override
+    void close();
+}

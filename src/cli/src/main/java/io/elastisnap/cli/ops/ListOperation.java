@@ -1,0 +1,234 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cli.ops;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.elastisnap.cli.CliContext;
+import io.elastisnap.cli.output.Table;
+import io.elastisnap.cli.store.SnapshotNames;
+import io.elastisnap.cli.store.SnapshotSet;
+import io.elastisnap.cli.store.VolumeRecord;
+import io.elastisnap.elasticenter.DatasetSnapshot;
+import java.io.PrintStream;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * list: the record store joined with the array. Flags records whose snapshot is missing on the array, and array
+ * snapshots named by us (prefix {@value SnapshotNames#PREFIX}) that no record knows, on every volume the records
+ * or the config file mention.
+ */
+public final class ListOperation {
+    private final CliContext ctx;
+
+    public ListOperation(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** One volume snapshot as listed. */
+    public static final class Row {
+        private final SnapshotSet set;
+        private final VolumeRecord volume;
+        private final Boolean onArray;
+        private final String path;
+
+        Row(SnapshotSet set, VolumeRecord volume, Boolean onArray, String path) {
+            this.set = set;
+            this.volume = volume;
+            this.onArray = onArray;
+            this.path = path;
+        }
+
+        public SnapshotSet set() {
+            return set;
+        }
+
+        public VolumeRecord volume() {
+            return volume;
+        }
+
+        /** Null when the array was not consulted. */
+        public Boolean onArray() {
+            return onArray;
+        }
+
+        public String status() {
+            switch (set.state()) {
+                case PENDING: return "pending";
+                case DELETING: return "deleting";
+                default: return onArray == null ? "not-checked" : onArray ? "ok" : "missing-on-array";
+            }
+        }
+    }
+
+    /** What list found. */
+    public static final class Result {
+        private final String domainFilter;
+        private final boolean arrayChecked;
+        private final List<Row> rows;
+        private final List<DatasetSnapshot> notRecorded;
+        private final Set<String> missingVolumes;
+
+        Result(String domainFilter, boolean arrayChecked, List<Row> rows, List<DatasetSnapshot> notRecorded,
+               Set<String> missingVolumes) {
+            this.domainFilter = domainFilter;
+            this.arrayChecked = arrayChecked;
+            this.rows = rows;
+            this.notRecorded = notRecorded;
+            this.missingVolumes = missingVolumes;
+        }
+
+        public List<Row> rows() {
+            return rows;
+        }
+
+        public List<DatasetSnapshot> notRecorded() {
+            return notRecorded;
+        }
+
+        public long missingOnArray() {
+            return rows.stream().filter(r -> "missing-on-array".equals(r.status())).count();
+        }
+
+        public boolean inSync() {
+            return arrayChecked && notRecorded.isEmpty() && missingOnArray() == 0 && missingVolumes.isEmpty()
+                    && rows.stream().allMatch(r -> r.set().state() == SnapshotSet.State.COMPLETE);
+        }
+
+        public JsonObject toJson() {
+            JsonObject o = new JsonObject();
+            o.addProperty("domain", domainFilter);
+            o.addProperty("arrayChecked", arrayChecked);
+            o.addProperty("inSync", arrayChecked ? inSync() : null);
+            JsonArray sets = new JsonArray();
+            Set<String> seen = new HashSet<>();
+            for (Row r : rows) {
+                if (!seen.add(r.set().id())) {
+                    continue;
+                }
+                JsonObject s = Json.set(r.set());
+                JsonArray volumes = new JsonArray();
+                for (Row vr : rows) {
+                    if (vr.set().id().equals(r.set().id())) {
+                        JsonObject v = Json.volume(vr.volume());
+                        v.addProperty("path", vr.path);
+                        v.addProperty("onArray", vr.onArray());
+                        v.addProperty("status", vr.status());
+                        volumes.add(v);
+                    }
+                }
+                s.add("volumes", volumes);
+                sets.add(s);
+            }
+            o.add("sets", sets);
+            JsonArray unrecorded = new JsonArray();
+            for (DatasetSnapshot d : notRecorded) {
+                JsonObject u = new JsonObject();
+                u.addProperty("volumeId", d.volumeId());
+                u.addProperty("snapshotName", d.name());
+                u.addProperty("path", d.path());
+                u.addProperty("timestamp", d.timestamp().orElse(null));
+                u.addProperty("setId", SnapshotNames.setIdOf(d.name()).orElse(null));
+                unrecorded.add(u);
+            }
+            o.add("notRecorded", unrecorded);
+            JsonArray missing = new JsonArray();
+            missingVolumes.forEach(missing::add);
+            o.add("missingVolumes", missing);
+            return o;
+        }
+
+        public void print(PrintStream out) {
+            if (rows.isEmpty()) {
+                out.println(domainFilter == null ? "no snapshots recorded" : "no snapshots recorded for " + domainFilter);
+            } else {
+                Table t = new Table("SET", "DOMAIN", "DISK", "VOLUME", "SNAPSHOT", "CREATED", "LEVEL", "WINDOW", "STATUS", "PATH");
+                for (Row r : rows) {
+                    SnapshotSet s = r.set();
+                    t.row(s.id().substring(0, 8), s.domain(), r.volume().disk(), r.volume().volumeId(),
+                            r.volume().snapshotName(), s.created().truncatedTo(ChronoUnit.SECONDS),
+                            s.consistencyLevel(), s.frozenWindowMs() == null ? null : s.frozenWindowMs() + " ms",
+                            r.status(), r.path);
+                }
+                t.print(out, "");
+            }
+            if (!notRecorded.isEmpty()) {
+                out.println();
+                out.println("on the array but not in the records (named " + SnapshotNames.PREFIX + "..., left by an"
+                        + " interrupted run or another host):");
+                Table t = new Table("VOLUME", "SNAPSHOT", "TIMESTAMP", "PATH");
+                notRecorded.forEach(d -> t.row(d.volumeId(), d.name(), d.timestamp().orElse(null), d.path()));
+                t.print(out, "  ");
+            }
+            if (!missingVolumes.isEmpty()) {
+                out.println();
+                out.println("volumes the array does not know: " + String.join(", ", missingVolumes));
+            }
+            long sets = rows.stream().map(r -> r.set().id()).distinct().count();
+            String summary = sets + " set(s), " + rows.size() + " volume snapshot(s)";
+            if (!arrayChecked) {
+                out.println(summary + "; array not consulted (--local)");
+            } else if (inSync()) {
+                out.println(summary + "; records and array agree");
+            } else {
+                out.println(summary + "; DRIFT: " + missingOnArray() + " missing on the array, " + notRecorded.size()
+                        + " not recorded, " + missingVolumes.size() + " unknown volume(s), "
+                        + rows.stream().filter(r -> r.set().state() != SnapshotSet.State.COMPLETE).count()
+                        + " interrupted — 'elastisnap reconcile' explains and fixes");
+            }
+        }
+    }
+
+    /**
+     * @param domain null for all domains
+     * @param local  true to skip the array (records only)
+     */
+    public Result run(String domain, boolean local) {
+        List<SnapshotSet> sets = ctx.store().read().stream()
+                .filter(s -> domain == null || s.domain().equals(domain))
+                .sorted(Comparator.comparing(SnapshotSet::created).thenComparing(SnapshotSet::id))
+                .collect(Collectors.toList());
+        if (local) {
+            List<Row> rows = new ArrayList<>();
+            sets.forEach(s -> s.volumes().forEach(v -> rows.add(new Row(s, v, null, v.path()))));
+            return new Result(domain, false, rows, List.of(), Set.of());
+        }
+        ctx.output().progress("reading snapshots from ElastiCenter at " + ctx.endpoint());
+        ArrayView array = new ArrayView(ctx);
+        List<Row> rows = new ArrayList<>();
+        Set<String> recordedNames = new HashSet<>();
+        for (SnapshotSet s : sets) {
+            for (VolumeRecord v : s.volumes()) {
+                recordedNames.add(v.volumeId() + "@" + v.snapshotName());
+                Optional<DatasetSnapshot> found = array.find(v.volumeId(), v.snapshotName());
+                rows.add(new Row(s, v, found.isPresent(), found.map(DatasetSnapshot::path).orElse(v.path())));
+            }
+        }
+        // names recorded for other domains must not count as unrecorded on a shared volume
+        ctx.store().read().forEach(s -> s.volumes().forEach(v -> recordedNames.add(v.volumeId() + "@" + v.snapshotName())));
+        List<DatasetSnapshot> notRecorded = new ArrayList<>();
+        for (String volumeId : volumesToCheck(sets, domain)) {
+            for (DatasetSnapshot d : array.snapshots(volumeId)) {
+                if (SnapshotNames.isOurs(d.name()) && !recordedNames.contains(volumeId + "@" + d.name())) {
+                    notRecorded.add(d);
+                }
+            }
+        }
+        return new Result(domain, true, rows, notRecorded, new java.util.TreeSet<>(array.missingVolumes()));
+    }
+
+    private Collection<String> volumesToCheck(List<SnapshotSet> sets, String domain) {
+        Set<String> volumes = new LinkedHashSet<>();
+        sets.forEach(s -> s.volumes().forEach(v -> volumes.add(v.volumeId())));
+        ctx.configuredVolumes(domain).forEach(volumes::add);
+        return volumes;
+    }
+}

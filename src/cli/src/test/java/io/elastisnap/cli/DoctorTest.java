@@ -1,0 +1,113 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cli;
+
+import static io.elastisnap.cli.CliFixture.DOMAIN;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** doctor against the simulator and libvirt's test driver: one line per check, the fix on every failure. */
+public class DoctorTest {
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private CliFixture f;
+
+    @Before
+    public void start() throws IOException {
+        f = new CliFixture(tmp.newFolder().toPath());
+    }
+
+    @After
+    public void stop() throws IOException {
+        try {
+            assertFalse(f.allOutput.toString().contains(CliFixture.API_KEY));
+            assertFalse(f.log().contains(CliFixture.API_KEY));
+        } finally {
+            f.close();
+        }
+    }
+
+    @Test
+    public void aHealthySetupPassesEveryCheck() {
+        CliFixture.Run r = f.cli("doctor");
+        assertEquals(r.toString(), 0, r.exitCode);
+        for (String check : new String[] {"state directory writable", "libvirt reachable", "[" + DOMAIN + "] domain exists",
+                "[" + DOMAIN + "] domain running", "[" + DOMAIN + "] guest-agent channel", "[" + DOMAIN + "] guest agent answering",
+                "[" + DOMAIN + "] freeze available", "[" + DOMAIN + "] disks mapped to volumes", "ElastiCenter reachable",
+                "TLS trust", "API key valid", "[" + DOMAIN + "] volume of vda", "[" + DOMAIN + "] volume of vdb"}) {
+            assertTrue(check + " in\n" + r.out, r.out.lines().anyMatch(l -> l.startsWith("PASS") && l.contains(check)));
+        }
+        assertTrue(r.out, r.out.contains("all checks passed"));
+    }
+
+    @Test
+    public void aWrongKeyFailsTheKeyCheckWithTheFix() throws IOException {
+        Path wrong = f.dir.resolve("wrong");
+        Files.writeString(wrong, "wrong-key");
+        JsonObject check = check(f.cli("doctor", "--api-key-file", wrong.toString(), "--json"), "API key valid");
+        assertEquals("FAIL", check.get("status").getAsString());
+        assertTrue(check.get("fix").getAsString().contains("--api-key-file"));
+    }
+
+    @Test
+    public void anUntrustedCertificateFailsWithTheFingerprintToPin() throws IOException {
+        CliFixture.Run r = f.bare("doctor", "--config", f.configWithout("elasticenter.pin-sha256").toString(), "--json");
+        assertEquals(1, r.exitCode);
+        JsonObject tls = check(r, "TLS trust");
+        assertEquals("FAIL", tls.get("status").getAsString());
+        assertTrue(tls.get("fix").getAsString(), tls.get("fix").getAsString().replace(":", "").toLowerCase()
+                .contains(f.sim.certificateSha256()));
+        assertEquals("SKIP", check(r, "API key valid").get("status").getAsString());
+    }
+
+    @Test
+    public void anUnreachableEndpointFailsAndSkipsWhatDependsOnIt() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        CliFixture.Run r = f.cli("doctor", "--url", "https://127.0.0.1:" + port, "--json");
+        assertEquals(1, r.exitCode);
+        assertEquals("FAIL", check(r, "ElastiCenter reachable").get("status").getAsString());
+        assertEquals("SKIP", check(r, "TLS trust").get("status").getAsString());
+        assertEquals("the host checks still ran", "PASS", check(r, "[" + DOMAIN + "] freeze available").get("status").getAsString());
+    }
+
+    @Test
+    public void aStoppedOrUnknownDomainFailsItsChecks() {
+        CliFixture.Run stopped = f.cli("doctor", "-c", f.shutOffUri);
+        assertEquals(1, stopped.exitCode);
+        assertTrue(stopped.out, stopped.out.lines().anyMatch(l -> l.startsWith("FAIL") && l.contains("domain running")
+                && l.contains("fix: virsh -c " + f.shutOffUri + " start " + DOMAIN)));
+        assertTrue(stopped.out, stopped.out.lines().anyMatch(l -> l.startsWith("SKIP") && l.contains("guest agent answering")));
+
+        CliFixture.Run unknown = f.cli("doctor", "i-9-99-VM");
+        assertEquals(1, unknown.exitCode);
+        assertTrue(unknown.out, unknown.out.lines().anyMatch(l -> l.startsWith("FAIL") && l.contains("[i-9-99-VM] domain exists")
+                && l.contains("fix: check the name with: virsh")));
+    }
+
+    private static JsonObject check(CliFixture.Run r, String name) {
+        JsonArray checks = r.json().getAsJsonObject("result").getAsJsonArray("checks");
+        Optional<JsonElement> found = StreamSupport.stream(checks.spliterator(), false)
+                .filter(c -> c.getAsJsonObject().get("check").getAsString().equals(name)).findFirst();
+        assertTrue("no check '" + name + "' in " + checks, found.isPresent());
+        return found.get().getAsJsonObject();
+    }
+}
