@@ -6,10 +6,6 @@ import org.libvirt.LibvirtException;
 
 public class LibvirtUtilitiesHelper {
 
-    public Connect getConnectionByVmName(final String vmName) throws LibvirtException {
-        throw new UnsupportedOperationException();
-    }
-
     public Connect getConnection() throws LibvirtException {
         throw new UnsupportedOperationException();
     }

@@ -45,4 +45,12 @@ public class StoragePoolVO implements StoragePool {
     public void setUsedBytes(long usedBytes) {
         throw new UnsupportedOperationException();
     }
+
+    public long getUsedBytes() {
+        throw new UnsupportedOperationException();
+    }
+
+    public String getHostAddress() {
+        throw new UnsupportedOperationException();
+    }
 }

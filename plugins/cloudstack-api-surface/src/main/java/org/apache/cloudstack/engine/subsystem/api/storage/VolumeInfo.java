@@ -4,5 +4,7 @@ package org.apache.cloudstack.engine.subsystem.api.storage;
 import com.cloud.storage.Volume;
 
 public interface VolumeInfo extends DataObject, Volume {
+    Object getpayload();
+
     boolean stateTransit(Volume.Event event);
 }

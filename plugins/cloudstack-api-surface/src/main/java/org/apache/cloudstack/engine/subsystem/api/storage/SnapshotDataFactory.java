@@ -1,6 +1,0 @@
-// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package org.apache.cloudstack.engine.subsystem.api.storage;
-
-public interface SnapshotDataFactory {
-    SnapshotInfo getSnapshot(long snapshotId, DataStore store);
-}
