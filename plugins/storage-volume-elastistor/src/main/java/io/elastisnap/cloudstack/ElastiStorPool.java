@@ -6,6 +6,13 @@ public final class ElastiStorPool {
     /** Value of createStoragePool provider=...; distinct from the in-tree "CloudByte" provider. */
     public static final String PROVIDER_NAME = "ElastiStor";
 
+    /**
+     * The admin's name for the API key (createStoragePool/updateStoragePool details[0].apisecretkey). It ends in
+     * "secretkey" on purpose: CloudStack's API log (StringUtils.cleanString) strips parameters named *password,
+     * *accesskey and *secretkey, so this one never reaches the management server's API log, while "apikey" would.
+     */
+    public static final String INPUT_API_KEY = "apisecretkey";
+
     public static final String DETAIL_URL = "elasticenter.url";
     /** Stored encrypted, with display=false, never in the same map as the displayed details. */
     public static final String DETAIL_API_KEY = "elasticenter.apikey";
@@ -14,11 +21,16 @@ public final class ElastiStorPool {
     public static final String DETAIL_TSM = "elasticenter.tsm";
 
     /** Snapshot details recorded by the strategies. */
+    public static final String SNAPSHOT_POOL_ID = "elastistor.pool.id";
     public static final String SNAPSHOT_ARRAY_PATH = "elastistor.snapshot.path";
     public static final String SNAPSHOT_ARRAY_VOLUME = "elastistor.snapshot.volume";
     public static final String SNAPSHOT_CONSISTENCY = "elastistor.consistency.level";
     public static final String SNAPSHOT_FROZEN_WINDOW_MS = "elastistor.frozen.window.ms";
-    /** VM snapshot detail name prefix: one detail per CloudStack volume id, value "esVolumeId|snapshotPath". */
+    /** ElastiStor account and TSM ids resolved at registration (the admin may name them by name or id). */
+    public static final String DETAIL_ACCOUNT_ID = "elasticenter.account.id";
+    public static final String DETAIL_TSM_ID = "elasticenter.tsm.id";
+
+    /** VM snapshot detail name prefix: one detail per CloudStack volume id, value "poolId|esVolumeId|snapshotPath". */
     public static final String VM_SNAPSHOT_VOLUME_PREFIX = "elastistor.volume.";
 
     private ElastiStorPool() {

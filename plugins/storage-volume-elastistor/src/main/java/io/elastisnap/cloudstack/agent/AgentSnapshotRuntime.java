@@ -37,7 +37,6 @@ public final class AgentSnapshotRuntime {
     }
 
     private static ConsistentSnapshotRunner defaultRunner() {
-        // The engine-backed runner is wired here once io.elastisnap.engine.ConsistencyEngine is published (see report).
-        throw new IllegalStateException("The ElastiSnap consistency engine is not wired into this plugin build");
+        return EngineSnapshotRunner.forAgent();
     }
 }

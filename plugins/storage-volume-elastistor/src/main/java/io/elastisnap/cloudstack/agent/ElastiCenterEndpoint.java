@@ -31,7 +31,8 @@ public final class ElastiCenterEndpoint {
     }
 
     /**
-     * Parses the pool-detail form: {@code system}, {@code insecure}, {@code ca:/path/ca.pem} or {@code pin:<sha256 hex>}.
+     * Parses the pool-detail form, the client's one-line TLS spec: {@code system}, {@code insecure},
+     * {@code ca:/path/ca.pem} or {@code sha256:<fingerprint>} ({@code pin:<fingerprint>} is accepted too).
      */
     public static ElastiCenterEndpoint parse(String url, String tls) {
         String spec = tls == null || tls.trim().isEmpty() ? "system" : tls.trim();
@@ -45,10 +46,13 @@ public final class ElastiCenterEndpoint {
         if (lower.startsWith("ca:")) {
             return new ElastiCenterEndpoint(url, TlsMode.CA_FILE, spec.substring(3));
         }
+        if (lower.startsWith("sha256:")) {
+            return new ElastiCenterEndpoint(url, TlsMode.PINNED_SHA256, spec.substring(7));
+        }
         if (lower.startsWith("pin:")) {
             return new ElastiCenterEndpoint(url, TlsMode.PINNED_SHA256, spec.substring(4));
         }
-        throw new IllegalArgumentException("Unknown TLS trust '" + spec + "': use system, insecure, ca:<file> or pin:<sha256>");
+        throw new IllegalArgumentException("Unknown TLS trust '" + spec + "': use system, insecure, ca:<file> or sha256:<fingerprint>");
     }
 
     public String getUrl() {
@@ -67,7 +71,7 @@ public final class ElastiCenterEndpoint {
     public String tlsSpec() {
         switch (tlsMode) {
             case CA_FILE: return "ca:" + tlsValue;
-            case PINNED_SHA256: return "pin:" + tlsValue;
+            case PINNED_SHA256: return "sha256:" + tlsValue;
             case INSECURE: return "insecure";
             default: return "system";
         }

@@ -1,10 +1,15 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
+import io.elastisnap.elasticenter.ElastiCenterClient;
+
 /** Resolves a pool id to its ElastiCenter (per-pool credentials; several pools on several ElastiCenters side by side). */
 public interface ElastiStorArrays {
     ElastiStorArray forPool(long poolId);
 
     /** Connection data for the agent command: endpoint and (decrypted) key of the pool. */
     PoolConnection connection(long poolId);
+
+    /** The pool's pooled, cached client for provisioning calls (volumes, exports, clones, statistics). */
+    ElastiCenterClient client(long poolId);
 }

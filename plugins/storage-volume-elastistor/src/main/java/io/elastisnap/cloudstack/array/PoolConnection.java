@@ -21,6 +21,11 @@ public final class PoolConnection {
         return apiKey;
     }
 
+    /** Same appliance reached the same way: one agent command (one endpoint, one key) can snapshot both pools' volumes. */
+    public boolean sameElastiCenter(PoolConnection other) {
+        return other != null && endpoint.equals(other.endpoint) && apiKey.equals(other.apiKey);
+    }
+
     @Override
     public String toString() {
         return "PoolConnection[" + endpoint + ", key ****]";

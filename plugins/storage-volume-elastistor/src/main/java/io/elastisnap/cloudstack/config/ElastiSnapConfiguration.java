@@ -18,7 +18,8 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
             "elastistor.max.frozen.window.ms", "8000", "Longest time a guest may stay frozen while ElastiStor snapshots are taken;"
             + " past it the guest is thawed and the snapshot fails (below Windows VSS's 10 s).", true, ConfigKey.Scope.Global);
     public static final ConfigKey<Integer> FREEZE_TIMEOUT_MS = new ConfigKey<>(CATEGORY, Integer.class,
-            "elastistor.freeze.timeout.ms", "10000", "Bounded wait for the guest agent's freeze reply.", true, ConfigKey.Scope.Global);
+            "elastistor.freeze.timeout.ms", "5000", "Bounded wait for the guest agent's freeze reply; must be shorter than"
+            + " elastistor.max.frozen.window.ms (the snapshots need time inside the window).", true, ConfigKey.Scope.Global);
     public static final ConfigKey<Integer> THAW_TIMEOUT_MS = new ConfigKey<>(CATEGORY, Integer.class,
             "elastistor.thaw.timeout.ms", "10000", "Bounded wait for each thaw attempt (thaw is retried with backoff).", true,
             ConfigKey.Scope.Global);
@@ -26,8 +27,16 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
             "elastistor.job.poll.deadline.ms", "600000", "Deadline for an ElastiCenter asynchronous job (volume create/delete).",
             true, ConfigKey.Scope.Global);
     public static final ConfigKey<String> TLS_MODE = new ConfigKey<>(CATEGORY, String.class, "elastistor.tls.default",
-            "system", "TLS trust for ElastiCenter when a pool does not set elasticenter.tls: system, ca:<file>, pin:<sha256> or"
-            + " insecure (logged loudly).", true, ConfigKey.Scope.Global);
+            "system", "TLS trust for ElastiCenter when a pool does not set elasticenter.tls: system, ca:<file>,"
+            + " sha256:<certificate fingerprint> or insecure (logged loudly).", true, ConfigKey.Scope.Global);
+    public static final ConfigKey<Integer> RECONCILE_INTERVAL_MINUTES = new ConfigKey<>(CATEGORY, Integer.class,
+            "elastistor.reconcile.interval.minutes", "60", "How often ElastiStor snapshots are compared with CloudStack's records"
+            + " and orphans (left by crashes) reported in the management-server log; 0 turns the task off.", true,
+            ConfigKey.Scope.Global);
+    public static final ConfigKey<Boolean> RECONCILE_REMOVE_ORPHANS = new ConfigKey<>(CATEGORY, Boolean.class,
+            "elastistor.reconcile.remove.orphans", "false", "When true, the next reconcile run deletes the orphaned ElastiStor"
+            + " snapshots it finds (only snapshots this plugin named, found orphaned by two consecutive runs, without clones).", true,
+            ConfigKey.Scope.Global);
 
     @Override
     public String getConfigComponentName() {
@@ -36,7 +45,8 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
 
     @Override
     public ConfigKey<?>[] getConfigKeys() {
-        return new ConfigKey<?>[] {FREEZE_POLICY, MAX_FROZEN_WINDOW_MS, FREEZE_TIMEOUT_MS, THAW_TIMEOUT_MS, JOB_POLL_DEADLINE_MS, TLS_MODE};
+        return new ConfigKey<?>[] {FREEZE_POLICY, MAX_FROZEN_WINDOW_MS, FREEZE_TIMEOUT_MS, THAW_TIMEOUT_MS, JOB_POLL_DEADLINE_MS, TLS_MODE,
+            RECONCILE_INTERVAL_MINUTES, RECONCILE_REMOVE_ORPHANS};
     }
 
     @Override
@@ -53,5 +63,15 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
     @Override
     public String defaultTls() {
         return TLS_MODE.value();
+    }
+
+    @Override
+    public int reconcileIntervalMinutes() {
+        return RECONCILE_INTERVAL_MINUTES.value();
+    }
+
+    @Override
+    public boolean removeOrphans() {
+        return RECONCILE_REMOVE_ORPHANS.value();
     }
 }

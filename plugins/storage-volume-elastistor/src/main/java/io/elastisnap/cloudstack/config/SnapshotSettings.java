@@ -10,6 +10,12 @@ public interface SnapshotSettings {
 
     SnapshotLimits limits();
 
-    /** Default TLS trust for pools that do not name one: system, insecure, ca:<file>, pin:<sha256>. */
+    /** Default TLS trust for pools that do not name one: system, insecure, ca:<file>, sha256:<fingerprint>. */
     String defaultTls();
+
+    /** Minutes between reconcile runs; 0 or less: off. */
+    int reconcileIntervalMinutes();
+
+    /** Whether the reconcile task deletes the orphans it finds (otherwise it only reports them). */
+    boolean removeOrphans();
 }

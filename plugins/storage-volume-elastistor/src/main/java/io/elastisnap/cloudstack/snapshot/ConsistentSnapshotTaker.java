@@ -32,6 +32,8 @@ import io.elastisnap.cloudstack.config.SnapshotSettings;
 public class ConsistentSnapshotTaker {
     /** Recorded when no freeze was needed: the VM was not running, so nothing was writing. */
     public static final String LEVEL_VM_NOT_RUNNING = "VM_NOT_RUNNING";
+    /** Recorded for the per-volume snapshots of CloudStack's own VM-snapshot strategy, which froze the guest itself. */
+    public static final String LEVEL_FROZEN_BY_CLOUDSTACK = "FS_FROZEN_BY_CLOUDSTACK";
     static final String POLICY_REQUIRED = "REQUIRED";
 
     private static final Logger LOG = LogManager.getLogger(ConsistentSnapshotTaker.class);
@@ -46,7 +48,7 @@ public class ConsistentSnapshotTaker {
     public ConsistentSnapshotTaker() {
     }
 
-    ConsistentSnapshotTaker(AgentManager agentManager, ElastiStorArrays arrays, SnapshotSettings settings) {
+    public ConsistentSnapshotTaker(AgentManager agentManager, ElastiStorArrays arrays, SnapshotSettings settings) {
         this.agentManager = agentManager;
         this.arrays = arrays;
         this.settings = settings;
@@ -84,7 +86,7 @@ public class ConsistentSnapshotTaker {
     public Taken take(VirtualMachine vm, long poolId, List<VolumeSnapshotSpec> volumes, boolean quiesceRequested) {
         boolean running = vm != null && vm.getState() == VirtualMachine.State.Running;
         if (!running) {
-            return takeDirectly(poolId, volumes);
+            return takeDirectly(poolId, volumes, LEVEL_VM_NOT_RUNNING);
         }
         if (vm.getHostId() == null) {
             throw new CloudRuntimeException("VM " + vm.getInstanceName() + " is Running but has no host; cannot freeze it");
@@ -103,7 +105,8 @@ public class ConsistentSnapshotTaker {
         return new Taken(answer.getSnapshots(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis());
     }
 
-    private Taken takeDirectly(long poolId, List<VolumeSnapshotSpec> volumes) {
+    /** Array snapshots without any guest interaction, one volume after the other; all-or-nothing. */
+    public Taken takeDirectly(long poolId, List<VolumeSnapshotSpec> volumes, String level) {
         List<VolumeSnapshotResult> done = new ArrayList<>();
         try {
             for (VolumeSnapshotSpec volume : volumes) {
@@ -115,7 +118,7 @@ public class ConsistentSnapshotTaker {
             throw new CloudRuntimeException("ElastiStor snapshot failed after " + done.size() + " of " + volumes.size()
                     + " volume(s): " + e.getMessage(), e);
         }
-        return new Taken(done, LEVEL_VM_NOT_RUNNING, 0);
+        return new Taken(done, level, 0);
     }
 
     /** Compensation: removes snapshots already taken; failures are logged, the caller reports the original error. */

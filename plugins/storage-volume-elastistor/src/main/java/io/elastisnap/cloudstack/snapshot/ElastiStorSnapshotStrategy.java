@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.snapshot;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +40,9 @@ import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
-import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.SnapshotChain;
 
 /**
  * Volume snapshots on ElastiStor pools: array snapshots taken inside a guest freeze when the VM runs. Leaves TAKE in
@@ -51,7 +50,6 @@ import io.elastisnap.cloudstack.array.ElastiStorArrays;
  */
 public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private static final Logger LOG = LogManager.getLogger(ElastiStorSnapshotStrategy.class);
-    static final String POOL_ID_DETAIL = "elastistor.pool.id";
 
     @Inject
     private SnapshotDao snapshotDao;
@@ -103,7 +101,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
 
     private Long recordedPoolId(long snapshotId) {
         Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshotId);
-        String value = details == null ? null : details.get(POOL_ID_DETAIL);
+        String value = details == null ? null : details.get(ElastiStorPool.SNAPSHOT_POOL_ID);
         return value == null ? null : Long.valueOf(value);
     }
 
@@ -134,7 +132,11 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
 
             VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, arraySnapshotName(snapshot.getUuid()));
-            ConsistentSnapshotTaker.Taken result = taker.take(vm, poolId, Collections.singletonList(spec), quiesceRequested(snapshot));
+            // CloudStack's StorageVMSnapshotStrategy freezes the guest itself around its GROUP members: a second freeze
+            // would be refused (already frozen), and none is needed.
+            ConsistentSnapshotTaker.Taken result = isVmSnapshotMember(snapshot)
+                    ? taker.takeDirectly(poolId, Collections.singletonList(spec), ConsistentSnapshotTaker.LEVEL_FROZEN_BY_CLOUDSTACK)
+                    : taker.take(vm, poolId, Collections.singletonList(spec), quiesceRequested(snapshot));
             taken = result.snapshots();
             VolumeSnapshotResult arraySnapshot = taken.get(0);
 
@@ -167,11 +169,15 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     }
 
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
-        snapshotDetailsDao.addDetail(snapshotId, POOL_ID_DETAIL, String.valueOf(poolId), false);
+        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_POOL_ID, String.valueOf(poolId), false);
         snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, arraySnapshot.getVolumeId(), false);
         snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_PATH, arraySnapshot.getPath(), false);
         snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_CONSISTENCY, result.level(), true);
         snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(result.frozenWindowMillis()), true);
+    }
+
+    static boolean isVmSnapshotMember(Snapshot snapshot) {
+        return snapshot.getSnapshotType() == Snapshot.Type.GROUP.ordinal();
     }
 
     /** quiescevm travels only in the server's CreateSnapshotPayload (also for VM-snapshot GROUP members). */
@@ -205,7 +211,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshotId);
         String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
         String esVolumeId = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
-        String poolId = details.get(POOL_ID_DETAIL);
+        String poolId = details.get(ElastiStorPool.SNAPSHOT_POOL_ID);
         if (path != null && esVolumeId != null && poolId != null) {
             try {
                 boolean existed = arrays.forPool(Long.parseLong(poolId)).deleteSnapshot(esVolumeId, path);
@@ -242,7 +248,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshot.getId());
         String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
         String esVolumeId = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
-        String poolId = details.get(POOL_ID_DETAIL);
+        String poolId = details.get(ElastiStorPool.SNAPSHOT_POOL_ID);
         if (path == null || esVolumeId == null || poolId == null) {
             throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted");
         }
@@ -268,20 +274,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
 
     /** A ZFS rollback destroys newer snapshots; we never do that silently. */
     private static void refuseIfNewerSnapshotsExist(ElastiStorArray array, String esVolumeId, String path, String snapshotName) {
-        List<ArraySnapshotRef> all = array.listSnapshots(esVolumeId);
-        int index = -1;
-        for (int i = 0; i < all.size(); i++) {
-            if (path.equals(all.get(i).path())) {
-                index = i;
-            }
-        }
-        if (index < 0) {
-            throw new CloudRuntimeException("ElastiStor snapshot " + path + " of snapshot " + snapshotName + " no longer exists on the array");
-        }
-        List<String> newer = new ArrayList<>();
-        for (ArraySnapshotRef ref : all.subList(index + 1, all.size())) {
-            newer.add(ref.name());
-        }
+        List<String> newer = SnapshotChain.destroyedByRollback(array, esVolumeId, path).orElseThrow(() -> new CloudRuntimeException(
+                "ElastiStor snapshot " + path + " of snapshot " + snapshotName + " no longer exists on the array"));
         if (!newer.isEmpty()) {
             throw new CloudRuntimeException("Reverting to snapshot " + snapshotName + " would destroy newer ElastiStor snapshots "
                     + newer + "; delete those snapshots (or the VM snapshots that own them) first");

@@ -24,11 +24,11 @@ public class WrapperExecutionTest {
         LibvirtUtilitiesHelper helper = mock(LibvirtUtilitiesHelper.class);
         Connect connect = mock(Connect.class);
         when(resource.getLibvirtUtilitiesHelper()).thenReturn(helper);
-        when(helper.getConnectionByVmName("i-2-10-VM")).thenReturn(connect);
+        when(helper.getConnection()).thenReturn(connect);
         TakeConsistentSnapshotCommand command = CommandSerializationTest.command();
         AgentSnapshotRuntime.install((cmd, libvirt) -> {
             try {
-                assertSame(connect, libvirt.connectionFor(cmd.getDomainName()));
+                assertSame(connect, libvirt.connect());
             } catch (Exception e) {
                 throw new AssertionError(e);
             }

@@ -241,6 +241,19 @@ public class ElastiStorSnapshotStrategyTest {
     }
 
     @Test
+    public void aGroupMemberOfCloudStacksVmSnapshotIsTakenWithoutASecondFreeze() throws Exception {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Running);
+        when(snapshot.getSnapshotType()).thenReturn((short) Snapshot.Type.GROUP.ordinal());
+        when(array.createSnapshot("es-vol-1", "cs-uuid-41")).thenReturn("tsm/vol1@cs-uuid-41");
+
+        strategy.takeSnapshot(snapshot);
+
+        verify(agentManager, never()).send(anyLong(), any(Command.class));
+        verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY,
+                ConsistentSnapshotTaker.LEVEL_FROZEN_BY_CLOUDSTACK, true);
+    }
+
+    @Test
     public void aFailureAfterTheArraySnapshotRemovesItAgain() {
         when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
         when(array.createSnapshot("es-vol-1", "cs-uuid-41")).thenReturn("tsm/vol1@cs-uuid-41");
@@ -257,7 +270,7 @@ public class ElastiStorSnapshotStrategyTest {
 
     private static Map<String, String> details() {
         Map<String, String> d = new HashMap<>();
-        d.put(ElastiStorSnapshotStrategy.POOL_ID_DETAIL, String.valueOf(POOL));
+        d.put(ElastiStorPool.SNAPSHOT_POOL_ID, String.valueOf(POOL));
         d.put(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, "es-vol-1");
         d.put(ElastiStorPool.SNAPSHOT_ARRAY_PATH, "tsm/vol1@cs-uuid-41");
         return d;

@@ -25,7 +25,7 @@ public final class ElastiSnapTakeConsistentSnapshotCommandWrapper
     public Answer execute(TakeConsistentSnapshotCommand command, LibvirtComputingResource serverResource) {
         try {
             return AgentSnapshotRuntime.runner().run(command,
-                    domain -> serverResource.getLibvirtUtilitiesHelper().getConnectionByVmName(domain));
+                    () -> serverResource.getLibvirtUtilitiesHelper().getConnection());
         } catch (RuntimeException e) {
             // The runner never throws by contract; this guards the agent's worker thread against a broken runtime.
             logger.error("Consistent snapshot of {} failed unexpectedly", command.getDomainName(), e);

@@ -1,0 +1,178 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.agent;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.libvirt.Connect;
+
+import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
+import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.engine.ConsistencyEngine;
+import io.elastisnap.engine.ConsistencyPolicy;
+import io.elastisnap.engine.ConsistentSnapshotException;
+import io.elastisnap.engine.ConsistentSnapshotRequest;
+import io.elastisnap.engine.ConsistentSnapshotResult;
+import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.GuestQuiescer;
+import io.elastisnap.engine.RecoveryOutcome;
+import io.elastisnap.engine.VolumeOutcome;
+import io.elastisnap.engine.VolumeSnapshot;
+import io.elastisnap.engine.journal.FreezeJournal;
+import io.elastisnap.engine.libvirt.LibvirtConnectionProvider;
+import io.elastisnap.engine.libvirt.LibvirtGuestQuiescer;
+
+/**
+ * The agent's runner: one {@link ConsistencyEngine} and one freeze journal per agent process, ElastiCenter clients
+ * cached per endpoint and key fingerprint. The journal of a crashed predecessor is recovered (guests it left frozen
+ * are thawed) at the first command, once the agent's libvirt connection is known; until that succeeds it is retried.
+ */
+public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
+    /** The engine's host-wide journal, shared with the elastisnap CLI so each thaws what the other left frozen. */
+    public static final Path DEFAULT_JOURNAL_DIRECTORY = FreezeJournal.DEFAULT_DIRECTORY;
+    /** JVM system property (e.g. in JAVA_OPTS of the agent) that moves the journal. */
+    public static final String JOURNAL_DIRECTORY_PROPERTY = "elastisnap.journal.dir";
+
+    static final Duration LATE_CLEANUP_WAIT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LogManager.getLogger(EngineSnapshotRunner.class);
+
+    private final AgentConnection libvirt;
+    private final ConsistencyEngine engine;
+    private final RoutingArraySnapshotter routes = new RoutingArraySnapshotter();
+    private final ElastiCenterClients clients;
+    private boolean recovered;
+
+    /** The agent's wiring: libvirt guest agent through the agent's own connection, journal in the configured directory. */
+    static EngineSnapshotRunner forAgent() {
+        AgentConnection connection = new AgentConnection();
+        Path journal = Paths.get(System.getProperty(JOURNAL_DIRECTORY_PROPERTY, DEFAULT_JOURNAL_DIRECTORY.toString()));
+        return new EngineSnapshotRunner(new LibvirtGuestQuiescer(connection), connection, new FreezeJournal(journal),
+                new ElastiCenterClients());
+    }
+
+    /** With a stand-in guest (tests, hosts without libvirt). */
+    public EngineSnapshotRunner(GuestQuiescer quiescer, FreezeJournal journal, ElastiCenterClients clients) {
+        this(quiescer, new AgentConnection(), journal, clients);
+    }
+
+    private EngineSnapshotRunner(GuestQuiescer quiescer, AgentConnection libvirt, FreezeJournal journal, ElastiCenterClients clients) {
+        this.libvirt = libvirt;
+        this.clients = clients;
+        this.engine = new ConsistencyEngine(quiescer, routes, journal);
+    }
+
+    /** The agent's libvirt connection of the latest command: the quiescer is built once, the agent owns the connection. */
+    private static final class AgentConnection implements LibvirtConnectionProvider {
+        private volatile LibvirtConnectionProvider current;
+
+        @Override
+        public Connect connect() throws org.libvirt.LibvirtException {
+            LibvirtConnectionProvider provider = current;
+            if (provider == null) {
+                throw new IllegalStateException("The agent has not handed over its libvirt connection yet");
+            }
+            return provider.connect();
+        }
+    }
+
+    @Override
+    public TakeConsistentSnapshotAnswer run(TakeConsistentSnapshotCommand command, LibvirtConnectionProvider agentLibvirt) {
+        if (agentLibvirt != null) {
+            libvirt.current = agentLibvirt;
+        }
+        recoverOnce();
+        ConsistentSnapshotRequest request;
+        try {
+            request = toRequest(command);
+        } catch (IllegalArgumentException e) {
+            return TakeConsistentSnapshotAnswer.failure(command, ConsistentSnapshotException.Reason.INVALID_REQUEST.name(),
+                    "Invalid consistent snapshot request for " + command.getDomainName() + ": " + e.getMessage());
+        }
+        try {
+            ConsistentSnapshotResult result = engine.snapshot(request);
+            LOG.info("Consistent snapshot of {}: {}", command.getDomainName(), result);
+            List<VolumeSnapshotResult> snapshots = new ArrayList<>();
+            for (VolumeSnapshot s : result.snapshots()) {
+                snapshots.add(new VolumeSnapshotResult(s.volumeId(), s.snapshotName(), s.path()));
+            }
+            return TakeConsistentSnapshotAnswer.success(command, snapshots, result.level().name(),
+                    result.timings().freeze().toMillis(), result.timings().snapshots().toMillis(),
+                    result.timings().thaw().toMillis(), result.timings().frozenWindow().toMillis());
+        } catch (ConsistentSnapshotException e) {
+            LOG.warn("Consistent snapshot of {} failed ({}): {}", command.getDomainName(), e.reason(), e.getMessage());
+            return TakeConsistentSnapshotAnswer.failure(command, e.reason().name(), describe(e));
+        }
+    }
+
+    /**
+     * Snapshot calls still running when the engine gave up are cleaned up in the background; waiting (bounded) for
+     * that lets the answer say truthfully what is left on the array.
+     */
+    private static String describe(ConsistentSnapshotException e) {
+        List<VolumeOutcome> outcomes;
+        try {
+            outcomes = e.lateCleanup().get(LATE_CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            outcomes = e.volumeOutcomes();
+        } catch (ExecutionException | TimeoutException notFinished) {
+            outcomes = e.volumeOutcomes();
+        }
+        List<VolumeOutcome> left = new ArrayList<>();
+        for (VolumeOutcome outcome : outcomes) {
+            if (outcome.state() == VolumeOutcome.State.DELETE_FAILED || outcome.state() == VolumeOutcome.State.PENDING) {
+                left.add(outcome);
+            }
+        }
+        return left.isEmpty() ? e.getMessage() : e.getMessage() + "; snapshots possibly left on the array (remove them, or run"
+                + " the ElastiStor reconcile task): " + left;
+    }
+
+    private ConsistentSnapshotRequest toRequest(TakeConsistentSnapshotCommand command) {
+        SnapshotLimits limits = command.getLimits();
+        ElastiCenterClient client = clients.get(command.getEndpoint(), command.getApiKey(),
+                Duration.ofMillis(limits.jobPollDeadlineMillis()));
+        ConsistentSnapshotRequest.Builder builder = ConsistentSnapshotRequest.builder(command.getDomainName())
+                .policy(ConsistencyPolicy.valueOf(command.getPolicy().trim().toUpperCase(Locale.ROOT)))
+                .mountPoints(command.getMountPoints())
+                .limits(FreezeLimits.builder()
+                        .maxFrozenWindow(Duration.ofMillis(limits.maxFrozenWindowMillis()))
+                        .freezeTimeout(Duration.ofMillis(limits.freezeTimeoutMillis()))
+                        .thawTimeout(Duration.ofMillis(limits.thawTimeoutMillis()))
+                        .build());
+        for (VolumeSnapshotSpec volume : command.getVolumes()) {
+            routes.route(volume.getVolumeId(), client);
+            builder.volume(volume.getVolumeId(), volume.getSnapshotName());
+        }
+        return builder.build();
+    }
+
+    private synchronized void recoverOnce() {
+        if (recovered) {
+            return;
+        }
+        try {
+            for (RecoveryOutcome outcome : engine.recoverFromJournal()) {
+                if (outcome.action() == RecoveryOutcome.Action.FAILED) {
+                    LOG.error("Freeze journal recovery could not thaw {}", outcome);
+                } else {
+                    LOG.info("Freeze journal recovery: {}", outcome);
+                }
+            }
+            recovered = true;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Freeze journal recovery failed; retried at the next consistent snapshot: {}", e.toString());
+        }
+    }
+}

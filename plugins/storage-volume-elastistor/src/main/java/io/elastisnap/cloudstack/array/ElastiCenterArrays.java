@@ -1,0 +1,119 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.array;
+
+import java.time.Duration;
+import java.util.Map;
+
+import javax.inject.Inject;
+
+import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailVO;
+import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.cloud.utils.exception.CloudRuntimeException;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.config.KeyCipher;
+import io.elastisnap.cloudstack.config.SnapshotSettings;
+import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
+import io.elastisnap.elasticenter.ElastiCenterClient;
+
+/**
+ * Per-pool ElastiCenter access from storage_pool_details: endpoint, TLS trust (or the global default) and the API key,
+ * stored encrypted. Details are read at every call, so an updated key or trust takes effect without a restart; clients
+ * are cached per endpoint, trust and key fingerprint. Nothing is static: pools on different ElastiCenters coexist.
+ */
+public class ElastiCenterArrays implements ElastiStorArrays {
+    private static final Logger LOG = LogManager.getLogger(ElastiCenterArrays.class);
+
+    @Inject
+    private StoragePoolDetailsDao poolDetailsDao;
+    @Inject
+    private KeyCipher cipher;
+    @Inject
+    private SnapshotSettings settings;
+    private final ElastiCenterClients clients = new ElastiCenterClients();
+
+    public ElastiCenterArrays() {
+    }
+
+    public ElastiCenterArrays(StoragePoolDetailsDao poolDetailsDao, KeyCipher cipher, SnapshotSettings settings) {
+        this.poolDetailsDao = poolDetailsDao;
+        this.cipher = cipher;
+        this.settings = settings;
+    }
+
+    @Override
+    public ElastiStorArray forPool(long poolId) {
+        return new ClientArray(client(poolId));
+    }
+
+    @Override
+    public ElastiCenterClient client(long poolId) {
+        PoolConnection connection = connection(poolId);
+        return clients.get(connection.endpoint(), connection.apiKey(), Duration.ofMillis(settings.limits().jobPollDeadlineMillis()));
+    }
+
+    /** Stores a pool's API key encrypted, as a hidden detail, replacing any previous one. */
+    public static void storeApiKey(StoragePoolDetailsDao poolDetailsDao, KeyCipher cipher, long poolId, String apiKey) {
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
+        poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_API_KEY, cipher.encrypt(apiKey), false);
+    }
+
+    @Override
+    public PoolConnection connection(long poolId) {
+        Map<String, String> details = protectApiKey(poolId, poolDetailsDao.listDetailsKeyPairs(poolId));
+        String url = required(details, ElastiStorPool.DETAIL_URL, poolId);
+        String storedKey = required(details, ElastiStorPool.DETAIL_API_KEY, poolId);
+        String tls = details.get(ElastiStorPool.DETAIL_TLS);
+        ElastiCenterEndpoint endpoint;
+        try {
+            endpoint = ElastiCenterEndpoint.parse(url, tls == null || tls.trim().isEmpty() ? settings.defaultTls() : tls);
+        } catch (IllegalArgumentException e) {
+            throw new CloudRuntimeException("Storage pool " + poolId + " has an unusable ElastiCenter TLS setting: " + e.getMessage());
+        }
+        String apiKey;
+        try {
+            apiKey = cipher.decrypt(storedKey);
+        } catch (RuntimeException e) {
+            // The cipher's message could quote its input; never pass it on.
+            throw new CloudRuntimeException("The ElastiCenter API key of storage pool " + poolId + " cannot be decrypted ("
+                    + e.getClass().getSimpleName() + "); update it with updateStoragePool details[0].apisecretkey=...");
+        }
+        return new PoolConnection(endpoint, apiKey);
+    }
+
+    /**
+     * CloudStack 4.22's updateStoragePool never calls the lifecycle: it merges the given details into
+     * storage_pool_details as they are, all displayed. So a key rotated with {@code details[0].apisecretkey=...} arrives in
+     * clear, and any update re-saves the encrypted key as displayed. Both are repaired at the pool's next use (the
+     * storage statistics poll uses every pool every few minutes).
+     */
+    private Map<String, String> protectApiKey(long poolId, Map<String, String> details) {
+        String rotated = details == null ? null : details.get(ElastiStorPool.INPUT_API_KEY);
+        if (rotated != null && !rotated.trim().isEmpty()) {
+            storeApiKey(poolDetailsDao, cipher, poolId, rotated.trim());
+            poolDetailsDao.removeDetail(poolId, ElastiStorPool.INPUT_API_KEY);
+            LOG.info("Stored the new ElastiCenter API key of storage pool {} encrypted and hidden", poolId);
+            return poolDetailsDao.listDetailsKeyPairs(poolId);
+        }
+        StoragePoolDetailVO stored = poolDetailsDao.findDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
+        if (stored != null && stored.isDisplay()) {
+            poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
+            poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_API_KEY, stored.getValue(), false);
+            LOG.info("Hid the encrypted ElastiCenter API key detail of storage pool {} again", poolId);
+        }
+        return details;
+    }
+
+    private static String required(Map<String, String> details, String name, long poolId) {
+        String value = details == null ? null : details.get(name);
+        if (value == null || value.trim().isEmpty()) {
+            throw new CloudRuntimeException("Storage pool " + poolId + " has no " + name + " detail; it was not registered by the "
+                    + ElastiStorPool.PROVIDER_NAME + " provider");
+        }
+        return value;
+    }
+}

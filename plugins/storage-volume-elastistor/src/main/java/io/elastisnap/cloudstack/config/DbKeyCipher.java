@@ -1,0 +1,20 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.config;
+
+import com.cloud.utils.crypt.DBEncryptionUtil;
+
+/**
+ * Encrypts with the management server's database encryption key, as CloudStack's own storage plugins store gateway
+ * passwords and tokens in storage_pool_details (ScaleIO, the adaptive plugins).
+ */
+public class DbKeyCipher implements KeyCipher {
+    @Override
+    public String encrypt(String plain) {
+        return DBEncryptionUtil.encrypt(plain);
+    }
+
+    @Override
+    public String decrypt(String stored) {
+        return DBEncryptionUtil.decrypt(stored);
+    }
+}

@@ -1,0 +1,280 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.lifecycle;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.inject.Inject;
+
+import org.apache.cloudstack.engine.subsystem.api.storage.ClusterScope;
+import org.apache.cloudstack.engine.subsystem.api.storage.DataStore;
+import org.apache.cloudstack.engine.subsystem.api.storage.HostScope;
+import org.apache.cloudstack.engine.subsystem.api.storage.PrimaryDataStoreLifeCycle;
+import org.apache.cloudstack.engine.subsystem.api.storage.PrimaryDataStoreParameters;
+import org.apache.cloudstack.engine.subsystem.api.storage.ZoneScope;
+import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
+import org.apache.cloudstack.storage.volume.datastore.PrimaryDataStoreHelper;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.cloud.agent.api.StoragePoolInfo;
+import com.cloud.host.HostVO;
+import com.cloud.host.dao.HostDao;
+import com.cloud.hypervisor.Hypervisor.HypervisorType;
+import com.cloud.storage.Storage.StoragePoolType;
+import com.cloud.storage.StoragePool;
+import com.cloud.utils.exception.CloudRuntimeException;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.array.ElastiCenterArrays;
+import io.elastisnap.cloudstack.config.KeyCipher;
+import io.elastisnap.cloudstack.config.SnapshotSettings;
+import io.elastisnap.elasticenter.Account;
+import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.ElastiCenterConfig;
+import io.elastisnap.elasticenter.ElastiCenterException;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.Tsm;
+
+/**
+ * Registers an ElastiStor TSM as a managed iSCSI pool (type Iscsi, KVM). The URL is the ElastiCenter endpoint
+ * ({@code https://host[:port]}); details name the account, the TSM (name or id), the API key and the TLS trust. The
+ * connection is verified before anything is stored; the key is stored encrypted as a hidden pool detail.
+ */
+public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLifeCycle {
+    /** createStoragePool details[0].<key> names (the admin's input); the key's is {@link ElastiStorPool#INPUT_API_KEY}. */
+    public static final String INPUT_API_KEY = ElastiStorPool.INPUT_API_KEY;
+    public static final String INPUT_ACCOUNT = "account";
+    public static final String INPUT_TSM = "tsm";
+    public static final String INPUT_TLS = "tls";
+    static final int ISCSI_PORT = 3260;
+
+    private static final Logger LOG = LogManager.getLogger(ElastiStorPrimaryDataStoreLifeCycle.class);
+
+    @Inject
+    private PrimaryDataStoreHelper dataStoreHelper;
+    @Inject
+    private StoragePoolDetailsDao poolDetailsDao;
+    @Inject
+    private HostDao hostDao;
+    @Inject
+    private KeyCipher cipher;
+    @Inject
+    private SnapshotSettings settings;
+    @Inject
+    private ElastiStorHostListener hostListener;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public DataStore initialize(Map<String, Object> dsInfos) {
+        Map<String, String> input = lowerCaseKeys((Map<String, String>) dsInfos.get("details"));
+        if (input.containsKey("apikey")) {
+            throw new IllegalArgumentException("Pass the ElastiCenter API key as details[0]." + INPUT_API_KEY + ", not details[0].apikey"
+                    + " (CloudStack's API log masks *secretkey parameters only; rotate a key that was sent as apikey)");
+        }
+        String apiKey = require(input, INPUT_API_KEY);
+        String accountName = require(input, INPUT_ACCOUNT);
+        String tsmName = require(input, INPUT_TSM);
+        String tls = input.getOrDefault(INPUT_TLS, settings.defaultTls());
+        String url = endpointUrl((String) dsInfos.get("url"));
+        HypervisorType hypervisor = (HypervisorType) dsInfos.get("hypervisorType");
+        if (hypervisor != null && !HypervisorType.KVM.equals(hypervisor)) {
+            throw new IllegalArgumentException(ElastiStorPool.PROVIDER_NAME + " pools serve KVM only, not " + hypervisor);
+        }
+        if (Boolean.FALSE.equals(dsInfos.get("managed"))) {
+            throw new IllegalArgumentException(ElastiStorPool.PROVIDER_NAME + " pools are managed storage (one ElastiStor volume per"
+                    + " CloudStack volume); omit managed=false");
+        }
+        ElastiCenterEndpoint endpoint = ElastiCenterEndpoint.parse(url, tls);
+
+        Account account;
+        Tsm tsm;
+        try (ElastiCenterClient client = new ElastiCenterClient(ElastiCenterConfig.builder(URI.create(url), Secret.of(apiKey))
+                .trust(io.elastisnap.cloudstack.elasticenter.ElastiCenterClients.trustOf(endpoint))
+                .jobPolling(Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofMillis(settings.limits().jobPollDeadlineMillis()))
+                .build())) {
+            account = client.listAccounts().stream().filter(a -> a.id().equalsIgnoreCase(accountName)
+                    || a.name().equalsIgnoreCase(accountName)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "ElastiCenter " + url + " has no account '" + accountName + "'"));
+            tsm = client.listTsms(account.id()).stream().filter(t -> t.id().equalsIgnoreCase(tsmName) || t.name().equalsIgnoreCase(tsmName))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("ElastiStor account " + account.name()
+                            + " has no TSM '" + tsmName + "'"));
+        } catch (ElastiCenterException e) {
+            throw new CloudRuntimeException("Cannot register ElastiStor pool: ElastiCenter " + url + " answered: " + e.getMessage());
+        }
+        String portal = tsm.ipAddress().orElseThrow(() -> new IllegalArgumentException("ElastiStor TSM " + tsm.name()
+                + " has no IP address to serve iSCSI from"));
+
+        Map<String, String> details = new HashMap<>();
+        details.put(ElastiStorPool.DETAIL_URL, url);
+        details.put(ElastiStorPool.DETAIL_TLS, endpoint.tlsSpec());
+        details.put(ElastiStorPool.DETAIL_ACCOUNT, account.name());
+        details.put(ElastiStorPool.DETAIL_ACCOUNT_ID, account.id());
+        details.put(ElastiStorPool.DETAIL_TSM, tsm.name());
+        details.put(ElastiStorPool.DETAIL_TSM_ID, tsm.id());
+
+        PrimaryDataStoreParameters parameters = new PrimaryDataStoreParameters();
+        parameters.setName((String) dsInfos.get("name"));
+        parameters.setUuid(UUID.randomUUID().toString());
+        parameters.setType(StoragePoolType.Iscsi);
+        parameters.setManaged(true);
+        parameters.setHost(portal);
+        parameters.setPort(ISCSI_PORT);
+        parameters.setPath("/" + tsm.name());
+        parameters.setProviderName(ElastiStorPool.PROVIDER_NAME);
+        parameters.setHypervisorType(HypervisorType.KVM);
+        parameters.setZoneId((Long) dsInfos.get("zoneId"));
+        parameters.setPodId((Long) dsInfos.get("podId"));
+        parameters.setClusterId((Long) dsInfos.get("clusterId"));
+        parameters.setTags((String) dsInfos.get("tags"));
+        Long capacityBytes = (Long) dsInfos.get("capacityBytes");
+        parameters.setCapacityBytes(capacityBytes != null && capacityBytes > 0 ? capacityBytes : tsm.quotaBytes().orElse(0));
+        Long capacityIops = (Long) dsInfos.get("capacityIops");
+        parameters.setCapacityIops(capacityIops != null && capacityIops > 0 ? capacityIops
+                : (tsm.iops().isPresent() ? tsm.iops().getAsLong() : null));
+        parameters.setUsedBytes(0);
+        parameters.setDetails(details);
+
+        DataStore store = dataStoreHelper.createPrimaryDataStore(parameters);
+        // Hidden and encrypted, and never in the displayed details map handed to createPrimaryDataStore.
+        ElastiCenterArrays.storeApiKey(poolDetailsDao, cipher, store.getId(), apiKey);
+        LOG.info("Registered ElastiStor pool {} on {} (account {}, TSM {}, iSCSI portal {}:{})", store.getName(), url,
+                account.name(), tsm.name(), portal, ISCSI_PORT);
+        return store;
+    }
+
+    private static Map<String, String> lowerCaseKeys(Map<String, String> details) {
+        Map<String, String> result = new HashMap<>();
+        if (details != null) {
+            details.forEach((k, v) -> result.put(k.toLowerCase(Locale.ROOT), v));
+        }
+        return result;
+    }
+
+    private static String require(Map<String, String> input, String key) {
+        String value = input.get(key);
+        if (value == null || value.trim().isEmpty()) {
+            throw new IllegalArgumentException("createStoragePool for provider " + ElastiStorPool.PROVIDER_NAME + " needs details["
+                    + "0]." + key);
+        }
+        return value.trim();
+    }
+
+    /** https://host[:port] only: the key travels as a query parameter of every call, so the URL must carry nothing else. */
+    static String endpointUrl(String url) {
+        if (url == null || url.trim().isEmpty()) {
+            throw new IllegalArgumentException("The url of an " + ElastiStorPool.PROVIDER_NAME + " pool is the ElastiCenter endpoint,"
+                    + " e.g. https://elasticenter.example.com");
+        }
+        URI uri;
+        try {
+            uri = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The ElastiCenter url is not a URL: " + e.getMessage());
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("The ElastiCenter url must be https://host[:port] without credentials or query"
+                    + " (put the API key in details[0].apisecretkey)");
+        }
+        return "https://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    }
+
+    @Override
+    public boolean attachCluster(DataStore store, ClusterScope scope) {
+        dataStoreHelper.attachCluster(store);
+        connectHosts(store, hostDao.findByClusterId(scope.getScopeId()));
+        return true;
+    }
+
+    @Override
+    public boolean attachZone(DataStore store, ZoneScope scope, HypervisorType hypervisorType) {
+        if (hypervisorType != null && !HypervisorType.KVM.equals(hypervisorType)) {
+            throw new IllegalArgumentException(ElastiStorPool.PROVIDER_NAME + " pools serve KVM only, not " + hypervisorType);
+        }
+        dataStoreHelper.attachZone(store, HypervisorType.KVM);
+        connectHosts(store, hostDao.listAllHostsUpByZoneAndHypervisor(scope.getScopeId(), HypervisorType.KVM));
+        return true;
+    }
+
+    /** A host that cannot be reached now gets the pool when it reconnects (the host listener runs again). */
+    private void connectHosts(DataStore store, List<HostVO> hosts) {
+        for (HostVO host : hosts) {
+            try {
+                hostListener.hostConnect(host.getId(), store.getId());
+            } catch (RuntimeException e) {
+                LOG.warn("ElastiStor pool {} is not yet usable from host {}: {}", store.getName(), host.getName(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public boolean attachHost(DataStore store, HostScope scope, StoragePoolInfo existingInfo) {
+        return false;
+    }
+
+    @Override
+    public boolean maintain(DataStore store) {
+        return dataStoreHelper.maintain(store);
+    }
+
+    @Override
+    public boolean cancelMaintain(DataStore store) {
+        return dataStoreHelper.cancelMaintain(store);
+    }
+
+    @Override
+    public boolean deleteDataStore(DataStore store) {
+        return dataStoreHelper.deletePrimaryDataStore(store);
+    }
+
+    @Override
+    public boolean migrateToObjectStore(DataStore store) {
+        return false;
+    }
+
+    /**
+     * Rotates the key or changes the trust without re-registering. CloudStack 4.22's updateStoragePool does not call
+     * this (it stores the details itself; {@link ElastiCenterArrays} repairs that), later versions may.
+     */
+    @Override
+    public void updateStoragePool(StoragePool storagePool, Map<String, String> details) {
+        Map<String, String> input = lowerCaseKeys(details);
+        String apiKey = input.get(INPUT_API_KEY);
+        if (apiKey != null && !apiKey.trim().isEmpty()) {
+            ElastiCenterArrays.storeApiKey(poolDetailsDao, cipher, storagePool.getId(), apiKey.trim());
+        }
+        String tls = input.get(INPUT_TLS);
+        if (tls != null) {
+            String spec = ElastiCenterEndpoint.parse("https://validation", tls).tlsSpec();
+            poolDetailsDao.removeDetail(storagePool.getId(), ElastiStorPool.DETAIL_TLS);
+            poolDetailsDao.addDetail(storagePool.getId(), ElastiStorPool.DETAIL_TLS, spec, true);
+        }
+    }
+
+    @Override
+    public void enableStoragePool(DataStore store) {
+        dataStoreHelper.enable(store);
+    }
+
+    @Override
+    public void disableStoragePool(DataStore store) {
+        dataStoreHelper.disable(store);
+    }
+
+    @Override
+    public void changeStoragePoolScopeToZone(DataStore store, ClusterScope clusterScope, HypervisorType hypervisorType) {
+        dataStoreHelper.switchToZone(store, hypervisorType);
+    }
+
+    @Override
+    public void changeStoragePoolScopeToCluster(DataStore store, ClusterScope clusterScope, HypervisorType hypervisorType) {
+        dataStoreHelper.switchToCluster(store, clusterScope);
+    }
+}

@@ -1,0 +1,361 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.snapshot;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.inject.Inject;
+
+import org.apache.cloudstack.engine.subsystem.api.storage.StrategyPriority;
+import org.apache.cloudstack.engine.subsystem.api.storage.VMSnapshotOptions;
+import org.apache.cloudstack.engine.subsystem.api.storage.VMSnapshotStrategy;
+import org.apache.cloudstack.storage.datastore.db.PrimaryDataStoreDao;
+import org.apache.cloudstack.storage.datastore.db.StoragePoolVO;
+import org.apache.cloudstack.storage.vmsnapshot.VMSnapshotHelper;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.cloud.storage.VolumeVO;
+import com.cloud.storage.dao.VolumeDao;
+import com.cloud.utils.exception.CloudRuntimeException;
+import com.cloud.utils.fsm.NoTransitionException;
+import com.cloud.vm.VMInstanceVO;
+import com.cloud.vm.VirtualMachine;
+import com.cloud.vm.dao.VMInstanceDao;
+import com.cloud.vm.snapshot.VMSnapshot;
+import com.cloud.vm.snapshot.VMSnapshotVO;
+import com.cloud.vm.snapshot.dao.VMSnapshotDao;
+import com.cloud.vm.snapshot.dao.VMSnapshotDetailsDao;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.array.ArrayConflictException;
+import io.elastisnap.cloudstack.array.ArraySnapshotRef;
+import io.elastisnap.cloudstack.array.ElastiStorArray;
+import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.SnapshotChain;
+
+/**
+ * Disk-only VM snapshots of VMs whose volumes all live on ElastiStor pools of one ElastiCenter: one guest freeze for
+ * all volumes (through the agent of the VM's host), one array snapshot per volume, recorded as VM snapshot details
+ * {@code elastistor.volume.<volumeId> = poolId|esVolumeId|snapshotPath}. Revert and delete check every volume before
+ * changing any, so a refusal leaves everything as it was; a failure midway is reported per volume and a retry completes
+ * the operation (reverting to a snapshot keeps it, deleting a missing snapshot counts as done).
+ */
+public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
+    private static final Logger LOG = LogManager.getLogger(ElastiStorVMSnapshotStrategy.class);
+
+    @Inject
+    private VMSnapshotHelper vmSnapshotHelper;
+    @Inject
+    private VMSnapshotDao vmSnapshotDao;
+    @Inject
+    private VMSnapshotDetailsDao vmSnapshotDetailsDao;
+    @Inject
+    private VolumeDao volumeDao;
+    @Inject
+    private VMInstanceDao vmInstanceDao;
+    @Inject
+    private PrimaryDataStoreDao primaryDataStoreDao;
+    @Inject
+    private ElastiStorArrays arrays;
+    @Inject
+    private ConsistentSnapshotTaker taker;
+
+    /** Array snapshot name of one volume in a VM snapshot. */
+    static String arraySnapshotName(String vmSnapshotUuid, long volumeId) {
+        return "vms-" + vmSnapshotUuid + "-" + volumeId;
+    }
+
+    @Override
+    public StrategyPriority canHandle(VMSnapshot vmSnapshot) {
+        try {
+            if (vmSnapshot.getType() == VMSnapshot.Type.DiskAndMemory) {
+                LOG.debug("Declining VM snapshot {}: ElastiStor snapshots are disk-only, memory is not snapshotted", vmSnapshot.getId());
+                return StrategyPriority.CANT_HANDLE;
+            }
+            if (vmSnapshot.getState() != VMSnapshot.State.Allocated && !recorded(vmSnapshot.getId()).isEmpty()) {
+                return StrategyPriority.HIGHEST;
+            }
+            boolean mayHandle = vmSnapshot.getState() == VMSnapshot.State.Allocated || vmSnapshot.getState() == VMSnapshot.State.Error;
+            return mayHandle && allVolumesOnOneElastiCenter(vmSnapshot.getVmId()) ? StrategyPriority.HIGHEST : StrategyPriority.CANT_HANDLE;
+        } catch (RuntimeException e) {
+            LOG.warn("Declining VM snapshot {}: could not inspect it: {}", vmSnapshot.getId(), e.toString());
+            return StrategyPriority.CANT_HANDLE;
+        }
+    }
+
+    @Override
+    public StrategyPriority canHandle(Long vmId, Long rootPoolId, boolean snapshotMemory) {
+        try {
+            if (snapshotMemory) {
+                LOG.debug("Declining a memory snapshot of VM {}: ElastiStor VM snapshots are disk-only", vmId);
+                return StrategyPriority.CANT_HANDLE;
+            }
+            if (rootPoolId != null && !isOurs(rootPoolId)) {
+                return StrategyPriority.CANT_HANDLE;
+            }
+            return allVolumesOnOneElastiCenter(vmId) ? StrategyPriority.HIGHEST : StrategyPriority.CANT_HANDLE;
+        } catch (RuntimeException e) {
+            LOG.warn("Declining VM snapshots of VM {}: could not inspect its volumes: {}", vmId, e.toString());
+            return StrategyPriority.CANT_HANDLE;
+        }
+    }
+
+    private boolean isOurs(long poolId) {
+        StoragePoolVO pool = primaryDataStoreDao.findById(poolId);
+        return pool != null && ElastiStorPool.PROVIDER_NAME.equals(pool.getStorageProviderName());
+    }
+
+    /** One agent command carries one ElastiCenter connection, so the VM's volumes must share it. */
+    private boolean allVolumesOnOneElastiCenter(Long vmId) {
+        List<VolumeVO> volumes = volumeDao.findByInstance(vmId);
+        if (volumes.isEmpty()) {
+            LOG.debug("Declining VM snapshots of VM {}: it has no volumes", vmId);
+            return false;
+        }
+        Long firstPool = null;
+        for (VolumeVO volume : volumes) {
+            if (volume.getPoolId() == null || !isOurs(volume.getPoolId()) || volume.getFolder() == null) {
+                LOG.debug("Declining VM snapshots of VM {}: volume {} is not on an {} pool", vmId, volume.getUuid(),
+                        ElastiStorPool.PROVIDER_NAME);
+                return false;
+            }
+            if (firstPool == null) {
+                firstPool = volume.getPoolId();
+            } else if (!firstPool.equals(volume.getPoolId())
+                    && !arrays.connection(firstPool).sameElastiCenter(arrays.connection(volume.getPoolId()))) {
+                LOG.debug("Declining VM snapshots of VM {}: its volumes span several ElastiCenters", vmId);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<VmSnapshotVolume> recorded(long vmSnapshotId) {
+        List<VmSnapshotVolume> entries = new ArrayList<>();
+        Map<String, String> details = vmSnapshotDetailsDao.listDetailsKeyPairs(vmSnapshotId);
+        if (details != null) {
+            details.forEach((name, value) -> {
+                VmSnapshotVolume entry = VmSnapshotVolume.parse(name, value);
+                if (entry != null) {
+                    entries.add(entry);
+                }
+            });
+        }
+        entries.sort((a, b) -> Long.compare(a.volumeId, b.volumeId));
+        return entries;
+    }
+
+    private void transit(VMSnapshot vmSnapshot, VMSnapshot.Event event) {
+        try {
+            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, event);
+        } catch (NoTransitionException e) {
+            throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " cannot go from " + vmSnapshot.getState()
+                    + " on " + event + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void failQuietly(VMSnapshot vmSnapshot) {
+        try {
+            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.OperationFailed);
+        } catch (NoTransitionException | RuntimeException e) {
+            LOG.warn("Could not mark VM snapshot {} failed: {}", vmSnapshot.getName(), e.toString());
+        }
+    }
+
+    @Override
+    public VMSnapshot takeVMSnapshot(VMSnapshot vmSnapshot) {
+        VMInstanceVO vm = vmInstanceDao.findById(vmSnapshot.getVmId());
+        List<VolumeVO> volumes = volumeDao.findByInstance(vmSnapshot.getVmId());
+        transit(vmSnapshot, VMSnapshot.Event.CreateRequested);
+        List<VolumeSnapshotResult> taken = new ArrayList<>();
+        long poolId = volumes.isEmpty() ? 0 : volumes.get(0).getPoolId();
+        try {
+            List<VolumeSnapshotSpec> specs = new ArrayList<>();
+            Map<String, VolumeVO> byEsVolume = new LinkedHashMap<>();
+            for (VolumeVO volume : volumes) {
+                specs.add(new VolumeSnapshotSpec(volume.getFolder(), arraySnapshotName(vmSnapshot.getUuid(), volume.getId())));
+                byEsVolume.put(volume.getFolder(), volume);
+            }
+            ConsistentSnapshotTaker.Taken result = taker.take(vm, poolId, specs, quiesceRequested(vmSnapshot));
+            taken = result.snapshots();
+            for (VolumeSnapshotResult snapshot : taken) {
+                VolumeVO volume = byEsVolume.get(snapshot.getVolumeId());
+                VmSnapshotVolume entry = new VmSnapshotVolume(volume.getId(), volume.getPoolId(), snapshot.getVolumeId(), snapshot.getPath());
+                vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), entry.detailName(), entry.detailValue(), false);
+            }
+            vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_CONSISTENCY, result.level(), true);
+            vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS,
+                    String.valueOf(result.frozenWindowMillis()), true);
+            makeCurrent((VMSnapshotVO) vmSnapshot, true);
+            transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
+            LOG.info("VM snapshot {} of {}: {} volume(s), {}, frozen {} ms", vmSnapshot.getName(), vm.getInstanceName(), taken.size(),
+                    result.level(), result.frozenWindowMillis());
+            return vmSnapshot;
+        } catch (RuntimeException e) {
+            taker.deleteQuietly(poolId, taken);
+            vmSnapshotDetailsDao.removeDetails(vmSnapshot.getId());
+            failQuietly(vmSnapshot);
+            throw new CloudRuntimeException("ElastiStor VM snapshot " + vmSnapshot.getName() + " of " + vm.getInstanceName()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** createVMSnapshot quiescevm; CloudStack's own storage strategy freezes when no options are given, and so do we. */
+    static boolean quiesceRequested(VMSnapshot vmSnapshot) {
+        VMSnapshotOptions options = vmSnapshot instanceof VMSnapshotVO ? ((VMSnapshotVO) vmSnapshot).getOptions() : null;
+        return options == null || options.needQuiesceVM();
+    }
+
+    /** The VM's current snapshot moves here; a new snapshot without a parent becomes the child of the previous current one. */
+    private void makeCurrent(VMSnapshotVO vmSnapshot, boolean adoptPreviousAsParent) {
+        VMSnapshotVO previous = vmSnapshotDao.findCurrentSnapshotByVmId(vmSnapshot.getVmId());
+        if (previous != null && previous.getId() != vmSnapshot.getId()) {
+            previous.setCurrent(false);
+            vmSnapshotDao.update(previous.getId(), previous);
+            if (adoptPreviousAsParent && vmSnapshot.getParent() == null) {
+                vmSnapshot.setParent(previous.getId());
+            }
+        }
+        vmSnapshot.setCurrent(true);
+        vmSnapshotDao.update(vmSnapshot.getId(), vmSnapshot);
+    }
+
+    @Override
+    public boolean revertVMSnapshot(VMSnapshot vmSnapshot) {
+        VMInstanceVO vm = vmInstanceDao.findById(vmSnapshot.getVmId());
+        if (vm != null && vm.getState() != VirtualMachine.State.Stopped && vm.getState() != VirtualMachine.State.Shutdown) {
+            throw new CloudRuntimeException("Stop VM " + vm.getInstanceName() + " before reverting it to VM snapshot "
+                    + vmSnapshot.getName() + " (it is " + vm.getState() + ")");
+        }
+        List<VmSnapshotVolume> entries = recorded(vmSnapshot.getId());
+        if (entries.isEmpty()) {
+            throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " has no ElastiStor snapshots recorded");
+        }
+        transit(vmSnapshot, VMSnapshot.Event.RevertRequested);
+        List<VmSnapshotVolume> reverted = new ArrayList<>();
+        try {
+            for (VmSnapshotVolume entry : entries) {
+                refuseToDestroyNewerSnapshots(entry, vmSnapshot.getName());
+            }
+            for (VmSnapshotVolume entry : entries) {
+                arrays.forPool(entry.poolId).rollback(entry.esVolumeId, entry.path);
+                reverted.add(entry);
+            }
+            makeCurrent((VMSnapshotVO) vmSnapshot, false);
+            transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
+            return true;
+        } catch (RuntimeException e) {
+            failQuietly(vmSnapshot);
+            List<VmSnapshotVolume> pending = new ArrayList<>(entries);
+            pending.removeAll(reverted);
+            throw new CloudRuntimeException("Revert to VM snapshot " + vmSnapshot.getName() + " failed: " + e.getMessage()
+                    + (reverted.isEmpty() ? "; no volume was changed" : "; reverted " + reverted + ", not reverted " + pending
+                    + " (the VM snapshot is intact: revert again to complete it)"), e);
+        }
+    }
+
+    /** A rollback destroys newer array snapshots; every volume is checked before any is touched. */
+    private void refuseToDestroyNewerSnapshots(VmSnapshotVolume entry, String vmSnapshotName) {
+        List<String> newer = SnapshotChain.destroyedByRollback(arrays.forPool(entry.poolId), entry.esVolumeId, entry.path)
+                .orElseThrow(() -> new CloudRuntimeException("the ElastiStor snapshot " + entry.path + " of " + entry
+                        + " no longer exists"));
+        if (!newer.isEmpty()) {
+            throw new CloudRuntimeException("reverting " + entry + " to VM snapshot " + vmSnapshotName + " would destroy the newer"
+                    + " ElastiStor snapshots " + newer + "; delete those snapshots (or the VM snapshots that own them) first");
+        }
+    }
+
+    @Override
+    public boolean deleteVMSnapshot(VMSnapshot vmSnapshot) {
+        transit(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
+        List<VmSnapshotVolume> entries = recorded(vmSnapshot.getId());
+        List<VmSnapshotVolume> deleted = new ArrayList<>();
+        try {
+            for (VmSnapshotVolume entry : entries) {
+                refuseIfCloned(entry, vmSnapshot.getName());
+            }
+            for (VmSnapshotVolume entry : entries) {
+                deleteArraySnapshot(entry);
+                vmSnapshotDetailsDao.removeDetail(vmSnapshot.getId(), entry.detailName());
+                deleted.add(entry);
+            }
+        } catch (RuntimeException e) {
+            failQuietly(vmSnapshot);
+            List<VmSnapshotVolume> remaining = new ArrayList<>(entries);
+            remaining.removeAll(deleted);
+            throw new CloudRuntimeException("Deleting VM snapshot " + vmSnapshot.getName() + " failed: " + e.getMessage()
+                    + (deleted.isEmpty() ? "; nothing was deleted" : "; deleted " + deleted + ", still on the array " + remaining
+                    + " (delete the VM snapshot again to finish)"), e);
+        }
+        // As CloudStack's own strategies: the row is removed while Expunging, with no further transition.
+        removeFromDb((VMSnapshotVO) vmSnapshot);
+        return true;
+    }
+
+    private void refuseIfCloned(VmSnapshotVolume entry, String vmSnapshotName) {
+        try {
+            for (ArraySnapshotRef ref : arrays.forPool(entry.poolId).listSnapshots(entry.esVolumeId)) {
+                if (ref.path().equals(entry.path) && ref.hasClones()) {
+                    throw new CloudRuntimeException("the ElastiStor snapshot of " + entry + " in VM snapshot " + vmSnapshotName
+                            + " has clones (volumes created from it); delete those volumes first");
+                }
+            }
+        } catch (io.elastisnap.elasticenter.ElastiCenterNotFoundException gone) {
+            LOG.debug("ElastiStor volume {} is gone; its snapshot needs no check", entry.esVolumeId);
+        }
+    }
+
+    private void deleteArraySnapshot(VmSnapshotVolume entry) {
+        ElastiStorArray array = arrays.forPool(entry.poolId);
+        try {
+            if (!array.deleteSnapshot(entry.esVolumeId, entry.path)) {
+                LOG.info("ElastiStor snapshot {} was already gone", entry.path);
+            }
+        } catch (ArrayConflictException e) {
+            throw new CloudRuntimeException(e.getMessage() + "; delete the volumes created from it first", e);
+        }
+    }
+
+    /** Re-links the VM's snapshot tree around the removed snapshot, as CloudStack's own strategies do. */
+    private void removeFromDb(VMSnapshotVO vmSnapshot) {
+        for (VMSnapshotVO child : vmSnapshotDao.findByVm(vmSnapshot.getVmId())) {
+            if (child.getParent() != null && child.getParent() == vmSnapshot.getId()) {
+                child.setParent(vmSnapshot.getParent());
+                vmSnapshotDao.update(child.getId(), child);
+            }
+        }
+        if (Boolean.TRUE.equals(vmSnapshot.getCurrent()) && vmSnapshot.getParent() != null) {
+            VMSnapshotVO parent = vmSnapshotDao.findById(vmSnapshot.getParent());
+            if (parent != null) {
+                parent.setCurrent(true);
+                vmSnapshotDao.update(parent.getId(), parent);
+            }
+        }
+        vmSnapshot.setCurrent(false);
+        vmSnapshotDao.update(vmSnapshot.getId(), vmSnapshot);
+        vmSnapshotDetailsDao.removeDetails(vmSnapshot.getId());
+        vmSnapshotDao.remove(vmSnapshot.getId());
+    }
+
+    /** The VM (and with it its ElastiStor volumes and their snapshots) is being expunged or unmanaged: records only. */
+    @Override
+    public boolean deleteVMSnapshotFromDB(VMSnapshot vmSnapshot, boolean unmanage) {
+        try {
+            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
+        } catch (NoTransitionException e) {
+            LOG.debug("VM snapshot {} is {}; removing its records anyway", vmSnapshot.getName(), vmSnapshot.getState());
+        }
+        removeFromDb((VMSnapshotVO) vmSnapshot);
+        return true;
+    }
+
+    @Override
+    public void updateOperationFailed(VMSnapshot vmSnapshot) throws NoTransitionException {
+        vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.OperationFailed);
+    }
+}

@@ -1,0 +1,174 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.agent;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
+import io.elastisnap.cloudstack.testsupport.ScriptedGuest;
+import io.elastisnap.engine.journal.FreezeJournal;
+import io.elastisnap.engine.journal.JournalEntry;
+import io.elastisnap.engine.journal.JournalOwner;
+import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.simulator.Fault;
+import io.elastisnap.simulator.SimVolume;
+
+/** The agent runner on the real engine against two simulated ElastiCenters over HTTPS, with a scripted guest. */
+public class EngineSnapshotRunnerTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private ElastiCenterSimulator ec1;
+    private ElastiCenterSimulator ec2;
+    private ElastiCenterClients clients;
+    private ScriptedGuest guest;
+    private EngineSnapshotRunner runner;
+    private Path journal;
+
+    @Before
+    public void setUp() throws Exception {
+        ec1 = ElastiCenterSimulator.builder().apiKey("key-one").start();
+        ec2 = ElastiCenterSimulator.builder().apiKey("key-two").start();
+        clients = new ElastiCenterClients();
+        guest = new ScriptedGuest();
+        journal = temp.newFolder("journal").toPath();
+        runner = new EngineSnapshotRunner(guest, new FreezeJournal(journal), clients);
+    }
+
+    @After
+    public void tearDown() {
+        clients.close();
+        ec1.close();
+        ec2.close();
+    }
+
+    private static TakeConsistentSnapshotCommand command(ElastiCenterSimulator sim, String policy, String... volumeAndName) {
+        List<VolumeSnapshotSpec> volumes = new java.util.ArrayList<>();
+        for (int i = 0; i < volumeAndName.length; i += 2) {
+            volumes.add(new VolumeSnapshotSpec(volumeAndName[i], volumeAndName[i + 1]));
+        }
+        return new TakeConsistentSnapshotCommand("i-2-10-VM", volumes, policy, Collections.emptyList(),
+                new SnapshotLimits(4000, 2000, 2000, 30000),
+                ElastiCenterEndpoint.parse(sim.baseUrl().toString(), "sha256:" + sim.certificateSha256()), sim.apiKey());
+    }
+
+    @Test
+    public void oneFreezeSnapshotsEveryVolumeAndThaws() {
+        SimVolume root = ec1.provisionVolume("root", 1L << 30);
+        SimVolume data = ec1.provisionVolume("data", 1L << 30);
+
+        TakeConsistentSnapshotAnswer answer = runner.run(command(ec1, "REQUIRED", root.id(), "cs-a", data.id(), "cs-b"), null);
+
+        assertTrue(answer.getDetails(), answer.getResult());
+        assertEquals("FS_FROZEN", answer.getConsistencyLevel());
+        assertEquals(Arrays.asList(root.zfsPath() + "@cs-a", data.zfsPath() + "@cs-b"),
+                answer.getSnapshots().stream().map(VolumeSnapshotResult::getPath).collect(Collectors.toList()));
+        assertEquals(Collections.singletonList(root.zfsPath() + "@cs-a"), ec1.snapshotPaths(root.id()));
+        assertEquals(1, guest.count("freeze"));
+        assertFalse("the guest ends thawed", guest.isFrozen());
+        assertTrue(answer.getFrozenWindowMillis() >= 0);
+    }
+
+    @Test
+    public void commandsForTwoElastiCentersShareOneEngineAndKeepTheirOwnClients() {
+        SimVolume v1 = ec1.provisionVolume("v1", 1L << 30);
+        SimVolume v2 = ec2.provisionVolume("v2", 1L << 30);
+
+        assertTrue(runner.run(command(ec1, "BEST_EFFORT", v1.id(), "cs-1"), null).getResult());
+        assertTrue(runner.run(command(ec2, "BEST_EFFORT", v2.id(), "cs-2"), null).getResult());
+        assertTrue(runner.run(command(ec1, "BEST_EFFORT", v1.id(), "cs-3"), null).getResult());
+
+        assertEquals(Arrays.asList(v1.zfsPath() + "@cs-1", v1.zfsPath() + "@cs-3"), ec1.snapshotPaths(v1.id()));
+        assertEquals(Collections.singletonList(v2.zfsPath() + "@cs-2"), ec2.snapshotPaths(v2.id()));
+        assertEquals("one cached client per ElastiCenter", 2, clients.size());
+    }
+
+    @Test
+    public void requiredFreezeThatFailsLeavesNoSnapshotAndAThawedGuest() {
+        guest.failFreezes();
+        SimVolume root = ec1.provisionVolume("root", 1L << 30);
+
+        TakeConsistentSnapshotAnswer answer = runner.run(command(ec1, "REQUIRED", root.id(), "cs-a"), null);
+
+        assertFalse(answer.getResult());
+        assertEquals("FREEZE_FAILED", answer.getFailureReason());
+        assertTrue(ec1.snapshotPaths(root.id()).isEmpty());
+        assertFalse(guest.isFrozen());
+    }
+
+    @Test
+    public void bestEffortFallsBackToCrashConsistentAndSaysSo() {
+        guest.failFreezes();
+        SimVolume root = ec1.provisionVolume("root", 1L << 30);
+
+        TakeConsistentSnapshotAnswer answer = runner.run(command(ec1, "BEST_EFFORT", root.id(), "cs-a"), null);
+
+        assertTrue(answer.getDetails(), answer.getResult());
+        assertEquals("QUIESCE_FAILED", answer.getConsistencyLevel());
+        assertEquals(1, ec1.snapshotPaths(root.id()).size());
+    }
+
+    @Test
+    public void aFailingArraySnapshotUndoesTheOthersAndThaws() {
+        SimVolume root = ec1.provisionVolume("root", 1L << 30);
+        SimVolume data = ec1.provisionVolume("data", 1L << 30);
+        ec1.faults().inject("createStorageSnapshot", Fault.error(530, "pool is full").times(1));
+
+        TakeConsistentSnapshotAnswer answer = runner.run(command(ec1, "REQUIRED", root.id(), "cs-a", data.id(), "cs-b"), null);
+
+        assertFalse(answer.getResult());
+        assertEquals("SNAPSHOT_FAILED", answer.getFailureReason());
+        assertTrue(ec1.snapshotPaths(root.id()).isEmpty());
+        assertTrue(ec1.snapshotPaths(data.id()).isEmpty());
+        assertFalse(guest.isFrozen());
+        assertFalse(answer.getDetails().contains("key-one"));
+    }
+
+    @Test
+    public void anUnknownPolicyIsAnInvalidRequestBeforeAnyGuestOrArrayCall() {
+        SimVolume root = ec1.provisionVolume("root", 1L << 30);
+        TakeConsistentSnapshotAnswer answer = runner.run(command(ec1, "SOMETIMES", root.id(), "cs-a"), null);
+        assertFalse(answer.getResult());
+        assertEquals("INVALID_REQUEST", answer.getFailureReason());
+        assertTrue(guest.calls.isEmpty());
+        assertTrue(ec1.snapshotPaths(root.id()).isEmpty());
+    }
+
+    @Test
+    public void aChangedKeyGetsItsOwnClientWhileTheSameKeySharesOne() {
+        ElastiCenterEndpoint endpoint = ElastiCenterEndpoint.parse(ec1.baseUrl().toString(), "insecure");
+        java.time.Duration deadline = java.time.Duration.ofSeconds(30);
+        assertTrue(clients.get(endpoint, "k1", deadline) == clients.get(endpoint, "k1", deadline));
+        assertFalse(clients.get(endpoint, "k1", deadline) == clients.get(endpoint, "k2", deadline));
+    }
+
+    @Test
+    public void theFirstCommandThawsAGuestThatACrashedAgentLeftFrozen() throws Exception {
+        guest.leftFrozen();
+        // An agent process that died while the guest was frozen (a pid that cannot be running any more).
+        JournalOwner dead = JournalOwner.of(ProcessHandle.current().pid(), Instant.EPOCH);
+        new FreezeJournal(journal).record(new JournalEntry("i-2-99-VM", "session-1", dead, "kvm1", Instant.now(),
+                Duration.ofSeconds(8), Collections.emptyList()));
+        SimVolume root = ec1.provisionVolume("root", 1L << 30);
+
+        assertTrue(runner.run(command(ec1, "REQUIRED", root.id(), "cs-a"), null).getResult());
+
+        assertEquals("recovery thawed first", "thaw i-2-99-VM", guest.calls.get(0));
+        assertFalse(new FreezeJournal(journal).read("i-2-99-VM").isPresent());
+    }
+}

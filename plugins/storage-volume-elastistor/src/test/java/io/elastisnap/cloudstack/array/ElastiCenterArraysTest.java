@@ -1,0 +1,159 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.array;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+import com.cloud.utils.exception.CloudRuntimeException;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.testsupport.FakeDb;
+import io.elastisnap.cloudstack.testsupport.SimulatedPools;
+import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.simulator.SimVolume;
+
+public class ElastiCenterArraysTest {
+    private FakeDb db;
+    private SimulatedPools pools;
+    private ElastiCenterSimulator sim;
+    private ElastiStorArray array;
+    private SimVolume volume;
+
+    @Before
+    public void setUp() {
+        db = new FakeDb();
+        pools = new SimulatedPools(db);
+        sim = pools.add(1L);
+        array = pools.arrays.forPool(1L);
+        volume = sim.provisionVolume("vol1", 1L << 30);
+    }
+
+    @After
+    public void tearDown() {
+        pools.close();
+    }
+
+    @Test
+    public void snapshotsAreCreatedListedOldestFirstAndDeleted() {
+        String first = array.createSnapshot(volume.id(), "cs-1");
+        String second = array.createSnapshot(volume.id(), "cs-2");
+        assertEquals(volume.zfsPath() + "@cs-1", first);
+        assertEquals(Arrays.asList(first, second), array.listSnapshots(volume.id()).stream().map(ArraySnapshotRef::path)
+                .collect(Collectors.toList()));
+        assertTrue(array.deleteSnapshot(volume.id(), first));
+        assertEquals(Collections.singletonList(second), sim.snapshotPaths(volume.id()));
+    }
+
+    @Test
+    public void deletingAMissingSnapshotOrVolumeAnswersFalse() {
+        assertFalse(array.deleteSnapshot(volume.id(), volume.zfsPath() + "@never"));
+        assertFalse(array.deleteSnapshot("no-such-volume", "x@y"));
+    }
+
+    @Test
+    public void aCloneBlocksDeleteAsAConflictNamingTheSnapshot() {
+        String path = array.createSnapshot(volume.id(), "cs-1");
+        array.createSnapshot(volume.id(), "cs-2");
+        pools.arrays.client(1L).cloneDatasetSnapshot(volume.id(), path, "clone1");
+        try {
+            array.deleteSnapshot(volume.id(), path);
+            fail("a snapshot with a clone cannot be deleted");
+        } catch (ArrayConflictException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(path));
+        }
+        assertTrue(sim.snapshotPaths(volume.id()).contains(path));
+    }
+
+    @Test
+    public void aDuplicateSnapshotNameIsAConflict() {
+        array.createSnapshot(volume.id(), "cs-1");
+        try {
+            array.createSnapshot(volume.id(), "cs-1");
+            fail();
+        } catch (ArrayConflictException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("cs-1"));
+        }
+    }
+
+    @Test
+    public void rollbackNamesTheSnapshotsItDestroyed() {
+        String first = array.createSnapshot(volume.id(), "cs-1");
+        array.createSnapshot(volume.id(), "cs-2");
+        assertEquals(Collections.singletonList("cs-2"), array.rollback(volume.id(), first));
+        assertEquals(Collections.singletonList(first), sim.snapshotPaths(volume.id()));
+    }
+
+    @Test
+    public void connectionComesFromThePoolDetailsWithTheKeyDecrypted() {
+        PoolConnection connection = pools.arrays.connection(1L);
+        assertEquals(sim.apiKey(), connection.apiKey());
+        assertEquals(ElastiCenterEndpoint.TlsMode.PINNED_SHA256, connection.endpoint().getTlsMode());
+        assertFalse(connection.toString().contains(sim.apiKey()));
+        assertSame("one cached client per endpoint and key", pools.arrays.client(1L), pools.arrays.client(1L));
+    }
+
+    @Test
+    public void aPoolWithoutTlsDetailUsesTheGlobalDefault() {
+        db.poolDetailRows.get(1L).remove(ElastiStorPool.DETAIL_TLS);
+        pools.settings.tls = "insecure";
+        assertEquals(ElastiCenterEndpoint.TlsMode.INSECURE, pools.arrays.connection(1L).endpoint().getTlsMode());
+    }
+
+    @Test
+    public void missingOrUndecryptableKeyIsAClearErrorWithoutTheStoredValue() {
+        db.poolDetailRows.get(1L).put(ElastiStorPool.DETAIL_API_KEY, "garbage-not-encrypted");
+        try {
+            pools.arrays.connection(1L);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("cannot be decrypted"));
+            assertFalse(e.getMessage().contains("garbage-not-encrypted"));
+        }
+        db.poolDetailRows.get(1L).remove(ElastiStorPool.DETAIL_API_KEY);
+        try {
+            pools.arrays.connection(1L);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(ElastiStorPool.DETAIL_API_KEY));
+        }
+    }
+
+    @Test
+    public void aKeyRotatedThroughUpdateStoragePoolIsEncryptedAndHiddenAtTheNextUse() {
+        // CloudStack 4.22's updateStoragePool stores the admin's details as given, displayed.
+        db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, sim.apiKey(), true);
+        db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, SimulatedPools.CIPHER.encrypt("old-key"), true);
+
+        assertEquals(sim.apiKey(), pools.arrays.connection(1L).apiKey());
+
+        Map<String, String> rows = db.poolDetailRows.get(1L);
+        assertFalse(rows.containsKey(ElastiStorPool.INPUT_API_KEY));
+        assertEquals(sim.apiKey(), SimulatedPools.CIPHER.decrypt(rows.get(ElastiStorPool.DETAIL_API_KEY)));
+        assertFalse(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_API_KEY));
+    }
+
+    @Test
+    public void anEncryptedKeyThatCloudStackReSavedAsDisplayedIsHiddenAgain() {
+        String stored = db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY);
+        db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, stored, true);
+
+        pools.arrays.connection(1L);
+
+        assertEquals(stored, db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY));
+        assertFalse(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_API_KEY));
+    }
+}

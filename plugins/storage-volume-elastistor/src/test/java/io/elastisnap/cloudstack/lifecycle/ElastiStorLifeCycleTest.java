@@ -1,0 +1,232 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.lifecycle;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.cloudstack.engine.subsystem.api.storage.ClusterScope;
+import org.apache.cloudstack.engine.subsystem.api.storage.DataStore;
+import org.apache.cloudstack.engine.subsystem.api.storage.PrimaryDataStoreParameters;
+import org.apache.cloudstack.storage.volume.datastore.PrimaryDataStoreHelper;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.mockito.ArgumentCaptor;
+
+import com.cloud.agent.AgentManager;
+import com.cloud.agent.api.Answer;
+import com.cloud.agent.api.Command;
+import com.cloud.agent.api.ModifyStoragePoolCommand;
+import com.cloud.host.HostVO;
+import com.cloud.host.dao.HostDao;
+import com.cloud.hypervisor.Hypervisor.HypervisorType;
+import com.cloud.storage.Storage.StoragePoolType;
+import com.cloud.storage.StoragePoolHostVO;
+import com.cloud.storage.dao.StoragePoolHostDao;
+import com.cloud.utils.exception.CloudRuntimeException;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.testsupport.FakeDb;
+import io.elastisnap.cloudstack.testsupport.SimulatedPools;
+import io.elastisnap.cloudstack.testsupport.Wiring;
+import io.elastisnap.simulator.ElastiCenterSimulator;
+
+public class ElastiStorLifeCycleTest {
+    private FakeDb db;
+    private SimulatedPools pools;
+    private ElastiCenterSimulator sim;
+    private PrimaryDataStoreHelper helper;
+    private HostDao hostDao;
+    private AgentManager agentManager;
+    private StoragePoolHostDao poolHostDao;
+    private ElastiStorHostListener listener;
+    private ElastiStorPrimaryDataStoreLifeCycle lifeCycle;
+    private DataStore created;
+
+    @Before
+    public void setUp() {
+        db = new FakeDb();
+        pools = new SimulatedPools(db);
+        sim = pools.add(1L);
+        helper = mock(PrimaryDataStoreHelper.class);
+        hostDao = mock(HostDao.class);
+        agentManager = mock(AgentManager.class);
+        poolHostDao = mock(StoragePoolHostDao.class);
+        created = mock(DataStore.class);
+        when(created.getId()).thenReturn(9L);
+        when(created.getName()).thenReturn("es1");
+        when(helper.createPrimaryDataStore(any())).thenReturn(created);
+        listener = Wiring.inject(new ElastiStorHostListener(), agentManager, db.poolDao, poolHostDao);
+        lifeCycle = Wiring.inject(new ElastiStorPrimaryDataStoreLifeCycle(), helper, db.poolDetails, hostDao,
+                SimulatedPools.CIPHER, pools.settings, listener);
+    }
+
+    @After
+    public void tearDown() {
+        pools.close();
+    }
+
+    private Map<String, Object> request(String url, Map<String, String> details) {
+        Map<String, Object> dsInfos = new HashMap<>();
+        dsInfos.put("url", url);
+        dsInfos.put("name", "es1");
+        dsInfos.put("zoneId", 1L);
+        dsInfos.put("podId", 2L);
+        dsInfos.put("clusterId", 3L);
+        dsInfos.put("hypervisorType", HypervisorType.KVM);
+        dsInfos.put("details", details);
+        return dsInfos;
+    }
+
+    private Map<String, String> details() {
+        Map<String, String> details = new HashMap<>();
+        details.put("apiSecretKey", sim.apiKey());
+        details.put("account", sim.defaults().accountName());
+        details.put("tsm", sim.defaults().tsmName());
+        details.put("tls", "sha256:" + sim.certificateSha256());
+        return details;
+    }
+
+    @Test
+    public void registersAManagedIscsiPoolWithTheKeyEncryptedAndHidden() {
+        DataStore store = lifeCycle.initialize(request(sim.baseUrl().toString(), details()));
+
+        ArgumentCaptor<PrimaryDataStoreParameters> params = ArgumentCaptor.forClass(PrimaryDataStoreParameters.class);
+        verify(helper).createPrimaryDataStore(params.capture());
+        PrimaryDataStoreParameters p = params.getValue();
+        assertEquals(StoragePoolType.Iscsi, p.getType());
+        assertTrue(p.isManaged());
+        assertEquals(ElastiStorPool.PROVIDER_NAME, p.getProviderName());
+        assertEquals(sim.defaults().tsmIpAddress(), p.getHost());
+        assertEquals(3260, p.getPort());
+        assertEquals(sim.defaults().tsmId(), p.getDetails().get(ElastiStorPool.DETAIL_TSM_ID));
+        assertEquals(sim.defaults().accountId(), p.getDetails().get(ElastiStorPool.DETAIL_ACCOUNT_ID));
+        assertFalse("the key never travels in the displayed details", p.getDetails().containsValue(sim.apiKey()));
+        String stored = db.poolDetailRows.get(9L).get(ElastiStorPool.DETAIL_API_KEY);
+        assertEquals(sim.apiKey(), SimulatedPools.CIPHER.decrypt(stored));
+        assertFalse(stored.contains(sim.apiKey()));
+        assertFalse(db.isDisplayed(org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao.class, 9L,
+                ElastiStorPool.DETAIL_API_KEY));
+        assertEquals(created, store);
+    }
+
+    @Test
+    public void aWrongKeyOrTsmIsRefusedBeforeAnythingIsStored() {
+        Map<String, String> wrongKey = details();
+        wrongKey.put("apisecretkey", "not-the-key");
+        wrongKey.remove("apiSecretKey");
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), wrongKey));
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertFalse(e.getMessage().contains("not-the-key"));
+        }
+        Map<String, String> wrongTsm = details();
+        wrongTsm.put("tsm", "NOPE");
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), wrongTsm));
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("NOPE"));
+        }
+        verify(helper, never()).createPrimaryDataStore(any());
+    }
+
+    @Test
+    public void theUrlMustBeAnHttpsEndpointWithoutCredentials() {
+        for (String bad : Arrays.asList("http://ec.example", "https://ec.example/client/api?apikey=x", "https://user:pw@ec.example", "")) {
+            try {
+                ElastiStorPrimaryDataStoreLifeCycle.endpointUrl(bad);
+                fail(bad);
+            } catch (IllegalArgumentException expected) {
+                assertFalse(expected.getMessage().contains("pw"));
+            }
+        }
+        assertEquals("https://ec.example:8443", ElastiStorPrimaryDataStoreLifeCycle.endpointUrl("https://ec.example:8443/"));
+    }
+
+    @Test
+    public void aKeyPassedUnderALoggedNameIsRefused() {
+        Map<String, String> loggedName = details();
+        loggedName.put("apikey", loggedName.remove("apiSecretKey"));
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), loggedName));
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("details[0].apisecretkey"));
+            assertFalse(e.getMessage().contains(sim.apiKey()));
+        }
+        verify(helper, never()).createPrimaryDataStore(any());
+    }
+
+    @Test
+    public void missingDetailsAreNamed() {
+        Map<String, String> noKey = details();
+        noKey.remove("apiSecretKey");
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), noKey));
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("details[0].apisecretkey"));
+        }
+    }
+
+    @Test
+    public void attachClusterRegistersThePoolOnEveryHostAndToleratesAnUnreachableOne() throws Exception {
+        db.pool(9L, ElastiStorPool.PROVIDER_NAME);
+        HostVO up = host(41L);
+        HostVO down = host(42L);
+        when(hostDao.findByClusterId(3L)).thenReturn(Arrays.asList(up, down));
+        when(agentManager.send(eq(41L), any(Command.class))).thenReturn(new Answer(null, true, null));
+        when(agentManager.send(eq(42L), any(Command.class))).thenReturn(new Answer(null, false, "iscsiadm missing"));
+
+        assertTrue(lifeCycle.attachCluster(created, new ClusterScope(3L, 2L, 1L)));
+
+        verify(helper).attachCluster(created);
+        verify(agentManager, times(2)).send(anyLong(), any(ModifyStoragePoolCommand.class));
+        verify(poolHostDao, times(1)).persist(any(StoragePoolHostVO.class));
+    }
+
+    @Test
+    public void hostConnectFailsLoudlyWhenTheHostRefusesThePool() throws Exception {
+        db.pool(9L, ElastiStorPool.PROVIDER_NAME);
+        when(agentManager.send(eq(41L), any(Command.class))).thenReturn(new Answer(null, false, "no iscsiadm"));
+        try {
+            listener.hostConnect(41L, 9L);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("no iscsiadm"));
+        }
+        verify(poolHostDao, never()).persist(any());
+    }
+
+    @Test
+    public void rotatingTheKeyReplacesTheEncryptedDetail() {
+        db.pool(9L, ElastiStorPool.PROVIDER_NAME);
+        Map<String, String> update = new HashMap<>();
+        update.put("apisecretkey", "new-key");
+        lifeCycle.updateStoragePool(db.pools.get(9L), update);
+        assertEquals("new-key", SimulatedPools.CIPHER.decrypt(db.poolDetailRows.get(9L).get(ElastiStorPool.DETAIL_API_KEY)));
+    }
+
+    private static HostVO host(long id) {
+        HostVO host = mock(HostVO.class);
+        when(host.getId()).thenReturn(id);
+        when(host.getName()).thenReturn("kvm" + id);
+        return host;
+    }
+}

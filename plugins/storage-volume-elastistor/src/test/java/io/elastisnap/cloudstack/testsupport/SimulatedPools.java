@@ -1,0 +1,110 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.testsupport;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.agent.SnapshotLimits;
+import io.elastisnap.cloudstack.array.ElastiCenterArrays;
+import io.elastisnap.cloudstack.config.KeyCipher;
+import io.elastisnap.cloudstack.config.SnapshotSettings;
+import io.elastisnap.simulator.ElastiCenterSimulator;
+
+/**
+ * ElastiStor pools backed by real simulated ElastiCenters (HTTPS, pinned certificate), registered in a {@link FakeDb}
+ * the way the lifecycle stores them, with the real {@link ElastiCenterArrays} on top.
+ */
+public final class SimulatedPools implements AutoCloseable {
+    /** Stands in for CloudStack's database encryption: reversible, and visibly not the plain key. */
+    public static final KeyCipher CIPHER = new KeyCipher() {
+        @Override
+        public String encrypt(String plain) {
+            return "ENC(" + new StringBuilder(plain).reverse() + ")";
+        }
+
+        @Override
+        public String decrypt(String stored) {
+            if (!stored.startsWith("ENC(")) {
+                throw new IllegalStateException("not encrypted: " + stored);
+            }
+            return new StringBuilder(stored.substring(4, stored.length() - 1)).reverse().toString();
+        }
+    };
+
+    public final FakeDb db;
+    public final MutableSettings settings = new MutableSettings();
+    public final ElastiCenterArrays arrays;
+    private final Map<Long, ElastiCenterSimulator> simulators = new LinkedHashMap<>();
+
+    public SimulatedPools(FakeDb db) {
+        this.db = db;
+        this.arrays = new ElastiCenterArrays(db.poolDetails, CIPHER, settings);
+    }
+
+    /** Starts a simulator and registers pool {@code poolId} on it. */
+    public ElastiCenterSimulator add(long poolId) {
+        ElastiCenterSimulator sim = ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).start();
+        simulators.put(poolId, sim);
+        db.pool(poolId, ElastiStorPool.PROVIDER_NAME);
+        Map<String, String> details = new HashMap<>();
+        details.put(ElastiStorPool.DETAIL_URL, sim.baseUrl().toString());
+        details.put(ElastiStorPool.DETAIL_TLS, "sha256:" + sim.certificateSha256());
+        details.put(ElastiStorPool.DETAIL_API_KEY, CIPHER.encrypt(sim.apiKey()));
+        details.put(ElastiStorPool.DETAIL_ACCOUNT, sim.defaults().accountName());
+        details.put(ElastiStorPool.DETAIL_ACCOUNT_ID, sim.defaults().accountId());
+        details.put(ElastiStorPool.DETAIL_TSM, sim.defaults().tsmName());
+        details.put(ElastiStorPool.DETAIL_TSM_ID, sim.defaults().tsmId());
+        db.poolDetailRows.put(poolId, details);
+        return sim;
+    }
+
+    /** A second pool on an already simulated ElastiCenter (another TSM view of the same appliance). */
+    public void addOnSameElastiCenter(long poolId, long existingPoolId) {
+        simulators.put(poolId, simulators.get(existingPoolId));
+        db.pool(poolId, ElastiStorPool.PROVIDER_NAME);
+        db.poolDetailRows.put(poolId, new HashMap<>(db.poolDetailRows.get(existingPoolId)));
+    }
+
+    public ElastiCenterSimulator simulator(long poolId) {
+        return simulators.get(poolId);
+    }
+
+    @Override
+    public void close() {
+        simulators.values().stream().distinct().forEach(ElastiCenterSimulator::close);
+    }
+
+    /** Settings a test can change. */
+    public static final class MutableSettings implements SnapshotSettings {
+        public String policy = "BEST_EFFORT";
+        public SnapshotLimits limits = new SnapshotLimits(4000, 2000, 2000, 30000);
+        public String tls = "system";
+
+        @Override
+        public String defaultPolicy() {
+            return policy;
+        }
+
+        @Override
+        public SnapshotLimits limits() {
+            return limits;
+        }
+
+        @Override
+        public String defaultTls() {
+            return tls;
+        }
+
+        @Override
+        public int reconcileIntervalMinutes() {
+            return 0;
+        }
+
+        @Override
+        public boolean removeOrphans() {
+            return false;
+        }
+    }
+}
