@@ -6,6 +6,8 @@ import io.elastisnap.engine.DomainRunState;
 import io.elastisnap.engine.FreezeStatus;
 import io.elastisnap.engine.GuestAgentException;
 import io.elastisnap.engine.GuestQuiescer;
+import io.elastisnap.engine.libvirt.LibvirtErrors;
+import io.elastisnap.engine.libvirt.LibvirtStates;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -15,8 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.DomainInfo;
-import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 
 /**
@@ -95,7 +95,7 @@ public final class FsFreezeQuiescer implements GuestQuiescer {
         try {
             domain = connect.domainLookupByName(domainName);
         } catch (LibvirtException e) {
-            throw failure(domainName, "virDomainLookupByName", e);
+            throw LibvirtErrors.classify(e, "virDomainLookupByName(" + domainName + ")");
         }
         try {
             if (mustRun) {
@@ -119,20 +119,15 @@ public final class FsFreezeQuiescer implements GuestQuiescer {
 
     private static DomainRunState state(String domainName, Domain domain) throws GuestAgentException {
         try {
-            return map(domain.getInfo().state);
+            return LibvirtStates.runState(domain.getInfo().state);
         } catch (LibvirtException e) {
-            throw failure(domainName, "virDomainGetInfo", e);
+            throw LibvirtErrors.classify(e, "virDomainGetInfo(" + domainName + ")");
         } catch (ArrayIndexOutOfBoundsException e) {
             // libvirt-java 0.5.x cannot map states beyond CRASHED (e.g. pmsuspended)
             return DomainRunState.UNKNOWN;
         }
     }
 
-    private static GuestAgentException failure(String domainName, String call, LibvirtException e) {
-        boolean missing = e.getError() != null && e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_DOMAIN;
-        return new GuestAgentException(missing ? GuestAgentException.Kind.DOMAIN_NOT_FOUND : GuestAgentException.Kind.FAILED,
-                missing ? "domain " + domainName + " not found" : call + " failed for " + domainName + ": " + e.getMessage(), e);
-    }
 
     /** libvirt reports these through its message only (the JNA calls return -1). */
     private static GuestAgentException.Kind kindOf(String message) {
@@ -155,21 +150,4 @@ public final class FsFreezeQuiescer implements GuestQuiescer {
         return GuestAgentException.Kind.COMMAND_FAILED;
     }
 
-    static DomainRunState map(DomainInfo.DomainState state) {
-        switch (state) {
-            case VIR_DOMAIN_RUNNING:
-            case VIR_DOMAIN_BLOCKED:
-                return DomainRunState.RUNNING;
-            case VIR_DOMAIN_PAUSED:
-                return DomainRunState.PAUSED;
-            case VIR_DOMAIN_SHUTDOWN:
-                return DomainRunState.SHUTTING_DOWN;
-            case VIR_DOMAIN_SHUTOFF:
-                return DomainRunState.SHUT_OFF;
-            case VIR_DOMAIN_CRASHED:
-                return DomainRunState.CRASHED;
-            default:
-                return DomainRunState.UNKNOWN;
-        }
-    }
 }

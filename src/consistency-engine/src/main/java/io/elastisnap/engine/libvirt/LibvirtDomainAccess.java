@@ -7,7 +7,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
 
 /** {@link DomainAccess} on libvirt-java: looks the domain up per call and frees it afterwards. */
@@ -30,7 +29,7 @@ final class LibvirtDomainAccess implements DomainAccess {
     public DomainRunState runState(String domainName) throws GuestAgentException {
         return withDomain(domainName, "domain state lookup", domain -> {
             try {
-                return map(domain.getInfo().state);
+                return LibvirtStates.runState(domain.getInfo().state);
             } catch (ArrayIndexOutOfBoundsException e) {
                 // libvirt-java 0.5.x knows no state beyond CRASHED (e.g. PMSUSPENDED) and fails to map it.
                 return DomainRunState.UNKNOWN;
@@ -76,24 +75,4 @@ final class LibvirtDomainAccess implements DomainAccess {
         }
     }
 
-    static DomainRunState map(DomainInfo.DomainState state) {
-        if (state == null) {
-            return DomainRunState.UNKNOWN;
-        }
-        switch (state) {
-            case VIR_DOMAIN_RUNNING:
-            case VIR_DOMAIN_BLOCKED:
-                return DomainRunState.RUNNING;
-            case VIR_DOMAIN_PAUSED:
-                return DomainRunState.PAUSED;
-            case VIR_DOMAIN_SHUTDOWN:
-                return DomainRunState.SHUTTING_DOWN;
-            case VIR_DOMAIN_SHUTOFF:
-                return DomainRunState.SHUT_OFF;
-            case VIR_DOMAIN_CRASHED:
-                return DomainRunState.CRASHED;
-            default:
-                return DomainRunState.UNKNOWN;
-        }
-    }
 }

@@ -13,11 +13,11 @@ import org.libvirt.LibvirtException;
  * where libvirt uses one code for different situations (e.g. AGENT_UNRESPONSIVE for "not connected" and for a
  * timed-out command). Texts are English unless libvirt runs with a translated locale; the codes still work then.
  */
-final class LibvirtErrors {
+public final class LibvirtErrors {
     private LibvirtErrors() {
     }
 
-    static GuestAgentException classify(LibvirtException e, String what) {
+    public static GuestAgentException classify(LibvirtException e, String what) {
         Error error = e.getError();
         ErrorNumber code = error == null ? null : error.getCode();
         String message = error == null || error.getMessage() == null ? e.getMessage() : error.getMessage();

@@ -114,13 +114,13 @@ public class LibvirtGuestQuiescerTest {
 
     @Test
     public void libvirtStatesMapToRunStates() {
-        assertEquals(DomainRunState.RUNNING, LibvirtDomainAccess.map(DomainState.VIR_DOMAIN_RUNNING));
-        assertEquals(DomainRunState.RUNNING, LibvirtDomainAccess.map(DomainState.VIR_DOMAIN_BLOCKED));
-        assertEquals(DomainRunState.PAUSED, LibvirtDomainAccess.map(DomainState.VIR_DOMAIN_PAUSED));
-        assertEquals(DomainRunState.SHUTTING_DOWN, LibvirtDomainAccess.map(DomainState.VIR_DOMAIN_SHUTDOWN));
-        assertEquals(DomainRunState.SHUT_OFF, LibvirtDomainAccess.map(DomainState.VIR_DOMAIN_SHUTOFF));
-        assertEquals(DomainRunState.CRASHED, LibvirtDomainAccess.map(DomainState.VIR_DOMAIN_CRASHED));
-        assertEquals(DomainRunState.UNKNOWN, LibvirtDomainAccess.map(DomainState.VIR_DOMAIN_NOSTATE));
-        assertEquals(DomainRunState.UNKNOWN, LibvirtDomainAccess.map(null));
+        assertEquals(DomainRunState.RUNNING, LibvirtStates.runState(DomainState.VIR_DOMAIN_RUNNING));
+        assertEquals(DomainRunState.RUNNING, LibvirtStates.runState(DomainState.VIR_DOMAIN_BLOCKED));
+        assertEquals(DomainRunState.PAUSED, LibvirtStates.runState(DomainState.VIR_DOMAIN_PAUSED));
+        assertEquals(DomainRunState.SHUTTING_DOWN, LibvirtStates.runState(DomainState.VIR_DOMAIN_SHUTDOWN));
+        assertEquals(DomainRunState.SHUT_OFF, LibvirtStates.runState(DomainState.VIR_DOMAIN_SHUTOFF));
+        assertEquals(DomainRunState.CRASHED, LibvirtStates.runState(DomainState.VIR_DOMAIN_CRASHED));
+        assertEquals(DomainRunState.UNKNOWN, LibvirtStates.runState(DomainState.VIR_DOMAIN_NOSTATE));
+        assertEquals(DomainRunState.UNKNOWN, LibvirtStates.runState(null));
     }
 }
