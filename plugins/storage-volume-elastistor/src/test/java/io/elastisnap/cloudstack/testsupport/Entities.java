@@ -56,6 +56,17 @@ public final class Entities {
             return StoragePoolType.Iscsi;
         }
 
+        // The real ModifyStoragePoolCommand(boolean, StoragePool) and StorageFilerTO read getHostAddress() and getPath(),
+        // and the real StoragePoolVO.getPath() dereferences its private poolType field, which this row never sets.
+        @Override
+        public String getHostAddress() {
+            return "10.0.0.1";
+        }
+
+        public String getPath() {
+            return "/tsm-" + id;
+        }
+
         @Override
         public boolean isManaged() {
             return true;
