@@ -209,7 +209,7 @@ final class SnapshotAttempt {
         try {
             quiescer.ping(domain, timeout);
         } catch (GuestAgentException e) {
-            return agentFailure("the guest agent of domain " + domain + " does not answer guest-ping", e);
+            return agentFailure("cannot reach the guest agent of domain " + domain, e);
         }
         AgentCapabilities capabilities;
         try {
