@@ -13,6 +13,11 @@ public class GuestAgentException extends Exception {
         DOMAIN_NOT_FOUND(true),
         /** The domain is not running (shut off, crashed). */
         DOMAIN_NOT_RUNNING(true),
+        /**
+         * The domain is paused: libvirt refuses agent commands until it runs again, but a freeze in effect before the
+         * pause is still in effect after it, so this proves nothing about the freeze.
+         */
+        DOMAIN_PAUSED(false),
         /** The domain has no guest agent channel. */
         AGENT_NOT_CONFIGURED(true),
         /** The agent channel exists but no agent is connected, or the agent failed to sync. */

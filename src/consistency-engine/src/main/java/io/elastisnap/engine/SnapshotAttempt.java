@@ -282,6 +282,10 @@ final class SnapshotAttempt {
                 throw fail(Reason.DOMAIN_NOT_FOUND, message, e);
             case DOMAIN_NOT_RUNNING:
                 throw fail(Reason.DOMAIN_NOT_RUNNING, message, e);
+            case DOMAIN_PAUSED:
+                LOG.info("Domain {} was paused during the pre-flight: its disks are block-consistent, taking crash-consistent "
+                        + "snapshots without a freeze", domain);
+                return Decision.CRASH_CONSISTENT;
             case AGENT_FROZEN:
                 throw fail(Reason.ALREADY_FROZEN, message, e);
             case AGENT_NOT_CONFIGURED:

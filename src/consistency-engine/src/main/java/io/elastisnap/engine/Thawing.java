@@ -23,6 +23,7 @@ final class Thawing {
     static ThawConfirmation thawUntilConfirmed(BoundedQuiescer quiescer, String domain, FreezeLimits limits,
             boolean sendThawFirst, boolean stopUnlessSeenFrozen, boolean knownFrozen, long giveUpAtNanos)
             throws InterruptedException {
+        long giveUpAt = giveUpAtNanos;
         boolean sendThaw = sendThawFirst;
         boolean seenFrozen = knownFrozen;
         long backoff = limits.thawBackoffInitial().toNanos();
@@ -40,6 +41,7 @@ final class Thawing {
                     if (e.kind().guestCannotBeFrozenByUs()) {
                         return new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage(), seenFrozen, thawCalls);
                     }
+                    giveUpAt = extendWhilePaused(e, limits, giveUpAt);
                     lastProblem = e.getMessage();
                     LOG.warn("Domain {}: thaw attempt {} failed: {}", domain, thawCalls, e.getMessage());
                 }
@@ -59,6 +61,7 @@ final class Thawing {
                 if (e.kind().guestCannotBeFrozenByUs()) {
                     return new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage(), seenFrozen, thawCalls);
                 }
+                giveUpAt = extendWhilePaused(e, limits, giveUpAt);
                 lastProblem = e.getMessage();
             }
             sendThaw = true;
@@ -66,11 +69,22 @@ final class Thawing {
                 return new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, lastProblem, false, thawCalls);
             }
             long now = System.nanoTime();
-            if (now + backoff >= giveUpAtNanos) {
+            if (now + backoff >= giveUpAt) {
                 return new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, lastProblem, seenFrozen, thawCalls);
             }
             TimeUnit.NANOSECONDS.sleep(backoff);
             backoff = Math.min(backoff * 2, limits.thawBackoffMax().toNanos());
         }
+    }
+
+    /**
+     * A paused guest keeps its frozen file systems and refuses the thaw until it runs again, however long that takes:
+     * keep trying while it is paused, and give the full retry period from the last refusal.
+     */
+    private static long extendWhilePaused(GuestAgentException e, FreezeLimits limits, long giveUpAt) {
+        if (e.kind() != GuestAgentException.Kind.DOMAIN_PAUSED) {
+            return giveUpAt;
+        }
+        return Math.max(giveUpAt, System.nanoTime() + limits.thawRetryFor().toNanos());
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
@@ -156,6 +157,28 @@ public class FailureHandlingTest {
         assertTrue(f.guest.thawCalls() > 1);
         assertTrue("all-or-nothing also when the thaw fails", f.array.existing().isEmpty());
         assertTrue("entry kept so a restart thaws the guest", f.journal().read(f.domain).isPresent());
+    }
+
+    @Test
+    public void aGuestPausedWhileFrozenIsThawedWhenItRunsAgainEvenPastTheRetryPeriod() throws Exception {
+        f.guest.onFreeze(domain -> f.guest.pause());
+        FreezeLimits limits = EngineFixture.fastLimits().thawTimeout(Duration.ofMillis(100)).thawRetryFor(Duration.ofMillis(300)).build();
+        ConsistencyEngine engine = f.engine();
+        ScheduledExecutorService operator = Executors.newSingleThreadScheduledExecutor();
+        try {
+            operator.schedule(f.guest::resume, 1, TimeUnit.SECONDS);   // resumed well after thawRetryFor has passed
+
+            expectFailure(engine, f.request(1, limits).build());
+
+            assertTrue("thawed once the domain runs again", f.guest.awaitThawed(10));
+            assertTrue(engine.awaitIdle(Duration.ofSeconds(10)));
+        } finally {
+            operator.shutdownNow();
+        }
+        assertFalse(f.guest.isFrozen());
+        assertTrue(f.log.events().toString(), f.log.indexOf("resumed") < f.log.indexOf("thawed"));
+        assertTrue(f.journal().list().isEmpty());
+        assertTrue(f.array.existing().isEmpty());
     }
 
     @Test

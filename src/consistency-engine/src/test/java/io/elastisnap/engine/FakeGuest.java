@@ -34,6 +34,7 @@ public final class FakeGuest implements GuestQuiescer {
     private final AtomicInteger thawFailuresLeft = new AtomicInteger();
     private volatile CountDownLatch freezeGate;
     private volatile boolean freezeTakesEffect = true;
+    private volatile boolean paused;
     private volatile Consumer<String> onFreeze = domain -> { };
     private volatile List<String> lastMountPoints;
     private final CountDownLatch thawedAfterFreeze = new CountDownLatch(1);
@@ -87,6 +88,19 @@ public final class FakeGuest implements GuestQuiescer {
 
     public FakeGuest failThawAlways(GuestAgentException e) {
         thawFailure = e;
+        return this;
+    }
+
+    /** Like virsh suspend: libvirt refuses agent commands, the frozen file systems stay frozen. */
+    public FakeGuest pause() {
+        paused = true;
+        log.add("paused");
+        return this;
+    }
+
+    public FakeGuest resume() {
+        paused = false;
+        log.add("resumed");
         return this;
     }
 
@@ -173,6 +187,7 @@ public final class FakeGuest implements GuestQuiescer {
     public synchronized FreezeStatus freezeStatus(String domainName, Duration timeout) throws GuestAgentException {
         agentCalls.incrementAndGet();
         log.add("status:" + (frozen ? "frozen" : "thawed"));
+        refuseWhilePaused("guest-fsfreeze-status");
         if (statusFailure != null) {
             throw statusFailure;
         }
@@ -212,6 +227,7 @@ public final class FakeGuest implements GuestQuiescer {
         agentCalls.incrementAndGet();
         thawCalls.incrementAndGet();
         log.add("thaw");
+        refuseWhilePaused("guest-fsfreeze-thaw");
         if (thawFailure != null) {
             throw thawFailure;
         }
@@ -226,6 +242,12 @@ public final class FakeGuest implements GuestQuiescer {
                 thawedAfterFreeze.countDown();
             }
             return wasFrozen ? 2 : 0;
+        }
+    }
+
+    private void refuseWhilePaused(String command) throws GuestAgentException {
+        if (paused) {
+            throw new GuestAgentException(Kind.DOMAIN_PAUSED, command + " refused: domain is paused");
         }
     }
 

@@ -224,6 +224,8 @@ public final class Doctor {
                 return "install and start qemu-guest-agent inside the guest (systemctl enable --now qemu-guest-agent)";
             case AGENT_FROZEN:
                 return "the guest is frozen: virsh domfsthaw " + name;
+            case DOMAIN_PAUSED:
+                return "the domain is paused: virsh resume " + name;
             case COMMAND_UNSUPPORTED:
                 return "update qemu-guest-agent, or unblock the freeze commands in its config";
             default:

@@ -43,6 +43,14 @@ final class LibvirtDomainAccess implements DomainAccess {
         return withDomain(domainName, commandName, domain -> domain.qemuAgentCommand(commandJson, timeoutSeconds, NO_FLAGS));
     }
 
+    private static boolean isPaused(Domain domain) {
+        try {
+            return LibvirtStates.runState(domain.getInfo().state) == DomainRunState.PAUSED;
+        } catch (LibvirtException | ArrayIndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
     private <T> T withDomain(String domainName, String what, DomainCall<T> call) throws GuestAgentException {
         Connect connection;
         try {
@@ -65,7 +73,13 @@ final class LibvirtDomainAccess implements DomainAccess {
         try {
             return call.call(domain);
         } catch (LibvirtException e) {
-            throw LibvirtErrors.classify(e, what);
+            GuestAgentException failure = LibvirtErrors.classify(e, what);
+            // libvirt says "domain is not running" for a paused domain too; only a stopped one cannot be frozen.
+            if (failure.kind() == GuestAgentException.Kind.DOMAIN_NOT_RUNNING && isPaused(domain)) {
+                throw new GuestAgentException(GuestAgentException.Kind.DOMAIN_PAUSED, what + " refused: domain "
+                        + domainName + " is paused; agent commands resume when it runs again", e);
+            }
+            throw failure;
         } finally {
             try {
                 domain.free();
