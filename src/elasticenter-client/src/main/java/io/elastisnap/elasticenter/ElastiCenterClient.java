@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
  * Only reads are retried. The API key appears in no log line, exception message or toString.
  */
 public class ElastiCenterClient implements AutoCloseable {
+    private static final Pattern USABLE_JOB_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     private static final Logger LOG = LogManager.getLogger(ElastiCenterClient.class);
 
     private final ElastiCenterConfig config;
@@ -240,10 +242,11 @@ public class ElastiCenterClient implements AutoCloseable {
      * else from listings before and after). Detach or quiesce the volume first.
      */
     public RollbackResult rollbackToSnapshot(String volumeId, String snapshotPath) {
-        Arguments.requireText("snapshotPath", snapshotPath);
+        // Built first: it refuses unusable arguments before anything, the listing below included, is sent.
+        ApiRequest request = ApiRequest.to(ApiCommand.ROLLBACK_TO_SNAPSHOT).param("id", volumeId)
+                .param("path", snapshotPath).build();
         List<DatasetSnapshot> before = listStorageSnapshots(volumeId);
-        ApiRecord result = completed(ApiCommand.ROLLBACK_TO_SNAPSHOT, call(ApiRequest.to(
-                ApiCommand.ROLLBACK_TO_SNAPSHOT).param("id", volumeId).param("path", snapshotPath).build()));
+        ApiRecord result = completed(ApiCommand.ROLLBACK_TO_SNAPSHOT, call(request));
         if (!result.bool("success").orElse(true)) {
             throw new ElastiCenterServerException(ApiCommand.ROLLBACK_TO_SNAPSHOT + " to " + snapshotPath
                     + " answered success=false", ElastiCenterException.Details.of(
@@ -324,8 +327,14 @@ public class ElastiCenterClient implements AutoCloseable {
     }
 
     private String requireJobId(ApiCommand command, ApiRecord payload) {
-        return payload.string("jobid").orElseThrow(() -> unusableResult(command,
+        String jobId = payload.string("jobid").orElseThrow(() -> unusableResult(command,
                 "the answer has no jobid, so the job cannot be followed"));
+        // A server value, not caller input: an unusable one is the server's fault, reported as a protocol error.
+        if (!USABLE_JOB_ID.matcher(jobId).matches()) {
+            throw unusableResult(command, "the answer's jobid is not a job id (expected up to 128 of [A-Za-z0-9_.:-]), "
+                    + "so the job cannot be followed");
+        }
+        return jobId;
     }
 
     /** The object {@code key} of a mutation's answer; its absence leaves the outcome unknown. */

@@ -222,6 +222,20 @@ public class FactSheetQuirksTest {
     }
 
     @Test
+    public void aJobIdTheServerMangledIsAProtocolErrorNotACallerError() {
+        String mangled = sample("Q2-deleteFileSystem.json")
+                .replace("213156a2-4d65-4e9d-9a4e-2bd29c53bb68", "213156a2\\u0007" + "x".repeat(300));
+        server.answer("deleteFileSystem", 200, mangled);
+
+        ElastiCenterProtocolException e = assertThrows(ElastiCenterProtocolException.class,
+                () -> client.deleteFileSystem("v", true));
+
+        assertTrue(e.getMessage(), e.getMessage().contains("jobid"));
+        assertTrue("the mutation may have happened", e.outcomeUnknown());
+        assertEquals(0, server.count("queryAsyncJobResult"));
+    }
+
+    @Test
     public void sampleQ2DeleteFileSystemJob() {
         server.answer("deleteFileSystem", 200, sample("Q2-deleteFileSystem.json"));
         server.answer("queryAsyncJobResult", 200, sample("Q2-queryAsyncJobResult.json"));

@@ -261,6 +261,17 @@ public class SimulatorRoundTripTest extends SimulatorTestBase {
     }
 
     @Test
+    public void rollbackRefusesAnUnusablePathBeforeSendingAnything() {
+        SimVolume created = newVolume();
+        sim.requestLog().clear();
+
+        assertThrows(IllegalArgumentException.class,
+                () -> client.rollbackToSnapshot(created.id(), created.zfsPath() + "@bad\nname"));
+
+        assertTrue(sim.requestLog().commands().toString(), sim.requestLog().commands().isEmpty());
+    }
+
+    @Test
     public void rollbackToAMissingSnapshotIsNotFound() {
         SimVolume created = newVolume();
         client.createStorageSnapshot(created.id(), "only");
