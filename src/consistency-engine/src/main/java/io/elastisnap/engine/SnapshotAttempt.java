@@ -211,6 +211,17 @@ final class SnapshotAttempt {
         } catch (GuestAgentException e) {
             return agentFailure("cannot reach the guest agent of domain " + domain, e);
         }
+        // The status first: a frozen qemu-ga lists the freeze commands as disabled, which would read as "unsupported".
+        FreezeStatus status;
+        try {
+            status = quiescer.freezeStatus(domain, timeout);
+        } catch (GuestAgentException e) {
+            return agentFailure("guest-fsfreeze-status failed for domain " + domain, e);
+        }
+        Decision byJournal = checkJournal(status);
+        if (!byJournal.freeze) {
+            return byJournal;
+        }
         AgentCapabilities capabilities;
         try {
             capabilities = quiescer.capabilities(domain, timeout);
@@ -228,13 +239,7 @@ final class SnapshotAttempt {
                     + capabilities.version()) + " of domain " + domain + " does not offer " + String.join(", ", missing)
                     + " (missing or disabled, e.g. by qemu-ga --block-rpcs)", false);
         }
-        FreezeStatus status;
-        try {
-            status = quiescer.freezeStatus(domain, timeout);
-        } catch (GuestAgentException e) {
-            return agentFailure("guest-fsfreeze-status failed for domain " + domain, e);
-        }
-        return checkJournal(status);
+        return byJournal;
     }
 
     private List<String> requiredCommands() {

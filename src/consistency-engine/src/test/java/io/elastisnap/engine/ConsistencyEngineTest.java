@@ -66,7 +66,7 @@ public class ConsistencyEngineTest {
 
         List<String> events = f.log.events();
         List<String> untilFreeze = events.subList(0, events.indexOf("freeze"));
-        assertEquals(Arrays.asList("state", "ping", "info", "status:thawed", "prepare:vol-0", "state"), untilFreeze);
+        assertEquals(Arrays.asList("state", "ping", "status:thawed", "info", "prepare:vol-0", "state"), untilFreeze);
         assertEquals("status:frozen", events.get(events.indexOf("frozen") + 1));
     }
 

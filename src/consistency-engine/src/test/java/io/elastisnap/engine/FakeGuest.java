@@ -177,10 +177,16 @@ public final class FakeGuest implements GuestQuiescer {
     }
 
     @Override
-    public AgentCapabilities capabilities(String domainName, Duration timeout) {
+    public synchronized AgentCapabilities capabilities(String domainName, Duration timeout) {
         agentCalls.incrementAndGet();
         log.add("info");
-        return new AgentCapabilities("7.2.22", enabledCommands);
+        Set<String> enabled = new HashSet<>(enabledCommands);
+        if (frozen) {
+            // As qemu-ga does: while frozen only the allow-listed commands stay enabled.
+            enabled.remove(AgentCapabilities.FREEZE);
+            enabled.remove(AgentCapabilities.FREEZE_LIST);
+        }
+        return new AgentCapabilities("7.2.22", enabled);
     }
 
     @Override
