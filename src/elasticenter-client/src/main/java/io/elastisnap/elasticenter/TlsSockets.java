@@ -29,6 +29,8 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -263,6 +265,7 @@ final class TlsSockets {
                 throws CertificateException {
             try {
                 delegate.checkServerTrusted(chain, authType, socket);
+                checkDates(chain);
             } catch (CertificateException e) {
                 throw CertificateRejected.untrusted(chain, e);
             }
@@ -273,6 +276,7 @@ final class TlsSockets {
                 throws CertificateException {
             try {
                 delegate.checkServerTrusted(chain, authType, engine);
+                checkDates(chain);
             } catch (CertificateException e) {
                 throw CertificateRejected.untrusted(chain, e);
             }
@@ -282,6 +286,7 @@ final class TlsSockets {
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             try {
                 delegate.checkServerTrusted(chain, authType);
+                checkDates(chain);
             } catch (CertificateException e) {
                 throw CertificateRejected.untrusted(chain, e);
             }
@@ -307,6 +312,24 @@ final class TlsSockets {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return delegate.getAcceptedIssuers();
+        }
+
+        /**
+         * PKIX does not check the dates of the trust anchor itself, and an appliance's self-signed certificate given
+         * as CA file is exactly that: every certificate the server presents must be valid now.
+         */
+        private static void checkDates(X509Certificate[] chain) throws CertificateException {
+            for (X509Certificate certificate : chain) {
+                try {
+                    certificate.checkValidity();
+                } catch (CertificateExpiredException e) {
+                    throw new CertificateExpiredException("the certificate " + certificate.getSubjectX500Principal()
+                            + " expired on " + certificate.getNotAfter().toInstant());
+                } catch (CertificateNotYetValidException e) {
+                    throw new CertificateNotYetValidException("the certificate " + certificate.getSubjectX500Principal()
+                            + " is not valid before " + certificate.getNotBefore().toInstant());
+                }
+            }
         }
     }
 

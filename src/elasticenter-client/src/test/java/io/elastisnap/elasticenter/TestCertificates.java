@@ -39,15 +39,25 @@ final class TestCertificates {
 
     /** A certificate for the given DNS names and IP addresses (strings with digits and dots are IPs). */
     static TestCertificates selfSigned(String... names) {
+        Instant now = Instant.now();
+        return selfSigned(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), names);
+    }
+
+    /** Like {@link #selfSigned(String...)}, but its validity ended yesterday. */
+    static TestCertificates expiredSelfSigned(String... names) {
+        Instant now = Instant.now();
+        return selfSigned(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)), names);
+    }
+
+    private static TestCertificates selfSigned(Instant notBefore, Instant notAfter, String... names) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair keys = generator.generateKeyPair();
             X500Name subject = new X500Name("CN=" + names[0] + ",O=ElastiSnap tests");
-            Instant now = Instant.now();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofDays(1))),
-                    Date.from(now.plus(Duration.ofDays(30))), subject, keys.getPublic());
+                    BigInteger.valueOf(System.nanoTime()), Date.from(notBefore), Date.from(notAfter), subject,
+                    keys.getPublic());
             GeneralName[] alternatives = new GeneralName[names.length];
             for (int i = 0; i < names.length; i++) {
                 alternatives[i] = new GeneralName(names[i].matches("[0-9.]+") ? GeneralName.iPAddress

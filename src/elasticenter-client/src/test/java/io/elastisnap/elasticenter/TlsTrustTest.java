@@ -107,6 +107,23 @@ public class TlsTrustTest extends SimulatorTestBase {
     }
 
     @Test
+    public void expiredSelfSignedCertificateIsRefusedAlthoughItIsItsOwnCaFile() throws Exception {
+        // The platform does not check a trust anchor's dates; the appliance's certificate is exactly such an anchor.
+        TestCertificates expired = TestCertificates.expiredSelfSigned("127.0.0.1");
+        Path pem = folder.getRoot().toPath().resolve("expired.pem");
+        expired.writePem(pem);
+        try (CannedServer server = CannedServer.start(expired);
+             ElastiCenterClient trusting = new ElastiCenterClient(server.config("k").trust(TlsTrust.caFile(pem))
+                     .build())) {
+
+            ElastiCenterTlsException e = assertThrows(ElastiCenterTlsException.class, trusting::listAccounts);
+
+            assertTrue(e.getMessage(), e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("expired"));
+            assertTrue("nothing was sent", server.queries().isEmpty());
+        }
+    }
+
+    @Test
     public void trustedCertificateForAnotherHostNameIsRefused() throws Exception {
         TestCertificates elsewhere = TestCertificates.selfSigned("elasticenter.example");
         Path pem = folder.getRoot().toPath().resolve("elsewhere.pem");
