@@ -47,9 +47,7 @@ final class ApiRequest {
 
     /** {@code endpoint?command=..&<parameters>&apiKey=<key>&response=json}, every name and value encoded. */
     URI uri(URI endpoint, String apiKey) {
-        StringBuilder query = new StringBuilder(128);
-        append(query, "command", command.wireName());
-        parameters.forEach((name, value) -> append(query, name, value));
+        StringBuilder query = encodedQuery(command, parameters);
         append(query, "apiKey", apiKey);
         append(query, "response", "json");
         String uri = endpoint + "?" + query;
@@ -58,6 +56,13 @@ final class ApiRequest {
                     + " characters exceeds " + MAX_URI_LENGTH + "; a parameter value is far too long");
         }
         return URI.create(uri);
+    }
+
+    private static StringBuilder encodedQuery(ApiCommand command, Map<String, String> parameters) {
+        StringBuilder query = new StringBuilder(128);
+        append(query, "command", command.wireName());
+        parameters.forEach((name, value) -> append(query, name, value));
+        return query;
     }
 
     private static void append(StringBuilder query, String name, String value) {
@@ -108,7 +113,13 @@ final class ApiRequest {
             return this;
         }
 
+        /** Refuses a request whose parameters alone cannot fit a URL, so nothing of an operation is sent. */
         ApiRequest build() {
+            StringBuilder query = encodedQuery(command, parameters);
+            if (query.length() > MAX_URI_LENGTH) {
+                throw new IllegalArgumentException(command + ": the encoded parameters take " + query.length()
+                        + " characters, which exceeds the " + MAX_URI_LENGTH + " a request URL may hold; a parameter value is far too long");
+            }
             return new ApiRequest(command, new LinkedHashMap<>(parameters));
         }
 

@@ -267,6 +267,8 @@ public class SimulatorRoundTripTest extends SimulatorTestBase {
 
         assertThrows(IllegalArgumentException.class,
                 () -> client.rollbackToSnapshot(created.id(), created.zfsPath() + "@bad\nname"));
+        assertThrows(IllegalArgumentException.class,
+                () -> client.rollbackToSnapshot(created.id(), created.zfsPath() + "@" + "b".repeat(10_000)));
 
         assertTrue(sim.requestLog().commands().toString(), sim.requestLog().commands().isEmpty());
     }
