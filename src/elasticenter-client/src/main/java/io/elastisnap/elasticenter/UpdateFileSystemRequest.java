@@ -1,29 +1,17 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.elasticenter;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Parameters of updateFileSystem (resize and properties); at least one must be set. */
-public final class UpdateFileSystemRequest {
-    private final Map<String, String> parameters;
-
+public final class UpdateFileSystemRequest extends ChangeRequest {
     private UpdateFileSystemRequest(Map<String, String> parameters) {
-        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        super("updateFileSystem", parameters);
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    Map<String, String> parameters() {
-        return parameters;
-    }
-
-    @Override
-    public String toString() {
-        return "UpdateFileSystemRequest" + parameters;
     }
 
     /** Builder of {@link UpdateFileSystemRequest}. */
@@ -65,9 +53,6 @@ public final class UpdateFileSystemRequest {
         }
 
         public UpdateFileSystemRequest build() {
-            if (parameters.isEmpty()) {
-                throw new IllegalArgumentException("updateFileSystem needs at least one change");
-            }
             return new UpdateFileSystemRequest(parameters);
         }
     }

@@ -1,29 +1,17 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.elasticenter;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Parameters of updateQosGroup; at least one must be set. */
-public final class UpdateQosGroupRequest {
-    private final Map<String, String> parameters;
-
+public final class UpdateQosGroupRequest extends ChangeRequest {
     private UpdateQosGroupRequest(Map<String, String> parameters) {
-        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        super("updateQosGroup", parameters);
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    Map<String, String> parameters() {
-        return parameters;
-    }
-
-    @Override
-    public String toString() {
-        return "UpdateQosGroupRequest" + parameters;
     }
 
     /** Builder of {@link UpdateQosGroupRequest}. */
@@ -54,9 +42,6 @@ public final class UpdateQosGroupRequest {
         }
 
         public UpdateQosGroupRequest build() {
-            if (parameters.isEmpty()) {
-                throw new IllegalArgumentException("updateQosGroup needs at least one change");
-            }
             return new UpdateQosGroupRequest(parameters);
         }
     }
