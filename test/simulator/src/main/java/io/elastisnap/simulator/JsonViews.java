@@ -226,19 +226,11 @@ final class JsonViews {
         o.addProperty("controllerid", tsm.controllerId);
         o.addProperty("groupid", v.qosGroupId);
         o.addProperty("parentid", tsm.datasetId);
-        o.addProperty("compression", v.compression);
-        o.addProperty("sync", v.sync);
-        o.addProperty("noofcopies", 1);
-        o.addProperty("recordsize", v.recordsize);
-        o.addProperty("deduplication", v.deduplication);
-        o.addProperty("quota", SizeUnits.format(v.sizeBytes));
+        addDatasetSettings(o, v);
         o.addProperty("unicode", "off");
         o.addProperty("casesensitivity", "sensitive");
         o.addProperty("readonly", v.readonly);
-        o.addProperty("nfsenabled", !v.iscsi);
-        o.addProperty("cifsenabled", false);
-        o.addProperty("iscsienabled", v.iscsi);
-        o.addProperty("fcenabled", false);
+        addProtocolFlags(o, v);
         o.addProperty("currentUsedSpace", 0);
         o.addProperty("currentAvailableSpace", mib);
         o.addProperty("currentTotalSpace", mib);
@@ -295,12 +287,7 @@ final class JsonViews {
         o.addProperty("id", v.id);
         o.addProperty("name", v.name);
         o.addProperty("simpleid", v.simpleId);
-        o.addProperty("compression", v.compression);
-        o.addProperty("sync", v.sync);
-        o.addProperty("noofcopies", 1);
-        o.addProperty("recordsize", v.recordsize);
-        o.addProperty("deduplication", v.deduplication);
-        o.addProperty("quota", SizeUnits.format(v.sizeBytes));
+        addDatasetSettings(o, v);
         o.addProperty("path", array.zfsPath(v));
         o.addProperty("tsmid", tsm.id);
         o.addProperty("poolid", tsm.poolId);
@@ -318,10 +305,7 @@ final class JsonViews {
         if (v.iscsi) {
             o.addProperty("blocklength", v.blocklength);
         }
-        o.addProperty("nfsenabled", !v.iscsi);
-        o.addProperty("cifsenabled", false);
-        o.addProperty("iscsienabled", v.iscsi);
-        o.addProperty("fcenabled", false);
+        addProtocolFlags(o, v);
         o.addProperty("backupqosgroupenabled", false);
         return o;
     }
@@ -412,5 +396,22 @@ final class JsonViews {
         o.addProperty("created", j.created);
         o.addProperty("jobid", j.id);
         return o;
+    }
+
+    /** The dataset settings both volume views carry, in the real server's order. */
+    private static void addDatasetSettings(JsonObject o, SimState.Volume v) {
+        o.addProperty("compression", v.compression);
+        o.addProperty("sync", v.sync);
+        o.addProperty("noofcopies", 1);
+        o.addProperty("recordsize", v.recordsize);
+        o.addProperty("deduplication", v.deduplication);
+        o.addProperty("quota", SizeUnits.format(v.sizeBytes));
+    }
+
+    private static void addProtocolFlags(JsonObject o, SimState.Volume v) {
+        o.addProperty("nfsenabled", !v.iscsi);
+        o.addProperty("cifsenabled", false);
+        o.addProperty("iscsienabled", v.iscsi);
+        o.addProperty("fcenabled", false);
     }
 }
