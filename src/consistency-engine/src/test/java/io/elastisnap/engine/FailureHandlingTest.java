@@ -234,6 +234,7 @@ public class FailureHandlingTest {
             Future<ConsistentSnapshotResult> attempt = caller.submit(() -> f.engine().snapshot(f.request(3).build()));
             assertTrue(f.array.awaitCreated("vol-0", 10));
             assertTrue(f.array.awaitCreated("vol-2", 10));
+            awaitArrayCallsInFlight(1); // both answers are in the batch before vol-1 fails
             othersDone.countDown();
             e = unwrap(attempt);
         } finally {
@@ -329,6 +330,19 @@ public class FailureHandlingTest {
         assertFalse(f.guest.isFrozen());
         e.lateCleanup().get(10, TimeUnit.SECONDS);
         assertTrue(f.array.existing().isEmpty());
+    }
+
+    /**
+     * Waits until only {@code count} array calls hold their slot: a call gives its slot back only after its answer is
+     * recorded in the batch, which a latch inside the fake array cannot tell.
+     */
+    private void awaitArrayCallsInFlight(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int capacity = f.runtime().maxConcurrentArrayCalls();
+        while (capacity - f.runtime().arraySlots().availablePermits() > count) {
+            assertTrue("array calls still in flight after 10 s", System.nanoTime() < deadline);
+            Thread.sleep(1);
+        }
     }
 
     private static ConsistentSnapshotException unwrap(Future<ConsistentSnapshotResult> attempt) throws Exception {
