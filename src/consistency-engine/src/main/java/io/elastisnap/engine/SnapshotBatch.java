@@ -125,10 +125,10 @@ final class SnapshotBatch {
             } catch (RuntimeException e) {
                 LOG.debug("Snapshot of volume {} (domain {}) failed", volume.volumeId(), domainName, e);
                 StrayCheck check = removeStray(snapshotter, volume, e);
-                error = describe(e) + check.note;
+                error = SnapshotCleanup.describe(e) + check.note;
                 stray = check.left;
             } catch (Throwable t) {
-                error = describe(t);
+                error = SnapshotCleanup.describe(t);
                 LOG.error("Snapshot of volume {} (domain {}) failed", volume.volumeId(), domainName, t);
             }
             if (!completed(index, snapshot, error, stray)) {
@@ -158,12 +158,12 @@ final class SnapshotBatch {
             LOG.error("Domain {}: cannot tell whether the failed snapshot of volume {} was created anyway", domainName,
                     volume.volumeId(), t);
             return new StrayCheck("; whether the array created snapshot " + volume.snapshotName()
-                    + " anyway is unknown (" + describe(t) + ")", null);
+                    + " anyway is unknown (" + SnapshotCleanup.describe(t) + ")", null);
         }
         if (!stray.isPresent()) {
             return new StrayCheck("", null);
         }
-        VolumeOutcome deleted = SnapshotAttempt.deleteQuietly(snapshotter, volume, stray.get(), domainName);
+        VolumeOutcome deleted = SnapshotCleanup.delete(snapshotter, volume, stray.get(), domainName);
         if (deleted.state() == VolumeOutcome.State.DELETED) {
             return new StrayCheck("; the array had created " + stray.get().path() + " anyway, it was deleted", null);
         }
@@ -197,9 +197,9 @@ final class SnapshotBatch {
         if (snapshot != null) {
             LOG.warn("Snapshot {} of volume {} (domain {}) completed after the attempt was abandoned; deleting it",
                     snapshot.path(), volume.volumeId(), domainName);
-            outcome = SnapshotAttempt.deleteQuietly(snapshotter, volume, snapshot, domainName);
+            outcome = SnapshotCleanup.delete(snapshotter, volume, snapshot, domainName);
         } else {
-            outcome = failedOutcome(volume, error, stray);
+            outcome = SnapshotCleanup.failed(volume, error, stray);
         }
         synchronized (this) {
             lateOutcomes[index] = outcome;
@@ -208,13 +208,6 @@ final class SnapshotBatch {
                 lateCleanup.complete(finalOutcomes());
             }
         }
-    }
-
-    /** FAILED, or DELETE_FAILED when the failed create left a snapshot that could not be deleted. */
-    static VolumeOutcome failedOutcome(VolumeRequest volume, String error, ArraySnapshot stray) {
-        return new VolumeOutcome(volume.volumeId(), volume.snapshotName(),
-                stray == null ? VolumeOutcome.State.FAILED : VolumeOutcome.State.DELETE_FAILED,
-                stray == null ? null : stray.path(), error);
     }
 
     /** Waits until every call returned, one failed, the batch closed or the deadline passed. */
@@ -292,10 +285,5 @@ final class SnapshotBatch {
                     : new VolumeOutcome(volume.volumeId(), volume.snapshotName(), VolumeOutcome.State.NOT_STARTED, null, null));
         }
         return outcomes;
-    }
-
-    static String describe(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.trim().isEmpty() ? t.getClass().getSimpleName() : message;
     }
 }
