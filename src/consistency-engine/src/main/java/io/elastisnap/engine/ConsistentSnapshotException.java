@@ -37,6 +37,11 @@ public final class ConsistentSnapshotException extends Exception {
         ALREADY_FROZEN,
         /** The freeze journal could not be written, so the engine did not freeze. */
         JOURNAL_FAILED,
+        /**
+         * The thaw guard (the dead man's switch outside this process) could not be armed, so the engine did not freeze:
+         * if this process died while the guest is frozen, nothing would thaw it before the next start.
+         */
+        THAW_GUARD_FAILED,
         /** The freeze failed or could not be confirmed. */
         FREEZE_FAILED,
         /** The freeze call did not complete in time (the guest was thawed afterwards). */

@@ -12,16 +12,19 @@ public final class ConsistentSnapshotResult {
     private final ConsistencyLevel level;
     private final QuiesceFailure quiesceFailure;
     private final int frozenFileSystems;
+    private final boolean pausedWhileFrozen;
     private final Timings timings;
     private final List<String> warnings;
 
     ConsistentSnapshotResult(String domainName, List<VolumeSnapshot> snapshots, ConsistencyLevel level,
-            QuiesceFailure quiesceFailure, int frozenFileSystems, Timings timings, List<String> warnings) {
+            QuiesceFailure quiesceFailure, int frozenFileSystems, boolean pausedWhileFrozen, Timings timings,
+            List<String> warnings) {
         this.domainName = domainName;
         this.snapshots = Collections.unmodifiableList(snapshots);
         this.level = level;
         this.quiesceFailure = quiesceFailure;
         this.frozenFileSystems = frozenFileSystems;
+        this.pausedWhileFrozen = pausedWhileFrozen;
         this.timings = timings;
         this.warnings = Collections.unmodifiableList(warnings);
     }
@@ -48,6 +51,14 @@ public final class ConsistentSnapshotResult {
         return frozenFileSystems;
     }
 
+    /**
+     * The domain was paused while its file systems were frozen: a paused guest keeps them frozen, so the guest was
+     * frozen for the whole pause too ({@link Timings#frozenWindow()} includes it). A warning says the same in words.
+     */
+    public boolean pausedWhileFrozen() {
+        return pausedWhileFrozen;
+    }
+
     public Timings timings() {
         return timings;
     }
@@ -60,7 +71,8 @@ public final class ConsistentSnapshotResult {
     @Override
     public String toString() {
         return "ConsistentSnapshotResult[domain=" + domainName + ", level=" + level
-                + (quiesceFailure == null ? "" : ", quiesceFailure=" + quiesceFailure) + ", snapshots=" + snapshots
+                + (quiesceFailure == null ? "" : ", quiesceFailure=" + quiesceFailure)
+                + (pausedWhileFrozen ? ", pausedWhileFrozen" : "") + ", snapshots=" + snapshots
                 + ", " + timings + (warnings.isEmpty() ? "" : ", warnings=" + warnings) + "]";
     }
 }

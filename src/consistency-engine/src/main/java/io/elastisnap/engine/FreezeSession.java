@@ -41,6 +41,7 @@ final class FreezeSession {
     private final EngineRuntime runtime;
     private final ConsistencyEngineListener listener;
     private final SnapshotBatch batch;
+    private final ThawGuard.Armed guard;
     private final AtomicBoolean thawStarted = new AtomicBoolean();
     private final CompletableFuture<ThawConfirmation> confirmation = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -51,7 +52,7 @@ final class FreezeSession {
     private ScheduledFuture<?> watchdog;
 
     FreezeSession(String domain, String sessionId, FreezeLimits limits, BoundedQuiescer quiescer, FreezeJournal journal,
-            EngineRuntime runtime, ConsistencyEngineListener listener, SnapshotBatch batch) {
+            EngineRuntime runtime, ConsistencyEngineListener listener, SnapshotBatch batch, ThawGuard.Armed guard) {
         this.domain = domain;
         this.sessionId = sessionId;
         this.limits = limits;
@@ -60,6 +61,7 @@ final class FreezeSession {
         this.runtime = runtime;
         this.listener = listener;
         this.batch = batch;
+        this.guard = guard;
     }
 
     /** Call right before the freeze call: the window starts now and the watchdog fires when it ends. */
@@ -106,7 +108,9 @@ final class FreezeSession {
         try {
             runtime.keepers().execute(this::keep);
         } catch (RejectedExecutionException e) {
-            LOG.error("Domain {}: engine runtime is shut down, cannot thaw; the journal entry stays for recovery", domain);
+            LOG.error("Domain {}: engine runtime is shut down, cannot thaw; the thaw guard thaws now and the journal entry"
+                    + " stays for recovery", domain);
+            guard.release();
             confirmation.complete(new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, "engine runtime shut down", true, 0));
             runtime.activeDomains().release(domain, sessionId);
             finished.complete(null);
@@ -128,6 +132,7 @@ final class FreezeSession {
                 watchdog.cancel(false);
             }
         }
+        guard.disarm();
         removeJournalEntry();
         confirmation.complete(new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, "the freeze was refused", false, 0));
         runtime.activeDomains().release(domain, sessionId);
@@ -181,7 +186,9 @@ final class FreezeSession {
                 notifyThawed(window);
             }
             if (result.isThawed() && freezeMode == FreezeMode.UNKNOWN) {
-                // The caller gets its answer now; the domain stays busy while the late-freeze watch runs.
+                // The caller gets its answer now; the domain stays busy while the late-freeze watch runs. The guard's
+                // work is done: a late freeze is this watch's (and, should this process die, the journal's).
+                guard.disarm();
                 confirmation.complete(result);
                 keepEntry = !watchForLateFreeze(giveUpAt);
             } else if (freezeMode == FreezeMode.NOT_FROZEN) {
@@ -197,9 +204,12 @@ final class FreezeSession {
             LOG.error("Domain {}: thaw keeper failed", domain, e);
         } finally {
             if (keepEntry) {
-                LOG.error("Domain {}: the guest may still be frozen; journal entry kept in {} so the next start (or the next "
-                        + "snapshot of this domain) thaws it; to thaw by hand: virsh domfsthaw {}", domain, journal.directory(), domain);
+                LOG.error("Domain {}: the guest may still be frozen; its thaw guard keeps trying, and the journal entry is kept"
+                        + " in {} so the next start (or the next snapshot of this domain) thaws it; to thaw by hand: virsh"
+                        + " domfsthaw {}", domain, journal.directory(), domain);
+                guard.release();
             } else {
+                guard.disarm();
                 removeJournalEntry();
             }
             runtime.activeDomains().release(domain, sessionId);

@@ -2,12 +2,17 @@
 package io.elastisnap.engine;
 
 import io.elastisnap.engine.RecoveryOutcome.Action;
+import io.elastisnap.engine.RecoveryOutcome.Thawer;
+import io.elastisnap.engine.journal.GuardReport;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.journal.JournalEntry;
 import io.elastisnap.engine.journal.JournalRecord;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -101,39 +106,81 @@ final class JournalRecovery {
             return new RecoveryOutcome(domain, Action.QUARANTINED, "moved to " + journal.quarantine(record) + ": "
                     + record.problem().orElse("not a journal entry"));
         }
-        if (record.entry().isPresent() && ownerAlive(record.entry().get(), journal, runtime)) {
-            return new RecoveryOutcome(domain, Action.SKIPPED_OWNER_ALIVE, "written by " + record.entry().get().owner());
+        Optional<JournalEntry> entry = record.entry();
+        if (entry.isPresent() && ownerAlive(entry.get(), journal, runtime)) {
+            return new RecoveryOutcome(domain, Action.SKIPPED_OWNER_ALIVE, "written by " + entry.get().owner());
         }
         String sessionId = "recovery-" + UUID.randomUUID();
         if (!runtime.activeDomains().tryAcquire(domain, sessionId)) {
             return new RecoveryOutcome(domain, Action.SKIPPED_BUSY, "a snapshot of this domain is in progress in this process");
         }
         try {
-            String corruption = record.problem().map(p -> "corrupt entry (" + p + "); ").orElse("");
+            Found found = new Found(record);
             FreezeStatus status;
             try {
                 status = quiescer.freezeStatus(domain, limits.preflightTimeout());
             } catch (GuestAgentException e) {
                 if (e.kind().guestCannotBeFrozenByUs()) {
                     forget(record);
-                    return new RecoveryOutcome(domain, Action.DOMAIN_GONE, corruption + e.getMessage());
+                    return found.outcome(Action.DOMAIN_GONE, null, null, "the domain cannot be frozen any more (" + e.getMessage() + ")");
                 }
-                return new RecoveryOutcome(domain, Action.FAILED, corruption + "cannot read the freeze status: " + e.getMessage());
+                return found.outcome(Action.FAILED, null, null, "cannot read the freeze status: " + e.getMessage());
             }
             if (status == FreezeStatus.THAWED) {
                 forget(record);
-                return new RecoveryOutcome(domain, Action.NOT_FROZEN, corruption + "guest already thawed");
+                Optional<GuardReport> guard = found.guardReport();
+                if (guard.isPresent() && guard.get().event() == GuardReport.Event.THAWED) {
+                    return found.outcome(Action.NOT_FROZEN, Thawer.THAW_GUARD, guard.get().at(), "its thaw guard had thawed it at "
+                            + guard.get().at() + found.frozenFor(guard.get().at()) + " (" + guard.get().why() + ")");
+                }
+                return found.outcome(Action.NOT_FROZEN, null, null, "found thawed (by someone else"
+                        + guard.map(g -> "; its thaw guard last reported " + g).orElse("") + ")");
             }
             ThawConfirmation thaw = Thawing.thawUntilConfirmed(quiescer, domain, limits, false, false, true,
                     System.nanoTime() + limits.thawRetryFor().toNanos());
             if (!thaw.isThawed()) {
-                return new RecoveryOutcome(domain, Action.FAILED, corruption + thaw.describe());
+                return found.outcome(Action.FAILED, null, null, "still frozen: " + thaw.describe());
             }
             forget(record);
-            return new RecoveryOutcome(domain, thaw.kind == ThawConfirmation.Kind.THAWED ? Action.THAWED : Action.DOMAIN_GONE,
-                    corruption + "left frozen by " + record.entry().map(e -> e.owner().toString()).orElse("an unknown process"));
+            if (thaw.kind != ThawConfirmation.Kind.THAWED) {
+                return found.outcome(Action.DOMAIN_GONE, null, null, thaw.describe());
+            }
+            Instant now = Instant.now();
+            return found.outcome(Action.THAWED, Thawer.RECOVERY, now, "thawed now" + found.frozenFor(now));
         } finally {
             runtime.activeDomains().release(domain, sessionId);
+        }
+    }
+
+    /** What the journal says about a freeze, for the outcome and its message. */
+    private final class Found {
+        private final JournalRecord record;
+        private final JournalEntry entry;
+
+        Found(JournalRecord record) {
+            this.record = record;
+            this.entry = record.entry().orElse(null);
+        }
+
+        Optional<GuardReport> guardReport() throws IOException {
+            return entry == null ? Optional.empty() : journal.guardReport(record.domainName(), entry.sessionId());
+        }
+
+        String frozenFor(Instant thawedAt) {
+            if (entry == null) {
+                return "";
+            }
+            Duration frozen = Duration.between(entry.freezeStartedAt(), thawedAt);
+            return ", " + (frozen.isNegative() ? 0 : frozen.toMillis()) + " ms after the freeze started";
+        }
+
+        RecoveryOutcome outcome(Action action, Thawer thawer, Instant thawedAt, String what) {
+            String found = entry == null
+                    ? "corrupt entry (" + record.problem().orElse("unreadable") + ")"
+                    : "frozen at " + entry.freezeStartedAt() + " by " + entry.owner() + (entry.host().isEmpty() ? "" : " on "
+                    + entry.host()) + ", which is no longer running";
+            return new RecoveryOutcome(record.domainName(), action, found + "; " + what,
+                    entry == null ? null : entry.freezeStartedAt(), entry == null ? null : entry.owner(), thawer, thawedAt);
         }
     }
 

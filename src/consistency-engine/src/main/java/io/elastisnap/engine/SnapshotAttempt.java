@@ -10,9 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -28,8 +26,7 @@ final class SnapshotAttempt {
     private final ArraySnapshotter snapshotter;
     private final FreezeJournal journal;
     private final EngineRuntime runtime;
-    private final ConsistencyEngineListener listener;
-    private final Consumer<CompletableFuture<?>> backgroundWork;
+    private final ConsistencyEngine engine;
     private final String domain;
     private final FreezeLimits limits;
     private final String sessionId = UUID.randomUUID().toString();
@@ -38,25 +35,24 @@ final class SnapshotAttempt {
     private final Compensation failures;
     private final Preflight preflight;
     private boolean domainHandedToSession;
+    /** Armed before the freeze; the freeze session ends it once it owns it (NONE from then on here). */
+    private ThawGuard.Armed guard = ThawGuard.Armed.NONE;
     private long preflightNanos;
     private long freezeNanos;
     private long snapshotsNanos;
     private long thawNanos;
     private long windowNanos;
 
-    SnapshotAttempt(ConsistentSnapshotRequest request, GuestQuiescer quiescer, ArraySnapshotter snapshotter,
-            FreezeJournal journal, EngineRuntime runtime, ConsistencyEngineListener listener,
-            Consumer<CompletableFuture<?>> backgroundWork) {
+    SnapshotAttempt(ConsistentSnapshotRequest request, ConsistencyEngine engine) {
         this.request = request;
-        this.quiescer = new BoundedQuiescer(quiescer, runtime.agentCalls());
-        this.snapshotter = snapshotter;
-        this.journal = journal;
-        this.runtime = runtime;
-        this.listener = listener;
-        this.backgroundWork = backgroundWork;
+        this.engine = engine;
+        this.runtime = engine.runtime();
+        this.quiescer = new BoundedQuiescer(engine.quiescer(), runtime.agentCalls());
+        this.snapshotter = engine.snapshotter();
+        this.journal = engine.journal();
         this.domain = request.domainName();
         this.limits = request.limits();
-        this.failures = new Compensation(request, snapshotter, backgroundWork, this::timings);
+        this.failures = new Compensation(request, snapshotter, engine::trackLateCleanup, this::timings);
         this.preflight = new Preflight(request, this.quiescer, snapshotter, journal, runtime, failures, warnings);
     }
 
@@ -112,17 +108,37 @@ final class SnapshotAttempt {
         try {
             PreflightDecision decision = preflightDecision;
             if (decision.freeze) {
+                decision = armThawGuard();
+            }
+            if (decision.freeze) {
                 decision = preflight.checkRunState();
+            }
+            if (!decision.freeze) {
+                guard.disarm();
             }
             return decision.freeze ? snapshotFrozen(reservation) : snapshotUnfrozen(reservation, decision);
         } catch (InterruptedException e) {
+            guard.disarm();
             reservation.releaseAll();
             Thread.currentThread().interrupt();
             throw failures.nothingCreated(Reason.INTERRUPTED, "interrupted before the freeze of domain " + domain
                     + "; nothing was frozen or created");
         } catch (ConsistentSnapshotException | RuntimeException | Error e) {
+            guard.disarm();
             reservation.releaseAll();
             throw e;
+        }
+    }
+
+    /** Before the freeze, so its start-up cost never falls inside the window. No guard, no freeze. */
+    private PreflightDecision armThawGuard() throws ConsistentSnapshotException {
+        try {
+            guard = engine.thawGuard().arm(domain, sessionId, limits, journal.guardLogOf(domain));
+            return PreflightDecision.FREEZE;
+        } catch (ThawGuardException e) {
+            return preflight.quiesceFailed(Reason.THAW_GUARD_FAILED, "the thaw guard of domain " + domain
+                    + " could not be armed (" + e.getMessage() + "), so the guest is not frozen: were this process to die"
+                    + " while the guest is frozen, nothing would thaw it before the next start", false);
         }
     }
 
@@ -130,17 +146,31 @@ final class SnapshotAttempt {
 
     private ConsistentSnapshotResult snapshotFrozen(ArraySlotReservation reservation) throws ConsistentSnapshotException {
         SnapshotBatch batch = new SnapshotBatch(domain, request.volumes());
-        FreezeSession session = new FreezeSession(domain, sessionId, limits, quiescer, journal, runtime, listener, batch);
+        ThawGuard.Armed sessionGuard = guard;
+        guard = ThawGuard.Armed.NONE;
+        FreezeSession session = new FreezeSession(domain, sessionId, limits, quiescer, journal, runtime, engine.listener(),
+                batch, sessionGuard);
         try {
             journal.record(new JournalEntry(domain, sessionId, journal.owner(), HostName.LOCAL, Instant.now(),
                     limits.maxFrozenWindow(), request.mountPoints()));
         } catch (IOException e) {
-            PreflightDecision decision = preflight.quiesceFailed(Reason.JOURNAL_FAILED, "cannot write the freeze journal in " + journal.directory()
-                    + " (" + e + "), so the guest is not frozen: a crash could leave it frozen with nobody to thaw it", false);
+            sessionGuard.disarm();
+            PreflightDecision decision = preflight.quiesceFailed(Reason.JOURNAL_FAILED, "cannot write the freeze journal in "
+                    + journal.directory() + " (" + e + "), so the guest is not frozen: a crash could leave it frozen with"
+                    + " nobody to thaw it", false);
+            return snapshotUnfrozen(reservation, decision);
+        }
+        try {
+            sessionGuard.freezeStarting();
+        } catch (ThawGuardException e) {
+            sessionGuard.disarm();
+            forgetJournalEntry();
+            PreflightDecision decision = preflight.quiesceFailed(Reason.THAW_GUARD_FAILED, "the thaw guard of domain " + domain
+                    + " was gone before the freeze (" + e.getMessage() + "), so the guest is not frozen", false);
             return snapshotUnfrozen(reservation, decision);
         }
         domainHandedToSession = true;
-        backgroundWork.accept(session.finished());
+        engine.trackFreezeSession(session.finished());
         preflightNanos = System.nanoTime() - startNanos;
 
         long freezeStart;
@@ -190,12 +220,12 @@ final class SnapshotAttempt {
             LOG.warn("Domain {}: {}; policy BEST_EFFORT: taking crash-consistent snapshots", domain, freeze.message);
         }
 
-        boolean started = batch.startAll(runtime.arrayCalls(), snapshotter, reservation);
+        boolean started = batch.startAll(runtime.arrayCalls(), snapshotter, reservation, session.deadlineNanos());
         if (!started) {
             reservation.releaseAll();
         } else {
             try {
-                batch.awaitSettled(session.deadlineNanos());
+                batch.awaitSettled();
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -210,7 +240,11 @@ final class SnapshotAttempt {
                 warnings.add("the thaw of domain " + domain + " could not be confirmed (" + thaw.describe()
                         + "); the freeze journal keeps the domain so the next start thaws it if needed");
             }
-            return result(level, quiesceFailure, closed, freeze.frozenFileSystems);
+            if (thaw.pausedWhileFrozen) {
+                warnings.add("domain " + domain + " was paused while its file systems were frozen: the guest stayed frozen"
+                        + " for the whole pause (frozen window " + Duration.ofNanos(windowNanos).toMillis() + " ms)");
+            }
+            return result(level, quiesceFailure, closed, freeze.frozenFileSystems, thaw.pausedWhileFrozen);
         }
         Reason reason;
         String what;
@@ -232,6 +266,16 @@ final class SnapshotAttempt {
         throw failures.undo(reason, "consistent snapshot of domain " + domain + " failed: " + what + "; " + thaw.describe(), closed, batch);
     }
 
+    /** The freeze did not happen after all: its journal entry must not make a later start think it might have. */
+    private void forgetJournalEntry() {
+        try {
+            journal.remove(domain, sessionId);
+        } catch (IOException e) {
+            LOG.warn("Domain {}: could not remove the journal entry of a freeze that did not happen (a later recovery finds"
+                    + " the guest thawed and removes it): {}", domain, e.toString());
+        }
+    }
+
     private ThawConfirmation thaw(FreezeSession session, long freezeStart) {
         session.beginThaw();
         ThawConfirmation thaw = session.awaitConfirmation();
@@ -242,7 +286,7 @@ final class SnapshotAttempt {
 
     private void notifyFrozen() {
         try {
-            listener.onFrozen(domain);
+            engine.listener().onFrozen(domain);
         } catch (RuntimeException e) {
             LOG.warn("Listener failed in onFrozen for domain {}", domain, e);
         }
@@ -256,17 +300,17 @@ final class SnapshotAttempt {
             preflightNanos = System.nanoTime() - startNanos;
         }
         SnapshotBatch batch = new SnapshotBatch(domain, request.volumes());
-        batch.startAll(runtime.arrayCalls(), snapshotter, reservation);
+        batch.startAll(runtime.arrayCalls(), snapshotter, reservation, System.nanoTime() + limits.snapshotTimeout().toNanos());
         boolean interrupted = false;
         try {
-            batch.awaitSettled(System.nanoTime() + limits.snapshotTimeout().toNanos());
+            batch.awaitSettled();
         } catch (InterruptedException e) {
             interrupted = true;
         }
         SnapshotBatch.Closed closed = batch.close();
         snapshotsNanos = batch.elapsedNanos();
         if (closed.allTaken() && !interrupted) {
-            return result(decision.level, decision.failure, closed, 0);
+            return result(decision.level, decision.failure, closed, 0, false);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -280,13 +324,13 @@ final class SnapshotAttempt {
     // ---------------------------------------------------------------- outcome
 
     private ConsistentSnapshotResult result(ConsistencyLevel level, QuiesceFailure failure, SnapshotBatch.Closed closed,
-            int frozenFileSystems) {
+            int frozenFileSystems, boolean pausedWhileFrozen) {
         List<VolumeSnapshot> snapshots = new ArrayList<>();
         for (int i = 0; i < closed.taken.length; i++) {
             snapshots.add(new VolumeSnapshot(request.volumes().get(i), closed.taken[i]));
         }
         ConsistentSnapshotResult result = new ConsistentSnapshotResult(domain, snapshots, level, failure, frozenFileSystems,
-                timings(), warnings);
+                pausedWhileFrozen, timings(), warnings);
         LOG.info("Domain {}: {} snapshot(s) taken, level {}, {}", domain, snapshots.size(), level, result.timings());
         return result;
     }

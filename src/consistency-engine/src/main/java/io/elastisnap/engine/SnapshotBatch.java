@@ -70,6 +70,7 @@ final class SnapshotBatch {
     private int pendingLate;
     private boolean outcomesAtCloseKnown;
     private Closed closedState;
+    private long deadlineNanos;
     private long startedNanos;
     private long settledNanos;
 
@@ -86,15 +87,18 @@ final class SnapshotBatch {
     }
 
     /**
-     * Sends every volume's snapshot call at once, unless the batch is closed already.
+     * Sends every volume's snapshot call at once, unless the batch is closed already. An answer that arrives after
+     * {@code deadlineNanos} closes the batch and is late, even if the orchestrator or the watchdog has not closed it
+     * yet (a stalled process): the window is over, and a thaw guard outside the process may have thawed the guest.
      *
      * @return false when the batch was closed (nothing sent)
      */
-    boolean startAll(ExecutorService pool, ArraySnapshotter snapshotter, ArraySlotReservation reservation) {
+    boolean startAll(ExecutorService pool, ArraySnapshotter snapshotter, ArraySlotReservation reservation, long deadlineNanos) {
         synchronized (this) {
             if (closed) {
                 return false;
             }
+            this.deadlineNanos = deadlineNanos;
             startedNanos = System.nanoTime();
             Arrays.fill(slots, Slot.IN_FLIGHT);
         }
@@ -171,8 +175,11 @@ final class SnapshotBatch {
                 stray.get());
     }
 
-    /** Records a call's result; false when the batch had closed already (the call is late). */
+    /** Records a call's result; false when the batch had closed already or the deadline passed (the call is late). */
     private synchronized boolean completed(int index, ArraySnapshot snapshot, String error, ArraySnapshot stray) {
+        if (System.nanoTime() - deadlineNanos > 0) {
+            close();
+        }
         if (closed) {
             return false;
         }
@@ -211,7 +218,7 @@ final class SnapshotBatch {
     }
 
     /** Waits until every call returned, one failed, the batch closed or the deadline passed. */
-    synchronized void awaitSettled(long deadlineNanos) throws InterruptedException {
+    synchronized void awaitSettled() throws InterruptedException {
         while (!closed && !settled()) {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {

@@ -28,6 +28,7 @@ final class Thawing {
         boolean seenFrozen = knownFrozen;
         long backoff = limits.thawBackoffInitial().toNanos();
         int thawCalls = 0;
+        boolean paused = false;
         String lastProblem = null;
         Duration timeout = limits.thawTimeout();
         while (true) {
@@ -39,8 +40,9 @@ final class Thawing {
                     LOG.debug("Domain {}: guest-fsfreeze-thaw thawed {} file system(s)", domain, thawed);
                 } catch (GuestAgentException e) {
                     if (e.kind().guestCannotBeFrozenByUs()) {
-                        return new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage(), seenFrozen, thawCalls);
+                        return new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage(), seenFrozen, thawCalls, paused);
                     }
+                    paused |= e.kind() == GuestAgentException.Kind.DOMAIN_PAUSED;
                     giveUpAt = extendWhilePaused(e, limits, giveUpAt);
                     lastProblem = e.getMessage();
                     LOG.warn("Domain {}: thaw attempt {} failed: {}", domain, thawCalls, e.getMessage());
@@ -49,7 +51,7 @@ final class Thawing {
             try {
                 FreezeStatus status = quiescer.freezeStatus(domain, timeout);
                 if (status == FreezeStatus.THAWED) {
-                    return new ThawConfirmation(ThawConfirmation.Kind.THAWED, null, seenFrozen, thawCalls);
+                    return new ThawConfirmation(ThawConfirmation.Kind.THAWED, null, seenFrozen, thawCalls, paused);
                 }
                 seenFrozen = true;
                 lastProblem = "the agent still reports status frozen";
@@ -59,18 +61,19 @@ final class Thawing {
                 }
             } catch (GuestAgentException e) {
                 if (e.kind().guestCannotBeFrozenByUs()) {
-                    return new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage(), seenFrozen, thawCalls);
+                    return new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage(), seenFrozen, thawCalls, paused);
                 }
+                paused |= e.kind() == GuestAgentException.Kind.DOMAIN_PAUSED;
                 giveUpAt = extendWhilePaused(e, limits, giveUpAt);
                 lastProblem = e.getMessage();
             }
             sendThaw = true;
             if (stopUnlessSeenFrozen && !seenFrozen) {
-                return new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, lastProblem, false, thawCalls);
+                return new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, lastProblem, false, thawCalls, paused);
             }
             long now = System.nanoTime();
             if (now + backoff >= giveUpAt) {
-                return new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, lastProblem, seenFrozen, thawCalls);
+                return new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, lastProblem, seenFrozen, thawCalls, paused);
             }
             TimeUnit.NANOSECONDS.sleep(backoff);
             backoff = Math.min(backoff * 2, limits.thawBackoffMax().toNanos());

@@ -18,6 +18,7 @@ public final class EngineFixture extends ExternalResource {
     public final EventLog log = new EventLog();
     public final FakeGuest guest = new FakeGuest(log);
     public final FakeArray array = new FakeArray(log);
+    public final FakeThawGuard thawGuard = new FakeThawGuard(log);
     public final String domain = "i-2-" + DOMAINS.incrementAndGet() + "-VM";
     private final int arrayCapacity;
     private EngineRuntime runtime;
@@ -66,7 +67,7 @@ public final class EngineFixture extends ExternalResource {
     }
 
     public ConsistencyEngine engine(ConsistencyEngineListener listener) {
-        return new ConsistencyEngine(guest, array, journal, runtime, listener);
+        return new ConsistencyEngine(guest, array, journal, runtime, listener, thawGuard);
     }
 
     /** Limits that keep tests fast; no test depends on them being short, only on the order of events. */

@@ -35,6 +35,7 @@ public final class FakeGuest implements GuestQuiescer {
     private volatile CountDownLatch freezeGate;
     private volatile boolean freezeTakesEffect = true;
     private volatile boolean paused;
+    private final AtomicInteger refusalsUntilResume = new AtomicInteger(-1);
     private volatile Consumer<String> onFreeze = domain -> { };
     private volatile List<String> lastMountPoints;
     private final CountDownLatch thawedAfterFreeze = new CountDownLatch(1);
@@ -95,6 +96,12 @@ public final class FakeGuest implements GuestQuiescer {
     public FakeGuest pause() {
         paused = true;
         log.add("paused");
+        return this;
+    }
+
+    /** Resumes by itself once libvirt has refused {@code refusals} agent commands because it was paused. */
+    public FakeGuest resumeAfterRefusals(int refusals) {
+        refusalsUntilResume.set(refusals);
         return this;
     }
 
@@ -253,6 +260,9 @@ public final class FakeGuest implements GuestQuiescer {
 
     private void refuseWhilePaused(String command) throws GuestAgentException {
         if (paused) {
+            if (refusalsUntilResume.getAndDecrement() == 1) {
+                resume();
+            }
             throw new GuestAgentException(Kind.DOMAIN_PAUSED, command + " refused: domain is paused");
         }
     }

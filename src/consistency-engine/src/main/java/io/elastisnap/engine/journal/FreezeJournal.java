@@ -46,6 +46,9 @@ public final class FreezeJournal {
     public static final Path DEFAULT_DIRECTORY = Paths.get("/var/lib/elastisnap/freeze-journal");
     static final int FORMAT = 1;
     private static final String SUFFIX = ".json";
+    private static final String GUARD_LOG_SUFFIX = ".thaw-guard.log";
+    /** A guard writes a few lines per incident; the tail holds the latest of them. */
+    private static final int GUARD_LOG_TAIL_BYTES = 64 * 1024;
     private static final String TEMP_PREFIX = ".tmp-";
     private static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
     private static final Logger LOG = LogManager.getLogger(FreezeJournal.class);
@@ -190,6 +193,90 @@ public final class FreezeJournal {
 
     Path fileOf(String domainName) {
         return directory.resolve(encode(domainName) + SUFFIX);
+    }
+
+    /**
+     * The log the thaw guards of a domain append to (next to its entry, not an entry itself): what a guard did when its
+     * orchestrator could not hear it any more.
+     */
+    public Path guardLogOf(String domainName) {
+        return directory.resolve(encode(domainName) + GUARD_LOG_SUFFIX);
+    }
+
+    /**
+     * The last thing the thaw guard of {@code sessionId} reported about the domain (thawed, gone, gave up), if it
+     * reported anything: a guard that was disarmed writes nothing.
+     */
+    public Optional<GuardReport> guardReport(String domainName, String sessionId) throws IOException {
+        Path log = guardLogOf(domainName);
+        List<String> lines;
+        try {
+            lines = tailLines(log, GUARD_LOG_TAIL_BYTES);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        String sessionField = "session=" + sessionId;
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            Optional<GuardReport> report = parseGuardLine(lines.get(i), sessionField);
+            if (report.isPresent()) {
+                return report;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> tailLines(Path file, int maxBytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long start = Math.max(0, channel.size() - maxBytes);
+            ByteBuffer buffer = ByteBuffer.allocate((int) (channel.size() - start));
+            while (buffer.hasRemaining() && channel.read(buffer, start + buffer.position()) > 0) {
+                // read until the buffer is full or the file ends
+            }
+            List<String> lines = new ArrayList<>(List.of(new String(buffer.array(), 0, buffer.position(),
+                    StandardCharsets.UTF_8).split("\n")));
+            if (start > 0 && !lines.isEmpty()) {
+                lines.remove(0); // cut in the middle
+            }
+            return lines;
+        }
+    }
+
+    /** A guard log line: {@code <time> session=<id> event=<event> at-ms=<epoch ms> pid=<pid> why=<why> ...}. */
+    static Optional<GuardReport> parseGuardLine(String line, String sessionField) {
+        String[] fields = line.trim().split(" ");
+        if (fields.length < 4 || !fields[1].equals(sessionField)) {
+            return Optional.empty();
+        }
+        GuardReport.Event event;
+        switch (fields[2]) {
+            case "event=thawed":
+                event = GuardReport.Event.THAWED;
+                break;
+            case "event=gone":
+                event = GuardReport.Event.GONE;
+                break;
+            case "event=gave-up":
+                event = GuardReport.Event.GAVE_UP;
+                break;
+            default:
+                return Optional.empty();
+        }
+        if (!fields[3].startsWith("at-ms=")) {
+            return Optional.empty();
+        }
+        Instant at;
+        try {
+            at = Instant.ofEpochMilli(Long.parseLong(fields[3].substring("at-ms=".length())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        String why = "";
+        for (String field : fields) {
+            if (field.startsWith("why=")) {
+                why = field.substring("why=".length());
+            }
+        }
+        return Optional.of(new GuardReport(event, at, why));
     }
 
     private static Object lockOf(Path file) {

@@ -17,6 +17,7 @@ import io.elastisnap.engine.GuestAgentException;
 import io.elastisnap.engine.GuestAgentException.Kind;
 import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.RecoveryOutcome.Action;
+import io.elastisnap.engine.RecoveryOutcome.Thawer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -143,6 +145,48 @@ public class CrashRecoveryTest {
     }
 
     @Test
+    public void theOutcomeSaysWhenTheGuestWasFrozenByWhichProcessAndForHowLong() throws Exception {
+        guest.frozen(true);
+        JournalOwner dead = deadOwner();
+        Instant frozenAt = Instant.now().minusSeconds(5);
+        journal.record(new JournalEntry(DOMAIN, "crashed", dead, "kvm1", frozenAt, Duration.ofSeconds(8), Collections.emptyList()));
+
+        RecoveryOutcome outcome = engine().recoverFromJournal(LIMITS).get(0);
+
+        assertEquals(Action.THAWED, outcome.action());
+        assertEquals(Optional.of(frozenAt), outcome.frozenAt());
+        assertEquals(Optional.of(dead), outcome.owner());
+        assertEquals(Optional.of(Thawer.RECOVERY), outcome.thawedBy());
+        assertTrue(outcome.frozenFor().toString(), outcome.frozenFor().get().compareTo(Duration.ofSeconds(5)) >= 0);
+        String message = outcome.message();
+        assertTrue(message, message.contains("frozen at " + frozenAt + " by pid " + dead.pid()));
+        assertTrue(message, message.contains("on kvm1, which is no longer running"));
+        assertTrue(message, message.contains("thawed now, "));
+        assertTrue(message, message.contains(" ms after the freeze started"));
+    }
+
+    @Test
+    public void aGuestItsThawGuardHadThawedIsReportedWithTheGuardsTime() throws Exception {
+        Instant frozenAt = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant guardThawedAt = frozenAt.plusMillis(340);
+        journal.record(new JournalEntry(DOMAIN, "crashed", deadOwner(), "kvm1", frozenAt, Duration.ofSeconds(8),
+                Collections.emptyList()));
+        Files.write(journal.guardLogOf(DOMAIN), (guardLine("older-session", "thawed", frozenAt.minusSeconds(600), "window-ended")
+                + guardLine("crashed", "thawing", guardThawedAt.minusMillis(40), "orchestrator-gone")
+                + guardLine("crashed", "thawed", guardThawedAt, "orchestrator-gone")).getBytes(StandardCharsets.UTF_8));
+
+        RecoveryOutcome outcome = engine().recoverFromJournal(LIMITS).get(0);
+
+        assertEquals(Action.NOT_FROZEN, outcome.action());
+        assertEquals(Optional.of(Thawer.THAW_GUARD), outcome.thawedBy());
+        assertEquals(Optional.of(guardThawedAt), outcome.thawedAt());
+        assertEquals(Optional.of(Duration.ofMillis(340)), outcome.frozenFor());
+        assertTrue(outcome.message(), outcome.message().contains("its thaw guard had thawed it at " + guardThawedAt
+                + ", 340 ms after the freeze started (orchestrator-gone)"));
+        assertEquals(0, guest.thawCalls());
+    }
+
+    @Test
     public void anEntryWhoseGuestIsAlreadyThawedIsRemoved() throws Exception {
         journal.record(entry(deadOwner()));
 
@@ -217,6 +261,10 @@ public class CrashRecoveryTest {
 
     private static JournalEntry entry(JournalOwner owner) {
         return new JournalEntry(DOMAIN, "crashed", owner, "host", Instant.now(), Duration.ofSeconds(8), Collections.emptyList());
+    }
+
+    private static String guardLine(String session, String event, Instant at, String why) {
+        return at + " session=" + session + " event=" + event + " at-ms=" + at.toEpochMilli() + " pid=4711 why=" + why + "\n";
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
