@@ -61,7 +61,8 @@ final class Compensation {
                     break;
                 case IN_FLIGHT:
                     outcomes.add(new VolumeOutcome(volume.volumeId(), volume.snapshotName(), VolumeOutcome.State.PENDING, null,
-                            "still running; its snapshot will be deleted when the call returns"));
+                            "its create call had not returned; its snapshot is deleted if the call returns while this"
+                                    + " process runs"));
                     break;
                 default:
                     outcomes.add(new VolumeOutcome(volume.volumeId(), volume.snapshotName(), VolumeOutcome.State.NOT_STARTED, null, null));
@@ -81,7 +82,8 @@ final class Compensation {
             text.append(". ").append(left.size()).append(" snapshot(s) could not be deleted and REMAIN ON THE ARRAY: ")
                     .append(String.join(", ", left));
         }
-        LOG.error("{}", text);
+        // WARN, not ERROR: the caller gets the same text in the exception, and a CLI prints ERROR lines on its console
+        LOG.warn("{}", text);
         return new ConsistentSnapshotException(reason, domain, text.toString(), outcomes, timings.get(), late, null);
     }
 }

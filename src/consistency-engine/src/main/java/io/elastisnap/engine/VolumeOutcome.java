@@ -17,7 +17,10 @@ public final class VolumeOutcome {
         DELETED,
         /** A snapshot was created but deleting it failed: it is LEFT ON THE ARRAY (see {@link #path()}). */
         DELETE_FAILED,
-        /** The snapshot call was still running; the snapshot will be deleted when the call returns. */
+        /**
+         * The snapshot call was still running; its snapshot is deleted when the call returns, if this process still
+         * runs then (see {@code ConsistentSnapshotException#lateCleanup()}); else its caller deletes it by name later.
+         */
         PENDING
     }
 
