@@ -275,15 +275,14 @@ public class CliCommandsTest {
             // a foreign snapshot is none of our business
             client.createStorageSnapshot(f.vdb.id(), "nightly-backup");
 
-            JsonObject before = f.cli("list", "--json").json().getAsJsonObject("result");
-            assertFalse(before.get("inSync").getAsBoolean());
-            assertEquals(1, before.getAsJsonArray("notRecorded").size());
-
             CliFixture.Run partial = f.cli("reconcile", "--json");
             assertEquals("drift remains without the fix flags", 1, partial.exitCode);
             JsonObject p = partial.json().getAsJsonObject("result");
             assertEquals(setId, p.getAsJsonArray("resolvedInterruptedSets").get(0).getAsString());
             assertTrue(client.findStorageSnapshot(f.vda.id(), name).isEmpty());
+            JsonObject remaining = p.getAsJsonObject("remaining");
+            assertFalse(remaining.get("inSync").getAsBoolean());
+            assertEquals(1, remaining.getAsJsonArray("notRecorded").size());
 
             CliFixture.Run fixed = f.cli("reconcile", "--forget-missing", "--delete-unrecorded");
             assertEquals(fixed.toString(), 0, fixed.exitCode);
@@ -293,6 +292,39 @@ public class CliCommandsTest {
             assertEquals("the partly vanished set keeps its surviving volume", 1, after.getAsJsonArray("sets").size());
             assertTrue(client.findStorageSnapshot(f.vdb.id(), "nightly-backup").isPresent());
         }
+    }
+
+    @Test
+    public void listAloneFinishesACreateAKilledRunLeftPending() throws Exception {
+        try (ElastiCenterClient client = client()) {
+            String setId = io.elastisnap.cli.store.SnapshotNames.newSetId();
+            String name = io.elastisnap.cli.store.SnapshotNames.name(DOMAIN, "vda", setId);
+            new io.elastisnap.cli.store.RecordStore(f.stateDir, java.time.Duration.ofSeconds(5)).update(sets -> sets.add(
+                    new io.elastisnap.cli.store.SnapshotSet(setId, DOMAIN, java.time.Instant.now(), "REQUIRED",
+                            java.util.List.of(new io.elastisnap.cli.store.VolumeRecord("vda", f.vda.id(), name, null)))));
+            client.createStorageSnapshot(f.vda.id(), name);
+
+            CliFixture.Run listed = f.cli("list", "--json");
+
+            JsonObject result = listed.json().getAsJsonObject("result");
+            assertTrue(listed.out, result.get("inSync").getAsBoolean());
+            assertEquals(0, result.getAsJsonArray("sets").size());
+            assertTrue(listed.out, listed.out.contains("finished an interrupted create of " + DOMAIN + " (set " + setId));
+            assertTrue(client.findStorageSnapshot(f.vda.id(), name).isEmpty());
+        }
+    }
+
+    @Test
+    public void listLocalLeavesAnInterruptedCreateForARunThatCanReachTheArray() {
+        String setId = io.elastisnap.cli.store.SnapshotNames.newSetId();
+        new io.elastisnap.cli.store.RecordStore(f.stateDir, java.time.Duration.ofSeconds(5)).update(sets -> sets.add(
+                new io.elastisnap.cli.store.SnapshotSet(setId, DOMAIN, java.time.Instant.now(), "REQUIRED",
+                        java.util.List.of(new io.elastisnap.cli.store.VolumeRecord("vda", f.vda.id(),
+                                io.elastisnap.cli.store.SnapshotNames.name(DOMAIN, "vda", setId), null)))));
+
+        CliFixture.Run listed = f.cli("list", "--local");
+
+        assertTrue(listed.out, listed.out.contains("pending"));
     }
 
     @Test
@@ -338,8 +370,34 @@ public class CliCommandsTest {
 
         CliFixture.Run r = f.cli("list", "--local");
         assertEquals(r.toString(), 0, r.exitCode);
-        assertTrue(r.err, r.err.contains("warning: freeze journal: " + DOMAIN));
+        assertTrue(r.err, r.err.contains("warning: freeze journal: " + DOMAIN + ": frozen at "));
+        assertTrue("says which process froze it: " + r.err, r.err.contains("by pid " + finished.pid() + " "));
+        assertTrue("and what became of it: " + r.err, r.err.contains("which is no longer running; found thawed"));
         assertTrue("the entry is resolved", journal.list().isEmpty());
+    }
+
+    @Test
+    public void aHungArrayIsAnsweredWithoutWaitingForItAndTheNextRunRemovesWhatWasOutstanding() {
+        f.sim.faults().inject("createStorageSnapshot", io.elastisnap.simulator.Fault.hang());
+
+        CliFixture.Run hung = f.cli("create", DOMAIN, "--max-frozen-window", "1s", "--freeze-timeout", "500ms");
+
+        assertOneLine(hung, 1, "did not complete within the maximum frozen window of 1000 ms");
+        assertTrue(hung.err, hung.err.contains("still outstanding on the array: esnap-"));
+        assertTrue(hung.err, hung.err.contains("(its create call had not returned)"));
+        assertTrue(hung.err, hung.err.contains("stays pending, and the next create, delete, list or 'elastisnap reconcile' of "
+                + DOMAIN + " deletes them by name"));
+        CliFixture.Run pending = f.cli("list", "--local", "--json");
+        assertEquals("PENDING", pending.json().getAsJsonObject("result").getAsJsonArray("sets").get(0).getAsJsonObject()
+                .get("state").getAsString());
+
+        f.sim.faults().clear();
+        CliFixture.Run listed = f.cli("list", "--json");
+
+        assertTrue(listed.out, listed.json().getAsJsonObject("result").get("inSync").getAsBoolean());
+        assertEquals(0, listed.json().getAsJsonObject("result").getAsJsonArray("sets").size());
+        assertTrue(f.sim.snapshotPaths(f.vda.id()).isEmpty());
+        assertTrue(f.sim.snapshotPaths(f.vdb.id()).isEmpty());
     }
 
     private String createdId() {

@@ -19,15 +19,19 @@ import org.libvirt.Connect;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.engine.ConsistencyEngine;
+import io.elastisnap.engine.ConsistencyEngineListener;
 import io.elastisnap.engine.ConsistencyPolicy;
 import io.elastisnap.engine.ConsistentSnapshotException;
 import io.elastisnap.engine.ConsistentSnapshotRequest;
 import io.elastisnap.engine.ConsistentSnapshotResult;
+import io.elastisnap.engine.EngineRuntime;
 import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.engine.GuestQuiescer;
 import io.elastisnap.engine.RecoveryOutcome;
+import io.elastisnap.engine.ThawGuard;
 import io.elastisnap.engine.VolumeOutcome;
 import io.elastisnap.engine.VolumeSnapshot;
+import io.elastisnap.engine.guard.ProcessThawGuard;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.libvirt.LibvirtConnectionProvider;
 import io.elastisnap.engine.libvirt.LibvirtGuestQuiescer;
@@ -53,23 +57,29 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     private final ElastiCenterClients clients;
     private boolean recovered;
 
-    /** The agent's wiring: libvirt guest agent through the agent's own connection, journal in the configured directory. */
+    /**
+     * The agent's wiring: libvirt guest agent through the agent's own connection, journal in the configured directory,
+     * and a thaw guard per freeze (a transient systemd service, so restarting cloudstack-agent does not kill it) whose
+     * virsh uses the agent connection's URI.
+     */
     static EngineSnapshotRunner forAgent() {
         AgentConnection connection = new AgentConnection();
         Path journal = Paths.get(System.getProperty(JOURNAL_DIRECTORY_PROPERTY, DEFAULT_JOURNAL_DIRECTORY.toString()));
         return new EngineSnapshotRunner(new LibvirtGuestQuiescer(connection), connection, new FreezeJournal(journal),
-                new ElastiCenterClients());
+                new ElastiCenterClients(), new ProcessThawGuard(connection::uri));
     }
 
-    /** With a stand-in guest (tests, hosts without libvirt). */
+    /** With a stand-in guest (tests, hosts without libvirt) and no thaw guard. */
     public EngineSnapshotRunner(GuestQuiescer quiescer, FreezeJournal journal, ElastiCenterClients clients) {
-        this(quiescer, new AgentConnection(), journal, clients);
+        this(quiescer, new AgentConnection(), journal, clients, ThawGuard.NONE);
     }
 
-    private EngineSnapshotRunner(GuestQuiescer quiescer, AgentConnection libvirt, FreezeJournal journal, ElastiCenterClients clients) {
+    private EngineSnapshotRunner(GuestQuiescer quiescer, AgentConnection libvirt, FreezeJournal journal, ElastiCenterClients clients,
+            ThawGuard thawGuard) {
         this.libvirt = libvirt;
         this.clients = clients;
-        this.engine = new ConsistencyEngine(quiescer, routes, journal);
+        this.engine = new ConsistencyEngine(quiescer, routes, journal, EngineRuntime.shared(), ConsistencyEngineListener.NONE,
+                thawGuard);
     }
 
     /** The agent's libvirt connection of the latest command: the quiescer is built once, the agent owns the connection. */
@@ -83,6 +93,15 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
                 throw new IllegalStateException("The agent has not handed over its libvirt connection yet");
             }
             return provider.connect();
+        }
+
+        /** The URI of the agent's connection, for the thaw guard's virsh. */
+        String uri() {
+            try {
+                return connect().getURI();
+            } catch (org.libvirt.LibvirtException e) {
+                throw new IllegalStateException("cannot read the URI of the agent's libvirt connection: " + e.getMessage(), e);
+            }
         }
     }
 

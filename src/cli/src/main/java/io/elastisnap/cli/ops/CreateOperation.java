@@ -22,6 +22,7 @@ import io.elastisnap.engine.Timings;
 import io.elastisnap.engine.VolumeOutcome;
 import io.elastisnap.engine.VolumeSnapshot;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -41,9 +46,6 @@ import org.libvirt.Domain;
  * at any point leaves a record that the next run resolves (no orphan can escape the operator's list).
  */
 public final class CreateOperation {
-    /** How long a failed create waits for array calls still running so it can report their cleanup. */
-    private static final long LATE_CLEANUP_WAIT_SECONDS = 30;
-
     private final CliContext ctx;
 
     public CreateOperation(CliContext ctx) {
@@ -89,6 +91,7 @@ public final class CreateOperation {
         public JsonObject toJson() {
             JsonObject o = Json.set(set);
             o.addProperty("frozenFileSystems", engineResult.frozenFileSystems());
+            o.addProperty("pausedWhileFrozen", engineResult.pausedWhileFrozen());
             engineResult.quiesceFailure().ifPresent(q -> o.addProperty("quiesceFailure", q.toString()));
             JsonArray warnings = new JsonArray();
             engineResult.warnings().forEach(warnings::add);
@@ -103,6 +106,9 @@ public final class CreateOperation {
                     + engineResult.level() + (engineResult.level().name().equals("FS_FROZEN")
                     ? " (" + engineResult.frozenFileSystems() + " file system(s) frozen)" : ""));
             engineResult.quiesceFailure().ifPresent(q -> out.println("  not frozen: " + q.message()));
+            if (engineResult.pausedWhileFrozen()) {
+                out.println("  the domain was paused while frozen: the guest stayed frozen for the whole pause");
+            }
             Table table = new Table("DISK", "VOLUME", "SNAPSHOT", "PATH");
             for (VolumeRecord v : set.volumes()) {
                 table.row(v.disk(), v.volumeId(), v.snapshotName(), v.path());
@@ -129,7 +135,7 @@ public final class CreateOperation {
             try {
                 result = ctx.engine().snapshot(engineRequest(request, set));
             } catch (ConsistentSnapshotException e) {
-                throw failed(set, e);
+                throw failed(request, set, e);
             }
             Map<String, String> paths = listedPaths(result);
             SnapshotSet completed = ctx.store().update(sets -> {
@@ -218,36 +224,73 @@ public final class CreateOperation {
     }
 
     /**
-     * The engine deleted what it created (all-or-nothing). The CLI checks that on the array by name and deletes any
-     * leftover itself; the PENDING record goes only once nothing of the set is left, else it stays for reconcile (or
-     * the next create/delete on this domain) to finish.
+     * The engine deleted what it created (all-or-nothing), except snapshots whose create call had not returned when the
+     * guest was thawed: the answer does not wait for those (against a hung array that can take minutes), it names them.
+     * What the engine reports deleted or never created is checked on the array by name, within the pre-flight timeout;
+     * the PENDING record goes only once nothing of the set can be left, else it stays and the next create, delete,
+     * list or reconcile of this domain deletes its snapshots by their unique names.
      */
-    private CliException failed(SnapshotSet set, ConsistentSnapshotException e) {
-        if (e.volumeOutcomes().stream().anyMatch(o -> o.state() == VolumeOutcome.State.PENDING)) {
-            try {
-                e.lateCleanup().get(LATE_CLEANUP_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException ignored) {
-                // whatever is still running is found by name below or later by reconcile
+    private CliException failed(Request request, SnapshotSet set, ConsistentSnapshotException e) {
+        List<String> outstanding = new ArrayList<>();
+        List<VolumeRecord> toCheck = new ArrayList<>();
+        for (int i = 0; i < set.volumes().size(); i++) {
+            VolumeOutcome outcome = e.volumeOutcomes().get(i);
+            if (outcome.state() == VolumeOutcome.State.PENDING) {
+                outstanding.add(set.volumes().get(i).snapshotName() + " (its create call had not returned)");
+            } else {
+                toCheck.add(set.volumes().get(i));
             }
         }
-        ArrayView array = new ArrayView(ctx);
-        List<String> left = new ArrayList<>();
-        for (VolumeRecord v : set.volumes()) {
-            try {
-                array.delete(v.volumeId(), v.snapshotName());
-            } catch (CliException cleanupFailed) {
-                left.add(v.snapshotName());
-            }
-        }
-        if (left.isEmpty()) {
+        outstanding.addAll(leftAfterCheck(toCheck, request.limits.preflightTimeout()));
+        CliException failure = Errors.snapshot(e, ctx.endpoint());
+        if (outstanding.isEmpty()) {
             ctx.store().update(sets -> sets.removeIf(s -> s.id().equals(set.id())));
-        } else {
-            ctx.output().warn("could not verify that these are gone from the array: " + String.join(", ", left)
-                    + "; kept in the record store as pending; 'elastisnap reconcile' finishes the cleanup");
+            return failure;
         }
-        return Errors.snapshot(e, ctx.endpoint());
+        String note = "still outstanding on the array: " + String.join(", ", outstanding) + "; set " + set.id()
+                + " stays pending, and the next create, delete, list or 'elastisnap reconcile' of " + request.domain
+                + " deletes them by name";
+        ctx.output().warn(note);
+        return new CliException(failure.exitCode(), failure.getMessage() + "; " + note, failure.fix(), e);
+    }
+
+    /** Deletes by name whatever of these is on the array; the names it could not clear within {@code budget}. */
+    private List<String> leftAfterCheck(List<VolumeRecord> volumes, Duration budget) {
+        if (volumes.isEmpty()) {
+            return List.of();
+        }
+        // a hung array hangs the listing too: the check runs aside, and what it did not clear in time counts as left
+        ExecutorService checker = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "elastisnap-cleanup-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Set<String> cleared = ConcurrentHashMap.newKeySet();
+        Future<?> check = checker.submit(() -> {
+            ArrayView array = new ArrayView(ctx);
+            for (VolumeRecord v : volumes) {
+                array.delete(v.volumeId(), v.snapshotName());
+                cleared.add(v.snapshotName());
+            }
+        });
+        checker.shutdown();
+        String why = "not checked within " + budget.toMillis() + " ms";
+        try {
+            check.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ee) {
+            why = "could not be checked: " + (ee.getCause() instanceof CliException ? ee.getCause().getMessage() : ee.getCause());
+        } catch (TimeoutException te) {
+            // still checking: what it has not cleared yet is reported as outstanding
+        }
+        List<String> left = new ArrayList<>();
+        for (VolumeRecord v : volumes) {
+            if (!cleared.contains(v.snapshotName())) {
+                left.add(v.snapshotName() + " (" + why + ")");
+            }
+        }
+        return left;
     }
 
     static SnapshotSet find(List<SnapshotSet> sets, String id) {

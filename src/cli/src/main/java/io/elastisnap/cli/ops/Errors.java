@@ -79,6 +79,9 @@ public final class Errors {
                         + " --mount-point, or use --policy best-effort");
             case JOURNAL_FAILED:
                 return new CliException(ExitCode.FAILED, msg, "make the state directory writable (--state-dir)", e);
+            case THAW_GUARD_FAILED:
+                return consistency(e, "install bash, virsh (libvirt-clients) and setsid (util-linux), make the state"
+                        + " directory writable (--state-dir), or use --policy best-effort");
             case WINDOW_EXCEEDED:
                 return new CliException(ExitCode.FAILED, msg, "the array answered too slowly; check ElastiCenter's load,"
                         + " or raise --max-frozen-window (keep it under 10 s for Windows guests)", e);

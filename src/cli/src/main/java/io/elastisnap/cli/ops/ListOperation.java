@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.elastisnap.cli.CliContext;
 import io.elastisnap.cli.output.Table;
+import io.elastisnap.cli.store.FileLocks;
 import io.elastisnap.cli.store.SnapshotNames;
 import io.elastisnap.cli.store.SnapshotSet;
 import io.elastisnap.cli.store.VolumeRecord;
@@ -192,6 +193,9 @@ public final class ListOperation {
      * @param local  true to skip the array (records only)
      */
     public Result run(String domain, boolean local) {
+        if (!local) {
+            finishAbandonedRuns(domain);
+        }
         List<SnapshotSet> sets = ctx.store().read().stream()
                 .filter(s -> domain == null || s.domain().equals(domain))
                 .sorted(Comparator.comparing(SnapshotSet::created).thenComparing(SnapshotSet::id))
@@ -223,6 +227,24 @@ public final class ListOperation {
             }
         }
         return new Result(domain, true, rows, notRecorded, new java.util.TreeSet<>(array.missingVolumes()));
+    }
+
+    /**
+     * A create or delete that a killed (or promptly answering) run left PENDING or DELETING, on a domain nobody
+     * operates on now, is finished here as create and reconcile do: otherwise a listing right after the journal
+     * recovery thawed the guest would still show the dead run's create as pending.
+     */
+    private void finishAbandonedRuns(String domain) {
+        Set<String> domains = ctx.store().read().stream()
+                .filter(s -> s.state() != SnapshotSet.State.COMPLETE && (domain == null || s.domain().equals(domain)))
+                .map(SnapshotSet::domain).collect(Collectors.toCollection(LinkedHashSet::new));
+        for (String d : domains) {
+            try (FileLocks.Held lock = ctx.store().tryLockDomain(d)) {
+                if (lock != null) {
+                    new Recovery(ctx).resolveInterrupted(d);
+                }
+            }
+        }
     }
 
     private Collection<String> volumesToCheck(List<SnapshotSet> sets, String domain) {

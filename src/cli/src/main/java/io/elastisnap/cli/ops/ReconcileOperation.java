@@ -69,10 +69,8 @@ public final class ReconcileOperation {
 
     public Result run(String domain, boolean forgetMissing, boolean deleteUnrecorded) {
         Result result = new Result();
-        ListOperation lister = new ListOperation(ctx);
-        ListOperation.Result before = lister.run(domain, false);
         Set<String> domains = new LinkedHashSet<>();
-        before.rows().forEach(r -> domains.add(r.set().domain()));
+        ctx.store().read().stream().filter(s -> domain == null || s.domain().equals(domain)).forEach(s -> domains.add(s.domain()));
         for (String d : domains) {
             try (FileLocks.Held lock = ctx.store().tryLockDomain(d)) {
                 if (lock == null) {
@@ -86,9 +84,10 @@ public final class ReconcileOperation {
                 }
             }
         }
+        ListOperation lister = new ListOperation(ctx);
         if (deleteUnrecorded) {
             ArrayView array = new ArrayView(ctx);
-            for (DatasetSnapshot d : before.notRecorded()) {
+            for (DatasetSnapshot d : lister.run(domain, false).notRecorded()) {
                 array.delete(d.volumeId(), d.name());
                 result.deletedUnrecorded.add(d.path());
             }
