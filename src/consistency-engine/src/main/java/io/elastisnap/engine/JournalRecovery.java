@@ -185,6 +185,7 @@ final class JournalRecovery {
     }
 
     private void forget(JournalRecord record) throws IOException {
+        journal.removeEmptyGuardLog(record.domainName());
         if (record.entry().isPresent()) {
             journal.remove(record.domainName(), record.entry().get().sessionId());
         } else {

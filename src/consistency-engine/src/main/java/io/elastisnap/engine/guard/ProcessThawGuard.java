@@ -70,7 +70,16 @@ public final class ProcessThawGuard implements ThawGuard {
      *                   so an agent can hand over its connection later)
      */
     public ProcessThawGuard(Supplier<String> libvirtUri) {
-        this(libvirtUri, "virsh", GuardLauncher.forThisHost(), SCRIPT);
+        this(libvirtUri, "virsh");
+    }
+
+    /**
+     * @param virsh the virsh program the guard runs: a path where it is not on the PATH, or a stand-in that speaks
+     *              virsh's {@code domfsthaw}, {@code qemu-agent-command} and {@code domstate} for a guest that is not a
+     *              libvirt domain (the chaos suite's file-backed guest)
+     */
+    public ProcessThawGuard(Supplier<String> libvirtUri, String virsh) {
+        this(libvirtUri, virsh, GuardLauncher.forThisHost(), SCRIPT);
     }
 
     /** With another virsh, launcher or script (tests). */

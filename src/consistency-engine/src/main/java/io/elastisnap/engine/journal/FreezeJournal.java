@@ -203,6 +203,18 @@ public final class FreezeJournal {
         return directory.resolve(encode(domainName) + GUARD_LOG_SUFFIX);
     }
 
+    /** Deletes the domain's guard log if it holds nothing: a guard killed before it had anything to say leaves one. */
+    public void removeEmptyGuardLog(String domainName) throws IOException {
+        Path log = guardLogOf(domainName);
+        try {
+            if (Files.size(log) == 0) {
+                Files.deleteIfExists(log);
+            }
+        } catch (NoSuchFileException e) {
+            // nothing to remove
+        }
+    }
+
     /**
      * The last thing the thaw guard of {@code sessionId} reported about the domain (thawed, gone, gave up), if it
      * reported anything: a guard that was disarmed writes nothing.

@@ -189,12 +189,14 @@ public class CrashRecoveryTest {
     @Test
     public void anEntryWhoseGuestIsAlreadyThawedIsRemoved() throws Exception {
         journal.record(entry(deadOwner()));
+        Files.createFile(journal.guardLogOf(DOMAIN)); // a guard killed before it had anything to say
 
         List<RecoveryOutcome> outcomes = engine().recoverFromJournal(LIMITS);
 
         assertEquals(Action.NOT_FROZEN, outcomes.get(0).action());
         assertEquals(0, guest.thawCalls());
         assertTrue(journal.list().isEmpty());
+        assertFalse("the empty guard log goes with the entry", Files.exists(journal.guardLogOf(DOMAIN)));
     }
 
     @Test
