@@ -43,6 +43,16 @@ final class ChildJvm {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** kill -9 of the thaw guards this JVM started (its child processes named elastisnap-thaw-guard). */
+    void killThawGuards() throws Exception {
+        for (ProcessHandle guard : process.descendants().filter(p -> p.info().arguments()
+                .map(a -> java.util.Arrays.asList(a).contains("elastisnap-thaw-guard")).orElse(false))
+                .collect(java.util.stream.Collectors.toList())) {
+            guard.destroyForcibly();
+            guard.onExit().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** Waits for a line of stdout containing {@code text}; false when the process ended or time ran out first. */
     boolean awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

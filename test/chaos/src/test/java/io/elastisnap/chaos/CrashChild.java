@@ -6,10 +6,13 @@ import io.elastisnap.elasticenter.ElastiCenterConfig;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.engine.ConsistencyEngine;
+import io.elastisnap.engine.ConsistencyEngineListener;
 import io.elastisnap.engine.ConsistentSnapshotException;
 import io.elastisnap.engine.ConsistentSnapshotRequest;
 import io.elastisnap.engine.ElastiCenterArraySnapshotter;
+import io.elastisnap.engine.EngineRuntime;
 import io.elastisnap.engine.RecoveryOutcome;
+import io.elastisnap.engine.guard.ProcessThawGuard;
 import io.elastisnap.engine.journal.FreezeJournal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +22,8 @@ import java.time.Duration;
 
 /**
  * The orchestrating process of a crash round, run as a child JVM so the parent can kill -9 it:
- * {@code snapshot DIR URL KEYFILE PIN VOLUME...} takes one consistent snapshot of the file-backed guest in DIR;
+ * {@code snapshot DIR URL KEYFILE PIN VOLUME...} takes one consistent snapshot of the file-backed guest in DIR, with a
+ * thaw guard armed as on a host;
  * {@code recover DIR} is the restart: the engine's journal recovery, printing each outcome.
  */
 public final class CrashChild {
@@ -35,14 +39,17 @@ public final class CrashChild {
         if (args[0].equals("recover")) {
             ConsistencyEngine engine = new ConsistencyEngine(guest, new NoArray(), journal);
             for (RecoveryOutcome o : engine.recoverFromJournal(EngineFaultScheduleTest.LIMITS)) {
-                System.out.println("RECOVERY " + o.action() + " " + o.domainName());
+                System.out.println("RECOVERY " + o.action() + " " + o.domainName() + ": " + o.message());
             }
             System.exit(0);
         }
         String key = Files.readString(Path.of(args[3]), StandardCharsets.UTF_8).trim();
         try (ElastiCenterClient client = new ElastiCenterClient(ElastiCenterConfig.builder(URI.create(args[2]),
                 Secret.of(key)).trust(TlsTrust.pinnedSha256(args[4])).readTimeout(Duration.ofSeconds(5)).build())) {
-            ConsistencyEngine engine = new ConsistencyEngine(guest, new ElastiCenterArraySnapshotter(client), journal);
+            // armed as on a host: a thaw guard per freeze, here with a virsh that thaws the file guest
+            ProcessThawGuard guard = new ProcessThawGuard(dir::toString, FileGuestVirsh.install(dir).toString());
+            ConsistencyEngine engine = new ConsistencyEngine(guest, new ElastiCenterArraySnapshotter(client), journal,
+                    EngineRuntime.shared(), ConsistencyEngineListener.NONE, guard);
             ConsistentSnapshotRequest.Builder request = ConsistentSnapshotRequest.builder(DOMAIN)
                     .limits(EngineFaultScheduleTest.LIMITS);
             for (int i = 5; i < args.length; i++) {

@@ -9,6 +9,8 @@ import com.google.gson.JsonParser;
 import io.elastisnap.cli.store.RecordStore;
 import io.elastisnap.cli.store.SnapshotSet;
 import io.elastisnap.cli.store.VolumeRecord;
+import io.elastisnap.engine.journal.FreezeJournal;
+import io.elastisnap.engine.journal.JournalRecord;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.Fault;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +29,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The orchestrating process killed with kill -9 (SIGKILL) at random points, then restarted: the engine's journal
- * recovery must thaw the guest it left frozen; the CLI's next run (reconcile) must make records and array equal.
+ * The orchestrating process killed with kill -9 (SIGKILL) at random points: its thaw guard must thaw a guest it left
+ * frozen within the window + 1 s without any restart; with the guard killed too (every other round), the restart's
+ * journal recovery must thaw it. The CLI's next run (reconcile) must make records and array equal.
  */
 public class CrashRestartTest {
     private static final Duration CHILD_BOUND = Duration.ofSeconds(90);
@@ -55,12 +58,43 @@ public class CrashRestartTest {
                         List.of("snapshot", dir.toString(), sim.baseUrl().toString(), keyFile.toString(),
                                 sim.certificateSha256(), v1, v2));
                 assertTrue("the child must start: " + child.stderr(), child.awaitOutput("READY", CHILD_BOUND));
-                Thread.sleep(random.nextInt(1400));
+                // every other round the kill lands inside the freeze; in every other pair of rounds the thaw guard dies
+                // with the orchestrator, and then only the journal and the restart are left
+                if (round % 2 == 0) {
+                    awaitFrozen(guest);
+                    Thread.sleep(random.nextInt(200));
+                } else {
+                    Thread.sleep(random.nextInt(1400));
+                }
+                boolean guardKilledToo = round / 2 % 2 == 1;
+                if (guardKilledToo) {
+                    child.killThawGuards();
+                }
                 child.kill();
+                long killedAt = System.currentTimeMillis();
                 ChaosReport.count("crash.engine.kills");
                 ChaosReport.count("all.faults.process.kill9");
-                boolean frozenAtKill = guest.frozenSince() >= 0;
+                long frozenSince = guest.frozenSince();
+                boolean frozenAtKill = frozenSince >= 0;
                 ChaosReport.count(frozenAtKill ? "crash.engine.killedWhileGuestFrozen" : "crash.engine.killedOutsideFreeze");
+                if (frozenAtKill && !guardKilledToo) {
+                    // the new bound: thawed within the window + 1 s of the freeze, without any restart
+                    long bound = frozenSince + EngineFaultScheduleTest.LIMITS.maxFrozenWindow().toMillis() + 1000;
+                    while (guest.frozenSince() >= 0 && System.currentTimeMillis() < bound) {
+                        Thread.sleep(10);
+                    }
+                    if (guest.frozenSince() >= 0) {
+                        ChaosReport.count("crash.engine.frozenPastTheBoundWithoutRestart");
+                        violations.add("round " + round + ": guest still frozen " + (System.currentTimeMillis() - frozenSince)
+                                + " ms after the freeze, its orchestrator killed and its guard alive");
+                    } else {
+                        ChaosReport.count("crash.engine.thawedByTheGuardWithoutRestart");
+                        ChaosReport.max("crash.engine.maxKillToThawByGuardMillis", System.currentTimeMillis() - killedAt);
+                        ChaosReport.max("crash.engine.maxFrozenWithoutRestartMillis", lastWindow(guest));
+                    }
+                } else if (frozenAtKill) {
+                    ChaosReport.count("crash.engine.killedWithItsGuardWhileGuestFrozen");
+                }
                 sim.faults().clear();
                 long restart = System.currentTimeMillis();
                 ChildJvm recovery = ChildJvm.start(dir, "recover", CrashChild.class.getName(), List.of("recover", dir.toString()));
@@ -69,20 +103,17 @@ public class CrashRestartTest {
                 if (guest.frozenSince() >= 0) {
                     ChaosReport.count("crash.engine.frozenGuestLeaks");
                     violations.add("round " + round + ": guest still frozen after the restart's recovery: " + recovery.stdout());
-                } else if (frozenAtKill) {
+                } else if (frozenAtKill && guardKilledToo) {
                     assertTrue("the restart must report the thaw: " + recovery.stdout(), recovery.stdout().contains("RECOVERY THAWED"));
-                    List<String> windows = Files.readAllLines(guest.windowLog());
-                    long window = Long.parseLong(windows.get(windows.size() - 1).trim());
-                    ChaosReport.max("crash.engine.maxFrozenUntilRecoveredMillis", window);
+                    ChaosReport.max("crash.engine.maxFrozenUntilRecoveredMillis", lastWindow(guest));
                     ChaosReport.max("crash.engine.maxRestartToThawMillis", System.currentTimeMillis() - restart);
+                } else if (frozenAtKill) {
+                    assertTrue("the restart must say the guard thawed it: " + recovery.stdout(),
+                            recovery.stdout().contains("its thaw guard had thawed it"));
                 }
-                try (var left = Files.list(dir.resolve("journal"))) {
-                    List<Path> entries = left.collect(Collectors.toList());
-                    if (!entries.isEmpty()) {
-                        violations.add("round " + round + ": journal not empty after recovery: " + entries);
-                    }
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // killed before the first journal write
+                List<JournalRecord> entries = new FreezeJournal(dir.resolve("journal")).list();
+                if (!entries.isEmpty()) {
+                    violations.add("round " + round + ": journal not empty after recovery: " + entries);
                 }
                 // the engine keeps no records: what a killed engine created stays unknown to it (the CLI's PENDING
                 // records cover that, see the CLI rounds); counted, then removed for the next round
@@ -175,6 +206,18 @@ public class CrashRestartTest {
         assertEquals("violations: " + violations, List.of(), violations);
     }
 
+    private static void awaitFrozen(FileGuest guest) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + CHILD_BOUND.toMillis();
+        while (guest.frozenSince() < 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static long lastWindow(FileGuest guest) throws java.io.IOException {
+        List<String> windows = Files.readAllLines(guest.windowLog());
+        return Long.parseLong(windows.get(windows.size() - 1).trim());
+    }
+
     /** One restart run of reconcile; returns the drift between record store and simulator afterwards ("" if none). */
     private static String reconcileAndCompare(Path dir, String name, List<String> connection, RecordStore store,
                                               ElastiCenterSimulator sim, List<String> volumeIds) throws Exception {
@@ -209,12 +252,7 @@ public class CrashRestartTest {
     }
 
     private static boolean journalHasEntries(RecordStore store) throws java.io.IOException {
-        if (!Files.exists(store.journalDirectory())) {
-            return false;
-        }
-        try (var entries = Files.list(store.journalDirectory())) {
-            return entries.findAny().isPresent();
-        }
+        return !new FreezeJournal(store.journalDirectory()).list().isEmpty();
     }
 
     private Path keyFile(String key) throws Exception {

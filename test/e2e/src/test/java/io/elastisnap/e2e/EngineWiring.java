@@ -10,14 +10,17 @@ import io.elastisnap.elasticenter.ElastiCenterConfig;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.engine.ConsistencyEngine;
+import io.elastisnap.engine.ConsistencyEngineListener;
 import io.elastisnap.engine.ElastiCenterArraySnapshotter;
+import io.elastisnap.engine.EngineRuntime;
+import io.elastisnap.engine.guard.ProcessThawGuard;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.libvirt.LibvirtGuestQuiescer;
 import io.elastisnap.engine.libvirt.LibvirtUriConnection;
 
 /**
  * The engine wired as a KVM host runs it: libvirt guest quiescer on the fixture's libvirtd, ElastiCenter client over
- * real HTTPS (certificate pinned) to the simulator, and an on-disk freeze journal. Shared by the tests, the child
+ * real HTTPS (certificate pinned) to the simulator, an on-disk freeze journal and a thaw guard per freeze. Shared by the tests, the child
  * orchestrator process and the measurement, so all three exercise the same wiring. Closing it closes the engine's
  * libvirt connection (the client belongs to the caller).
  */
@@ -44,7 +47,8 @@ final class EngineWiring implements AutoCloseable {
     static EngineWiring create(String libvirtUri, ElastiCenterClient client, Path journalDirectory) {
         LibvirtUriConnection libvirt = new LibvirtUriConnection(libvirtUri);
         return new EngineWiring(libvirt, new ConsistencyEngine(new LibvirtGuestQuiescer(libvirt),
-                new ElastiCenterArraySnapshotter(client), new FreezeJournal(journalDirectory)));
+                new ElastiCenterArraySnapshotter(client), new FreezeJournal(journalDirectory), EngineRuntime.shared(),
+                ConsistencyEngineListener.NONE, new ProcessThawGuard(() -> libvirtUri)));
     }
 
     ConsistencyEngine engine() {

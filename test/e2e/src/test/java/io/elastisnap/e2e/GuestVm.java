@@ -177,6 +177,18 @@ final class GuestVm implements AutoCloseable {
         }
     }
 
+    /** Like {@code virsh suspend}: a paused guest keeps its file systems frozen and libvirt refuses agent commands. */
+    void suspend() throws LibvirtException {
+        domain.suspend();
+    }
+
+    /** Resumes a paused guest; a running one is left alone. */
+    void resumeIfPaused() throws LibvirtException {
+        if (domain.getInfo().state == org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_PAUSED) {
+            domain.resume();
+        }
+    }
+
     /** Thaws if the guest reports frozen; returns whether it was frozen. Used to clean up after a failed scenario. */
     boolean thawIfFrozen() throws LibvirtException {
         if (!"frozen".equals(freezeStatus())) {

@@ -28,6 +28,8 @@ import org.junit.Test;
  * code, and must not shadow CloudStack's classes or the libraries CloudStack already ships.
  */
 public class PackagingTest {
+    /** The engine runs it from its jar as the thaw guard: the agent and the CLI must carry it. */
+    private static final String THAW_GUARD_SCRIPT = "io/elastisnap/engine/guard/thaw-guard.sh";
 
     private static final String MODULE_DIR = "META-INF/cloudstack/storage-volume-elastistor/";
 
@@ -60,6 +62,7 @@ public class PackagingTest {
         Set<String> entries = entries(pluginJar());
         assertTrue("ElastiCenter client not bundled", hasClassUnder(entries, "io/elastisnap/elasticenter/"));
         assertTrue("consistency engine not bundled", hasClassUnder(entries, "io/elastisnap/engine/"));
+        assertTrue("the thaw guard's script not bundled", entries.contains(THAW_GUARD_SCRIPT));
         // LibvirtRequestWrapper discovers agent handlers only in this package.
         assertTrue("no KVM agent wrapper", hasClassUnder(entries, "com/cloud/hypervisor/kvm/resource/wrapper/"));
     }
@@ -96,6 +99,7 @@ public class PackagingTest {
             // A plain libvirt host has none of these: the CLI must bring them.
             assertNotNull(jar.getEntry("org/libvirt/Connect.class"));
             assertNotNull(jar.getEntry("com/sun/jna/Native.class"));
+            assertNotNull("the thaw guard's script", jar.getEntry(THAW_GUARD_SCRIPT));
         }
     }
 
