@@ -119,12 +119,29 @@ final class FreezeSession {
 
     /**
      * Ends a session whose freeze cannot be in effect on our account: the agent refused it because someone else froze
-     * the guest (thawing would break their freeze), or it was never sent. The journal entry goes, no thaw is sent. If
-     * the watchdog already started a thaw, that thaw runs its course.
+     * the guest (thawing would break their freeze). The guard stands down, the journal entry goes, no thaw is sent, the
+     * domain is released. If the watchdog already started a thaw, that thaw runs its course.
      */
     void endWithoutThaw() {
+        if (standDown()) {
+            runtime.activeDomains().release(domain, sessionId);
+            finished.complete(null);
+        }
+    }
+
+    /**
+     * Ends a session whose freeze call was never sent (its guard is gone, or the runtime is shut down). As
+     * {@link #endWithoutThaw()}, but the domain stays with the attempt, which may still snapshot it without a freeze.
+     */
+    void endBeforeFreeze() {
+        if (standDown()) {
+            finished.complete(null);
+        }
+    }
+
+    private boolean standDown() {
         if (!thawStarted.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         batch.close();
         synchronized (this) {
@@ -134,9 +151,8 @@ final class FreezeSession {
         }
         guard.disarm();
         removeJournalEntry();
-        confirmation.complete(new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, "the freeze was refused", false, 0));
-        runtime.activeDomains().release(domain, sessionId);
-        finished.complete(null);
+        confirmation.complete(new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, "nothing of ours was frozen", false, 0));
+        return true;
     }
 
     /** Waits (not interruptibly: the guest's thaw matters more) for the keeper's first verdict. */

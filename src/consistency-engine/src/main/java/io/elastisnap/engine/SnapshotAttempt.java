@@ -160,27 +160,26 @@ final class SnapshotAttempt {
                     + " nobody to thaw it", false);
             return snapshotUnfrozen(reservation, decision);
         }
+        preflightNanos = System.nanoTime() - startNanos;
+        long freezeStart;
         try {
-            sessionGuard.freezeStarting();
+            freezeStart = session.startWindow();
+        } catch (RejectedExecutionException e) {
+            session.endBeforeFreeze();
+            throw failures.nothingCreated(Reason.ENGINE_BUSY, "the engine runtime is shut down; nothing was frozen or created");
+        }
+        try {
+            // told with the window already running, so the guard's deadline can never come before the engine's own
+            sessionGuard.freezeStarting(Duration.ofNanos(session.deadlineNanos() - System.nanoTime()));
         } catch (ThawGuardException e) {
-            sessionGuard.disarm();
-            forgetJournalEntry();
+            session.endBeforeFreeze();
             PreflightDecision decision = preflight.quiesceFailed(Reason.THAW_GUARD_FAILED, "the thaw guard of domain " + domain
                     + " was gone before the freeze (" + e.getMessage() + "), so the guest is not frozen", false);
             return snapshotUnfrozen(reservation, decision);
         }
         domainHandedToSession = true;
         engine.trackFreezeSession(session.finished());
-        preflightNanos = System.nanoTime() - startNanos;
 
-        long freezeStart;
-        try {
-            freezeStart = session.startWindow();
-        } catch (RejectedExecutionException e) {
-            session.endWithoutThaw();
-            reservation.releaseAll();
-            throw failures.nothingCreated(Reason.ENGINE_BUSY, "the engine runtime is shut down; nothing was frozen or created");
-        }
         boolean interrupted = false;
         FreezeCall freeze;
         try {
@@ -264,16 +263,6 @@ final class SnapshotAttempt {
                     + limits.maxFrozenWindow().toMillis() + " ms" + (session.thawStartedByWatchdog() ? " (the watchdog thawed the guest)" : "");
         }
         throw failures.undo(reason, "consistent snapshot of domain " + domain + " failed: " + what + "; " + thaw.describe(), closed, batch);
-    }
-
-    /** The freeze did not happen after all: its journal entry must not make a later start think it might have. */
-    private void forgetJournalEntry() {
-        try {
-            journal.remove(domain, sessionId);
-        } catch (IOException e) {
-            LOG.warn("Domain {}: could not remove the journal entry of a freeze that did not happen (a later recovery finds"
-                    + " the guest thawed and removes it): {}", domain, e.toString());
-        }
     }
 
     private ThawConfirmation thaw(FreezeSession session, long freezeStart) {

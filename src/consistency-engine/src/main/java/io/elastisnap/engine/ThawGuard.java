@@ -2,11 +2,12 @@
 package io.elastisnap.engine;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * SPI: a dead man's switch outside the orchestrating process. The engine arms one before each freeze (so its start-up
- * cost never falls inside the frozen window), tells it right before the freeze call, and disarms it once the thaw is
- * confirmed. An armed guard that was told of the freeze thaws the guest when the frozen window (plus a small grace)
+ * cost never falls inside the frozen window), tells it right before the freeze call how much of the window is left,
+ * and disarms it once the thaw is confirmed. An armed guard that was told of the freeze thaws the guest when the frozen window (plus a small grace)
  * ends without a disarm, and at once when the orchestrating process dies. The in-process watchdog covers a live
  * process; the guard covers a dead or stuck one; the freeze journal covers the guard itself being killed.
  *
@@ -34,7 +35,7 @@ public interface ThawGuard {
         /** Nothing to tell. */
         Armed NONE = new Armed() {
             @Override
-            public void freezeStarting() {
+            public void freezeStarting(Duration untilDeadline) {
             }
 
             @Override
@@ -47,11 +48,14 @@ public interface ThawGuard {
         };
 
         /**
-         * Right before the freeze call: from now on the guard thaws when the window ends or this process dies.
+         * Right before the freeze call, once the window has started: from now on the guard thaws when it is not
+         * disarmed within {@code untilDeadline} (plus its grace), or as soon as this process dies. Returns once the
+         * guard confirmed it is watching.
          *
-         * @throws ThawGuardException when the guard is gone already; the engine then does not freeze
+         * @param untilDeadline what is left of the frozen window: the guard's deadline is never before the engine's
+         * @throws ThawGuardException when the guard is gone or does not confirm; the engine then does not freeze
          */
-        void freezeStarting() throws ThawGuardException;
+        void freezeStarting(Duration untilDeadline) throws ThawGuardException;
 
         /** The thaw is confirmed, or nothing of ours is frozen: the guard ends without touching the guest. Idempotent. */
         void disarm();

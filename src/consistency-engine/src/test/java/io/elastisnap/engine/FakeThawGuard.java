@@ -2,12 +2,14 @@
 package io.elastisnap.engine;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** A thaw guard that records what the engine tells it in the shared event log, and fails when told to. */
 public final class FakeThawGuard implements ThawGuard {
     private final EventLog log;
     private volatile ThawGuardException armFailure;
     private volatile ThawGuardException freezeFailure;
+    private volatile Duration untilDeadline;
 
     public FakeThawGuard(EventLog log) {
         this.log = log;
@@ -24,6 +26,11 @@ public final class FakeThawGuard implements ThawGuard {
         return this;
     }
 
+    /** What the engine said was left of the window when it announced the freeze. */
+    public Duration untilDeadline() {
+        return untilDeadline;
+    }
+
     @Override
     public Armed arm(String domainName, String sessionId, FreezeLimits limits, Path guardLog) throws ThawGuardException {
         log.add("guard-arm");
@@ -32,8 +39,9 @@ public final class FakeThawGuard implements ThawGuard {
         }
         return new Armed() {
             @Override
-            public void freezeStarting() throws ThawGuardException {
+            public void freezeStarting(Duration untilDeadline) throws ThawGuardException {
                 log.add("guard-freeze");
+                FakeThawGuard.this.untilDeadline = untilDeadline;
                 if (freezeFailure != null) {
                     throw freezeFailure;
                 }

@@ -20,7 +20,12 @@ public class ThawGuardTest {
 
     @Test
     public void theGuardIsArmedBeforeTheFreezeToldRightBeforeItAndDisarmedAfterTheConfirmedThaw() throws Exception {
-        f.engine().snapshot(f.request(1).build());
+        FreezeLimits limits = EngineFixture.fastLimits().build();
+        f.engine().snapshot(f.request(1, limits).build());
+
+        Duration told = f.thawGuard.untilDeadline();
+        assertTrue("told what is left of the running window, not more: " + told,
+                !told.isNegative() && told.compareTo(limits.maxFrozenWindow()) <= 0);
 
         List<String> events = f.log.events();
         assertEquals(events.toString(), List.of("prepare:vol-0", "guard-arm", "state", "guard-freeze", "freeze"),

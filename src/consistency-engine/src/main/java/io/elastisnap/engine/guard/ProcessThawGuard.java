@@ -21,12 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -37,10 +36,10 @@ import org.apache.logging.log4j.Logger;
  * depend on a possibly sick agent JVM. It needs nothing a KVM host lacks: bash, virsh and coreutils.
  *
  * <p>It holds a pipe to this process as its stdin: it prints {@code ARMED} once ready (awaited within the pre-flight
- * timeout), hears {@code FREEZE} right before the freeze call and {@code DISARM} after the confirmed thaw. End of input
- * after {@code FREEZE} (this process died), any other line, or no {@code DISARM} within the window plus
- * {@link #GRACE}: it thaws with {@code virsh domfsthaw} and confirms with {@code guest-fsfreeze-status}, retrying like
- * the engine. End of input before {@code FREEZE}: it exits without touching the guest. What it did goes to the
+ * timeout), hears {@code FREEZE <ms>} right before the freeze call (what is left of the window plus {@link #GRACE})
+ * and answers {@code WATCHING}, and hears {@code DISARM} after the confirmed thaw. End of input after {@code FREEZE}
+ * (this process died), any other line, or no {@code DISARM} within those milliseconds: it thaws with
+ * {@code virsh domfsthaw} and confirms with {@code guest-fsfreeze-status}, retrying like the engine. End of input before {@code FREEZE}: it exits without touching the guest. What it did goes to the
  * domain's guard log in the freeze journal. Started as a transient systemd service where systemd is PID 1, else in a
  * session of its own ({@link GuardLauncher}).
  */
@@ -98,8 +97,7 @@ public final class ProcessThawGuard implements ThawGuard {
         } catch (RuntimeException e) {
             throw new ThawGuardException("the libvirt URI for the guard is not known (" + e.getMessage() + ")", e);
         }
-        List<String> arguments = List.of(virsh, uri, domainName, sessionId,
-                Long.toString(limits.maxFrozenWindow().plus(GRACE).toMillis()), Long.toString(seconds(limits.thawTimeout())),
+        List<String> arguments = List.of(virsh, uri, domainName, sessionId, Long.toString(seconds(limits.thawTimeout())),
                 Long.toString(limits.thawRetryFor().toMillis()), Long.toString(limits.thawBackoffInitial().toMillis()),
                 Long.toString(limits.thawBackoffMax().toMillis()));
         if (launcher.methods().isEmpty()) {
@@ -136,38 +134,82 @@ public final class ProcessThawGuard implements ThawGuard {
         } catch (IOException e) {
             throw new ThawGuardException("cannot start " + command.get(0) + " (" + e.getMessage() + ")", e);
         }
-        Future<String> armed = READERS.submit(() -> awaitArmed(process.getInputStream()));
+        GuardOutput output = new GuardOutput(process.getInputStream());
+        try {
+            READERS.execute(output);
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw new ThawGuardException("cannot read its output (" + e + ")", e);
+        }
         String problem;
         try {
-            problem = armed.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            problem = "it did not report ARMED within " + timeout.toMillis() + " ms";
-        } catch (ExecutionException e) {
-            problem = "its output could not be read (" + e.getCause() + ")";
+            problem = output.awaitLine("ARMED", timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             problem = "interrupted while waiting for it";
         }
         if (problem == null) {
-            return new ProcessArmed(process, log);
+            return new ProcessArmed(process, output, log);
         }
-        armed.cancel(true);
         process.destroyForcibly();
         throw new ThawGuardException(problem + exitDescription(process) + logTail(log, logStart));
     }
 
-    /** null once the guard printed ARMED; else what it printed before its output ended. */
-    private static String awaitArmed(InputStream output) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
-        List<String> other = new ArrayList<>();
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (line.equals("ARMED")) {
-                return null;
-            }
-            other.add(line);
+    /** The guard's stdout, line by line, read on a thread of its own so every wait for a line is bounded. */
+    private static final class GuardOutput implements Runnable {
+        private static final String END = "\u0000end of output";
+        private final BufferedReader reader;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+        GuardOutput(InputStream output) {
+            this.reader = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
         }
-        return "it ended before it was armed" + (other.isEmpty() ? "" : " (it printed: " + String.join(" | ", other) + ")");
+
+        @Override
+        public void run() {
+            try {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                LOG.debug("Thaw guard output ended: {}", e.toString());
+            } finally {
+                lines.add(END);
+            }
+        }
+
+        /** null once {@code expected} was printed; else what went wrong (output ended, or nothing in time). */
+        String awaitLine(String expected, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<String> other = new ArrayList<>();
+            while (true) {
+                String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    return "it did not say " + expected + " within " + timeout.toMillis() + " ms" + printed(other);
+                }
+                if (line.equals(expected)) {
+                    return null;
+                }
+                if (line.equals(END)) {
+                    lines.add(END);
+                    return "it ended before it said " + expected + printed(other);
+                }
+                other.add(line);
+            }
+        }
+
+        private static String printed(List<String> other) {
+            return other.isEmpty() ? "" : " (it printed: " + String.join(" | ", other) + ")";
+        }
+
+        void close() {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the thaw guard's output: {}", e.toString());
+            }
+        }
     }
 
     private static String exitDescription(Process process) {
@@ -220,28 +262,39 @@ public final class ProcessThawGuard implements ThawGuard {
 
     /** One running guard: this process holds the write end of its stdin. */
     private static final class ProcessArmed implements Armed {
-        private final Process process;
+        /** The longest the engine waits for WATCHING: the window is running, and a live guard answers in milliseconds. */
+        private static final Duration LONGEST_ACK = Duration.ofSeconds(1);
+
         private final OutputStream toGuard;
+        private final GuardOutput output;
         private final Path log;
         private boolean ended;
 
-        ProcessArmed(Process process, Path log) {
-            this.process = process;
+        ProcessArmed(Process process, GuardOutput output, Path log) {
             this.toGuard = process.getOutputStream();
+            this.output = output;
             this.log = log;
         }
 
         @Override
-        public synchronized void freezeStarting() throws ThawGuardException {
-            if (ended || !process.isAlive()) {
-                end();
-                throw new ThawGuardException("the guard process is no longer running");
+        public synchronized void freezeStarting(Duration untilDeadline) throws ThawGuardException {
+            if (ended) {
+                throw new ThawGuardException("the guard was already ended");
             }
+            Duration quarter = untilDeadline.dividedBy(4);
+            String problem;
             try {
-                send("FREEZE");
+                send("FREEZE " + Math.max(0, untilDeadline.plus(GRACE).toMillis()));
+                problem = output.awaitLine("WATCHING", quarter.compareTo(LONGEST_ACK) < 0 ? quarter : LONGEST_ACK);
             } catch (IOException e) {
+                problem = "it no longer listens (" + e.getMessage() + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problem = "interrupted while waiting for it";
+            }
+            if (problem != null) {
                 end();
-                throw new ThawGuardException("the guard process no longer listens (" + e.getMessage() + ")", e);
+                throw new ThawGuardException("the guard process is not watching: " + problem);
             }
         }
 
@@ -279,11 +332,7 @@ public final class ProcessThawGuard implements ThawGuard {
             } catch (IOException e) {
                 LOG.debug("Closing the thaw guard's input: {}", e.toString());
             }
-            try {
-                process.getInputStream().close();
-            } catch (IOException e) {
-                LOG.debug("Closing the thaw guard's output: {}", e.toString());
-            }
+            output.close();
         }
 
         /** A disarmed guard wrote nothing: no file per domain and snapshot should pile up in the journal directory. */

@@ -2,20 +2,20 @@
 #
 # ElastiSnap thaw guard: the dead man's switch of one freeze of one libvirt domain, outside the process that froze it.
 # Started before the freeze as
-#   bash -c "$script" elastisnap-thaw-guard VIRSH URI DOMAIN SESSION WINDOW_MS THAW_TIMEOUT_S RETRY_MS BACKOFF_MS BACKOFF_MAX_MS
+#   bash -c "$script" elastisnap-thaw-guard VIRSH URI DOMAIN SESSION THAW_TIMEOUT_S RETRY_MS BACKOFF_MS BACKOFF_MAX_MS
 # Protocol on stdin/stdout, a pipe to the orchestrating process:
 #   it prints ARMED once ready;
-#   FREEZE   the freeze call starts now: DISARM must follow within WINDOW_MS;
-#   DISARM   the orchestrator confirmed the thaw (or has nothing frozen of its own): exit, touch nothing.
+#   FREEZE MS   the freeze call starts now: DISARM must follow within MS milliseconds; it answers WATCHING;
+#   DISARM      the orchestrator confirmed the thaw (or has nothing frozen of its own): exit, touch nothing.
 # End of input before FREEZE: exit without touching the guest. End of input (the orchestrator died) or any other line
-# after FREEZE, or no DISARM within WINDOW_MS: thaw now (virsh domfsthaw), confirm by guest-fsfreeze-status, retry with
+# after FREEZE, or no DISARM within MS: thaw now (virsh domfsthaw), confirm by guest-fsfreeze-status, retry with
 # doubling backoff for as long as the domain is paused (it stays frozen while paused) and else for RETRY_MS; exit once
 # thawed, or when the domain is shut off or gone. SIGTERM (systemd stopping the unit) after FREEZE thaws first.
 # Needs nothing a KVM host lacks: bash, virsh, coreutils (date, sleep, timeout).
 # Log lines on stderr: "<UTC time> session=<id> event=<thawing|thawed|gone|gave-up> at-ms=<epoch ms> pid=<pid> <details>".
 set -u
 trap '' HUP INT PIPE
-virsh=$1 uri=$2 domain=$3 session=$4 window_ms=$5 thaw_timeout_s=$6 retry_ms=$7 backoff_ms=$8 backoff_max_ms=$9
+virsh=$1 uri=$2 domain=$3 session=$4 thaw_timeout_s=$5 retry_ms=$6 backoff_ms=$7 backoff_max_ms=$8
 
 now_ms() { date +%s%3N; }
 seconds() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
@@ -66,10 +66,6 @@ thaw() {
 
 frozen=0
 stopped() {
-  # a FREEZE already sent but not yet read counts: the orchestrator may be freezing right now
-  if [ "$frozen" = 0 ] && IFS= read -r -t 0 && IFS= read -r line && [ "$line" = FREEZE ]; then
-    frozen=1
-  fi
   if [ "$frozen" = 1 ]; then
     thaw stopped
     exit $?
@@ -80,8 +76,15 @@ trap stopped TERM
 
 echo ARMED
 IFS= read -r line || exit 0
-[ "$line" = FREEZE ] || exit 0
+case $line in
+  "FREEZE "*) window_ms=${line#FREEZE } ;;
+  *) exit 0 ;;
+esac
 frozen=1
+echo WATCHING
+case $window_ms in
+  ''|*[!0-9]*) thaw "unexpected-input"; exit $? ;;
+esac
 if IFS= read -r -t "$(seconds "$window_ms")" line; then
   [ "$line" = DISARM ] && exit 0
   thaw "unexpected-input"

@@ -28,6 +28,7 @@ import org.junit.rules.TemporaryFolder;
 /** The JVM side of the guard: arming (ARMED awaited, bounded), the launch, FREEZE / DISARM / end of input. */
 public class ProcessThawGuardTest {
     private static final String DOMAIN = "i-2-10-VM";
+    private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final FreezeLimits LIMITS = FreezeLimits.builder().thawTimeout(Duration.ofSeconds(2))
             .thawRetryFor(Duration.ofSeconds(5)).thawRetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40))
             .preflightTimeout(Duration.ofSeconds(10)).build();
@@ -52,7 +53,7 @@ public class ProcessThawGuardTest {
     @Test
     public void aGuardLetGoAfterTheFreezeThawsAtOnce() throws Exception {
         ThawGuard.Armed guard = setsidGuard().arm(DOMAIN, "s-1", LIMITS, log);
-        guard.freezeStarting();
+        guard.freezeStarting(WINDOW);
 
         guard.release(); // as the end of this process would
 
@@ -65,7 +66,7 @@ public class ProcessThawGuardTest {
     @Test
     public void aDisarmedGuardTouchesNothingAndLeavesNoLog() throws Exception {
         ThawGuard.Armed guard = setsidGuard().arm(DOMAIN, "s-1", LIMITS, log);
-        guard.freezeStarting();
+        guard.freezeStarting(WINDOW);
 
         guard.disarm();
         guard.release();
@@ -102,7 +103,7 @@ public class ProcessThawGuardTest {
 
         ThawGuardException e = expectArmingFailure(guard);
 
-        assertTrue(e.getMessage(), e.getMessage().contains("ended before it was armed"));
+        assertTrue(e.getMessage(), e.getMessage().contains("ended before it said ARMED"));
         assertTrue(e.getMessage(), e.getMessage().contains("exit code 3"));
         assertTrue(e.getMessage(), e.getMessage().contains("virsh: command not found"));
         assertTrue(e.getMessage(), e.getMessage().contains("fix: make sure bash, virsh and setsid are installed"));
@@ -115,7 +116,7 @@ public class ProcessThawGuardTest {
 
         ThawGuardException e = expectArmingFailure(guard, LIMITS.toBuilder().preflightTimeout(Duration.ofMillis(300)).build());
 
-        assertTrue(e.getMessage(), e.getMessage().contains("did not report ARMED within 300 ms"));
+        assertTrue(e.getMessage(), e.getMessage().contains("did not say ARMED within 300 ms"));
         awaitGuardsEnded();
     }
 
@@ -137,10 +138,10 @@ public class ProcessThawGuardTest {
         process.onExit().get(10, TimeUnit.SECONDS);
 
         try {
-            guard.freezeStarting();
+            guard.freezeStarting(WINDOW);
             fail("FREEZE was accepted by a dead guard");
         } catch (ThawGuardException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("no longer"));
+            assertTrue(e.getMessage(), e.getMessage().contains("the guard process is not watching"));
         }
     }
 
@@ -152,7 +153,7 @@ public class ProcessThawGuardTest {
                 GuardLauncher.choose(true, true, true), ProcessThawGuard.SCRIPT);
 
         ThawGuard.Armed armed = guard.arm(DOMAIN, "s-1", LIMITS, log);
-        armed.freezeStarting();
+        armed.freezeStarting(WINDOW);
         armed.release();
 
         awaitGuardsEnded();

@@ -30,6 +30,7 @@ public class ThawGuardScriptTest {
     private Path log;
     private Process guard;
     private OutputStream toGuard;
+    private BufferedReader fromGuard;
 
     @Before
     public void setUp() throws IOException {
@@ -46,7 +47,7 @@ public class ThawGuardScriptTest {
 
     @Test
     public void endOfInputBeforeFreezeLeavesTheGuestAlone() throws Exception {
-        start(60_000, 60_000, 10);
+        start(60_000, 10);
 
         toGuard.close();
 
@@ -57,7 +58,7 @@ public class ThawGuardScriptTest {
 
     @Test
     public void disarmBeforeFreezeLeavesTheGuestAlone() throws Exception {
-        start(60_000, 60_000, 10);
+        start(60_000, 10);
 
         send("DISARM");
 
@@ -66,9 +67,21 @@ public class ThawGuardScriptTest {
     }
 
     @Test
+    public void aFreezeLineWithoutItsWindowThawsAtOnce() throws Exception {
+        start(60_000, 10);
+
+        send("FREEZE soon");
+
+        assertEquals("WATCHING", fromGuard.readLine());
+        assertEquals(0, exitCode());
+        assertEquals(1, virsh.count("domfsthaw"));
+        assertTrue(logText(), logText().contains("why=unexpected-input"));
+    }
+
+    @Test
     public void endOfInputAfterFreezeThawsAtOnceAndConfirms() throws Exception {
-        start(60_000, 60_000, 10);
-        send("FREEZE");
+        start(60_000, 10);
+        freeze(60_000);
 
         toGuard.close();
 
@@ -81,8 +94,8 @@ public class ThawGuardScriptTest {
 
     @Test
     public void disarmAfterFreezeLeavesTheGuestAlone() throws Exception {
-        start(60_000, 60_000, 10);
-        send("FREEZE");
+        start(60_000, 10);
+        freeze(60_000);
 
         send("DISARM");
 
@@ -93,8 +106,8 @@ public class ThawGuardScriptTest {
 
     @Test
     public void anyOtherLineAfterFreezeThaws() throws Exception {
-        start(60_000, 60_000, 10);
-        send("FREEZE");
+        start(60_000, 10);
+        freeze(60_000);
 
         send("HELLO");
 
@@ -105,8 +118,8 @@ public class ThawGuardScriptTest {
 
     @Test
     public void noDisarmWithinTheWindowThawsWhileTheOrchestratorStillHoldsThePipe() throws Exception {
-        start(200, 60_000, 10);
-        send("FREEZE");
+        start(60_000, 10);
+        freeze(200);
 
         assertEquals("the guard ended on its own, input still open", 0, exitCode());
         assertEquals(1, virsh.count("domfsthaw"));
@@ -117,8 +130,8 @@ public class ThawGuardScriptTest {
     public void aPausedDomainIsRetriedPastTheRetryPeriodUntilItIsGone() throws Exception {
         // a paused domain refuses agent commands and stays frozen; 1 ms of retry period would allow one attempt only
         virsh.status("error: Requested operation is not valid: domain is not running").states("paused", "paused", "paused", "shut off");
-        start(60_000, 1, 1);
-        send("FREEZE");
+        start(1, 1);
+        freeze(60_000);
 
         toGuard.close();
 
@@ -131,8 +144,8 @@ public class ThawGuardScriptTest {
     @Test
     public void aDomainThatNoLongerExistsEndsTheGuard() throws Exception {
         virsh.status("error: failed to get domain '" + DOMAIN + "'").states("error: failed to get domain '" + DOMAIN + "'");
-        start(60_000, 60_000, 10);
-        send("FREEZE");
+        start(60_000, 10);
+        freeze(60_000);
 
         toGuard.close();
 
@@ -144,8 +157,8 @@ public class ThawGuardScriptTest {
     @Test
     public void aGuestThatStaysFrozenIsRetriedForTheRetryPeriodThenGivenUp() throws Exception {
         virsh.status("{\"return\":\"frozen\"}");
-        start(60_000, 300, 10);
-        send("FREEZE");
+        start(300, 10);
+        freeze(60_000);
 
         toGuard.close();
 
@@ -157,10 +170,10 @@ public class ThawGuardScriptTest {
 
     @Test
     public void beingStoppedAfterFreezeThawsFirst() throws Exception {
-        start(60_000, 60_000, 10);
-        send("FREEZE");
+        start(60_000, 10);
+        freeze(60_000);
 
-        guard.destroy(); // SIGTERM, as systemd stopping the unit sends
+        guard.destroy(); // SIGTERM, as systemd stopping the unit sends; WATCHING said it had heard FREEZE
 
         guard.waitFor(30, TimeUnit.SECONDS);
         assertEquals(1, virsh.count("domfsthaw"));
@@ -168,14 +181,20 @@ public class ThawGuardScriptTest {
     }
 
     /** Starts the script and waits for ARMED. */
-    private void start(long windowMillis, long retryMillis, long backoffMillis) throws IOException {
+    private void start(long retryMillis, long backoffMillis) throws IOException {
         guard = new ProcessBuilder("bash", "-c", ProcessThawGuard.SCRIPT, GuardLauncher.GUARD_NAME, virsh.program().toString(),
-                "test:///fake", DOMAIN, "s-1", Long.toString(windowMillis), "2", Long.toString(retryMillis),
-                Long.toString(backoffMillis), Long.toString(backoffMillis * 4))
+                "test:///fake", DOMAIN, "s-1", "2", Long.toString(retryMillis), Long.toString(backoffMillis),
+                Long.toString(backoffMillis * 4))
                 .redirectError(log.toFile()).start();
         toGuard = guard.getOutputStream();
-        BufferedReader out = new BufferedReader(new InputStreamReader(guard.getInputStream(), StandardCharsets.US_ASCII));
-        assertEquals("ARMED", out.readLine());
+        fromGuard = new BufferedReader(new InputStreamReader(guard.getInputStream(), StandardCharsets.US_ASCII));
+        assertEquals("ARMED", fromGuard.readLine());
+    }
+
+    /** FREEZE with the milliseconds the guard waits for DISARM; it answers WATCHING once it is. */
+    private void freeze(long windowMillis) throws IOException {
+        send("FREEZE " + windowMillis);
+        assertEquals("WATCHING", fromGuard.readLine());
     }
 
     private void send(String line) throws IOException {
