@@ -133,6 +133,11 @@ final class JournalRecovery {
                     return found.outcome(Action.NOT_FROZEN, Thawer.THAW_GUARD, guard.get().at(), "its thaw guard had thawed it at "
                             + guard.get().at() + found.frozenFor(guard.get().at()) + " (" + guard.get().why() + ")");
                 }
+                if (guard.isPresent() && guard.get().event() == GuardReport.Event.THAWING) {
+                    // the guard sent the thaw and has not written its confirmation yet: it is the one that thawed it
+                    return found.outcome(Action.NOT_FROZEN, Thawer.THAW_GUARD, null, "its thaw guard was thawing it since "
+                            + guard.get().at() + found.frozenFor(guard.get().at()) + " (" + guard.get().why() + ")");
+                }
                 return found.outcome(Action.NOT_FROZEN, null, null, "found thawed (by someone else"
                         + guard.map(g -> "; its thaw guard last reported " + g).orElse("") + ")");
             }

@@ -216,8 +216,8 @@ public final class FreezeJournal {
     }
 
     /**
-     * The last thing the thaw guard of {@code sessionId} reported about the domain (thawed, gone, gave up), if it
-     * reported anything: a guard that was disarmed writes nothing.
+     * The last thing the thaw guard of {@code sessionId} reported about the domain (thawing, thawed, gone, gave up), if
+     * it reported anything: a guard that was disarmed writes nothing.
      */
     public Optional<GuardReport> guardReport(String domainName, String sessionId) throws IOException {
         Path log = guardLogOf(domainName);
@@ -261,6 +261,9 @@ public final class FreezeJournal {
         }
         GuardReport.Event event;
         switch (fields[2]) {
+            case "event=thawing":
+                event = GuardReport.Event.THAWING;
+                break;
             case "event=thawed":
                 event = GuardReport.Event.THAWED;
                 break;

@@ -12,6 +12,8 @@ public final class GuardReport {
 
     /** The guard's last word on the freeze. */
     public enum Event {
+        /** It sent the thaw and is waiting for the agent's confirmation (or retrying). */
+        THAWING,
         /** The guest agent confirmed {@code thawed}. */
         THAWED,
         /** The domain was shut off or gone: nothing of it can be frozen. */

@@ -187,6 +187,23 @@ public class CrashRecoveryTest {
     }
 
     @Test
+    public void aGuestItsThawGuardIsStillThawingIsReportedAsTheGuardsWork() throws Exception {
+        Instant frozenAt = Instant.now().minusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        journal.record(new JournalEntry(DOMAIN, "crashed", deadOwner(), "kvm1", frozenAt, Duration.ofSeconds(8),
+                Collections.emptyList()));
+        // the guard's thaw went through; its confirmation line is not written yet
+        Files.write(journal.guardLogOf(DOMAIN), guardLine("crashed", "thawing", frozenAt.plusMillis(200), "orchestrator-gone")
+                .getBytes(StandardCharsets.UTF_8));
+
+        RecoveryOutcome outcome = engine().recoverFromJournal(LIMITS).get(0);
+
+        assertEquals(Action.NOT_FROZEN, outcome.action());
+        assertEquals(Optional.of(Thawer.THAW_GUARD), outcome.thawedBy());
+        assertTrue(outcome.message(), outcome.message().contains("its thaw guard was thawing it since "
+                + frozenAt.plusMillis(200) + ", 200 ms after the freeze started (orchestrator-gone)"));
+    }
+
+    @Test
     public void anEntryWhoseGuestIsAlreadyThawedIsRemoved() throws Exception {
         journal.record(entry(deadOwner()));
         Files.createFile(journal.guardLogOf(DOMAIN)); // a guard killed before it had anything to say
