@@ -263,11 +263,8 @@ public class CliCommandsTest {
             client.listStorageSnapshots(f.vda.id()).stream().filter(s -> s.name().contains(gone))
                     .forEach(s -> client.deleteSnapshot(f.vda.id(), s.path()));
             // a create killed after the array call: PENDING record + its array snapshot
-            String setId = io.elastisnap.cli.store.SnapshotNames.newSetId();
+            String setId = recordPendingCreate();
             String name = io.elastisnap.cli.store.SnapshotNames.name(DOMAIN, "vda", setId);
-            new io.elastisnap.cli.store.RecordStore(f.stateDir, java.time.Duration.ofSeconds(5)).update(sets -> sets.add(
-                    new io.elastisnap.cli.store.SnapshotSet(setId, DOMAIN, java.time.Instant.now(), "REQUIRED",
-                            java.util.List.of(new io.elastisnap.cli.store.VolumeRecord("vda", f.vda.id(), name, null)))));
             client.createStorageSnapshot(f.vda.id(), name);
             // an orphan named by us but unknown to the records
             client.createStorageSnapshot(f.vdb.id(), io.elastisnap.cli.store.SnapshotNames.name(DOMAIN, "vdb",
@@ -297,11 +294,8 @@ public class CliCommandsTest {
     @Test
     public void listAloneFinishesACreateAKilledRunLeftPending() throws Exception {
         try (ElastiCenterClient client = client()) {
-            String setId = io.elastisnap.cli.store.SnapshotNames.newSetId();
+            String setId = recordPendingCreate();
             String name = io.elastisnap.cli.store.SnapshotNames.name(DOMAIN, "vda", setId);
-            new io.elastisnap.cli.store.RecordStore(f.stateDir, java.time.Duration.ofSeconds(5)).update(sets -> sets.add(
-                    new io.elastisnap.cli.store.SnapshotSet(setId, DOMAIN, java.time.Instant.now(), "REQUIRED",
-                            java.util.List.of(new io.elastisnap.cli.store.VolumeRecord("vda", f.vda.id(), name, null)))));
             client.createStorageSnapshot(f.vda.id(), name);
 
             CliFixture.Run listed = f.cli("list", "--json");
@@ -316,11 +310,7 @@ public class CliCommandsTest {
 
     @Test
     public void listLocalLeavesAnInterruptedCreateForARunThatCanReachTheArray() {
-        String setId = io.elastisnap.cli.store.SnapshotNames.newSetId();
-        new io.elastisnap.cli.store.RecordStore(f.stateDir, java.time.Duration.ofSeconds(5)).update(sets -> sets.add(
-                new io.elastisnap.cli.store.SnapshotSet(setId, DOMAIN, java.time.Instant.now(), "REQUIRED",
-                        java.util.List.of(new io.elastisnap.cli.store.VolumeRecord("vda", f.vda.id(),
-                                io.elastisnap.cli.store.SnapshotNames.name(DOMAIN, "vda", setId), null)))));
+        recordPendingCreate();
 
         CliFixture.Run listed = f.cli("list", "--local");
 
@@ -398,6 +388,16 @@ public class CliCommandsTest {
         assertEquals(0, listed.json().getAsJsonObject("result").getAsJsonArray("sets").size());
         assertTrue(f.sim.snapshotPaths(f.vda.id()).isEmpty());
         assertTrue(f.sim.snapshotPaths(f.vdb.id()).isEmpty());
+    }
+
+    /** The record a create killed after writing it leaves: a PENDING set of vda; returns the set id. */
+    private String recordPendingCreate() {
+        String setId = io.elastisnap.cli.store.SnapshotNames.newSetId();
+        String name = io.elastisnap.cli.store.SnapshotNames.name(DOMAIN, "vda", setId);
+        new io.elastisnap.cli.store.RecordStore(f.stateDir, java.time.Duration.ofSeconds(5)).update(sets -> sets.add(
+                new io.elastisnap.cli.store.SnapshotSet(setId, DOMAIN, java.time.Instant.now(), "REQUIRED",
+                        java.util.List.of(new io.elastisnap.cli.store.VolumeRecord("vda", f.vda.id(), name, null)))));
+        return setId;
     }
 
     private String createdId() {

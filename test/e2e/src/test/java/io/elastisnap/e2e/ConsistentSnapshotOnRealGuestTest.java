@@ -59,17 +59,16 @@ public class ConsistentSnapshotOnRealGuestTest {
 
     private static final Logger LOG = LogManager.getLogger(ConsistentSnapshotOnRealGuestTest.class);
     private static final String CREATE_SNAPSHOT = "createStorageSnapshot";
-    private static final long VOLUME_BYTES = 1L << 30;
     private static final int VOLUMES = 2;
     private static final Duration AGENT_BACK = Duration.ofSeconds(60);
     private static final double GUEST_CLOCK_TOLERANCE = 0.15;
 
     private static Fixture fixture;
-    private static StoreDirectory store;
+    private static GuestOnSimulatedVolumes setup;
     private static Path dataDirectory;
     private static ElastiCenterSimulator simulator;
     private static ElastiCenterClient client;
-    private static final List<SimVolume> volumes = new ArrayList<>();
+    private static List<SimVolume> volumes;
     private static GuestVm guest;
     private static EngineWiring wiring;
     private static ConsistencyEngine engine;
@@ -82,20 +81,12 @@ public class ConsistentSnapshotOnRealGuestTest {
     @BeforeClass
     public static void bootGuestOnSimulatedVolumes() throws Exception {
         fixture = Fixture.require();
-        store = StoreDirectory.create(fixture, "scenarios-");
-        dataDirectory = store.path();
-        simulator = ElastiCenterSimulator.builder().dataDirectory(dataDirectory).start();
-        client = EngineWiring.client(simulator.baseUrl(), simulator.apiKey(), simulator.certificateSha256());
-        List<Path> images = new ArrayList<>();
-        for (int i = 0; i < VOLUMES; i++) {
-            SimVolume volume = simulator.provisionVolume("e2e-data" + i, VOLUME_BYTES);
-            Ext4Image.format(volume.imagePath());
-            volumes.add(volume);
-            images.add(volume.imagePath());
-        }
-        LOG.info("simulator {} with {} volumes on {} (reflink snapshots: {})", simulator.baseUrl(), VOLUMES,
-                dataDirectory, simulator.reflinkSupported());
-        guest = GuestVm.boot(fixture, "scenarios", images, true);
+        setup = GuestOnSimulatedVolumes.boot(fixture, "scenarios", VOLUMES, true);
+        dataDirectory = setup.directory();
+        simulator = setup.simulator;
+        client = setup.client;
+        volumes = setup.volumes;
+        guest = setup.guest;
         wiring = EngineWiring.create(fixture.libvirtUri(), client, dataDirectory.resolve("journal"));
         engine = wiring.engine();
         background = Executors.newCachedThreadPool();
@@ -115,12 +106,7 @@ public class ConsistentSnapshotOnRealGuestTest {
             guestsLeftFrozen++;
         }
         guest.execOk("rm -f /data/.load");
-        // every scenario starts on an empty array, so "no snapshot left" means exactly that
-        for (SimVolume volume : volumes) {
-            for (String path : snapshotPathsOnArray(volume.id())) {
-                client.deleteSnapshot(volume.id(), path);
-            }
-        }
+        setup.deleteAllSnapshots();
         assertFalse("the scenario left the guest frozen (the test cleanup thawed it)", leftFrozen);
         assertTrue("engine background work still running 90 s after the scenario", engineIdle);
     }
@@ -147,20 +133,11 @@ public class ConsistentSnapshotOnRealGuestTest {
         if (background != null) {
             background.shutdownNow();
         }
-        if (guest != null) {
-            guest.close();
-        }
         if (wiring != null) {
             wiring.close();
         }
-        if (client != null) {
-            client.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (store != null) {
-            store.close();
+        if (setup != null) {
+            setup.close();
         }
     }
 
@@ -509,7 +486,7 @@ public class ConsistentSnapshotOnRealGuestTest {
     }
 
     private static List<String> snapshotPathsOnArray(String volumeId) {
-        return client.listStorageSnapshots(volumeId).stream().map(DatasetSnapshot::path).collect(Collectors.toList());
+        return setup.snapshotPaths(volumeId);
     }
 
     private static boolean isEmptyDirectory(Path directory) throws IOException {

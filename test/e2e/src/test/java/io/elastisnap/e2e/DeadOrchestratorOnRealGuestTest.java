@@ -33,8 +33,6 @@ import org.junit.rules.TestName;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.elastisnap.elasticenter.DatasetSnapshot;
-import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.Fault;
 import io.elastisnap.simulator.SimVolume;
@@ -58,10 +56,9 @@ public class DeadOrchestratorOnRealGuestTest {
     private static final Duration STILL_FROZEN_FOR = Duration.ofSeconds(2);
 
     private static Fixture fixture;
-    private static StoreDirectory store;
+    private static GuestOnSimulatedVolumes setup;
     private static ElastiCenterSimulator simulator;
-    private static ElastiCenterClient client;
-    private static final List<SimVolume> volumes = new ArrayList<>();
+    private static List<SimVolume> volumes;
     private static GuestVm guest;
     private static Path keyFile;
     private static final List<String> figures = new ArrayList<>();
@@ -78,25 +75,18 @@ public class DeadOrchestratorOnRealGuestTest {
     @BeforeClass
     public static void bootGuest() throws Exception {
         fixture = Fixture.require();
-        store = StoreDirectory.create(fixture, "dead-orchestrator-");
-        simulator = ElastiCenterSimulator.builder().dataDirectory(store.path().resolve("array")).start();
-        client = EngineWiring.client(simulator.baseUrl(), simulator.apiKey(), simulator.certificateSha256());
-        List<Path> images = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            SimVolume volume = simulator.provisionVolume("dead-orchestrator" + i, 1L << 30);
-            Ext4Image.format(volume.imagePath());
-            volumes.add(volume);
-            images.add(volume.imagePath());
-        }
-        guest = GuestVm.boot(fixture, "dead-orchestrator", images, false);
-        keyFile = store.path().resolve("api-key");
+        setup = GuestOnSimulatedVolumes.boot(fixture, "dead-orchestrator", 2, false);
+        simulator = setup.simulator;
+        volumes = setup.volumes;
+        guest = setup.guest;
+        keyFile = setup.directory().resolve("api-key");
         Files.writeString(keyFile, simulator.apiKey() + "\n");
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
     }
 
     @Before
     public void startPoller() throws Exception {
-        work = Files.createDirectories(store.path().resolve(testName.getMethodName()));
+        work = Files.createDirectories(setup.directory().resolve(testName.getMethodName()));
         poller = FreezeStatusPoller.start(fixture.libvirtUri(), guest.name(), work.resolve("freeze-status.log"));
         poller.await("thawed", Instant.EPOCH, Duration.ofSeconds(30));
     }
@@ -113,11 +103,7 @@ public class DeadOrchestratorOnRealGuestTest {
         if (leftFrozen) {
             guestsLeftFrozen++;
         }
-        for (SimVolume volume : volumes) {
-            for (DatasetSnapshot snapshot : client.listStorageSnapshots(volume.id())) {
-                client.deleteSnapshot(volume.id(), snapshot.path());
-            }
-        }
+        setup.deleteAllSnapshots();
         assertFalse("the scenario left the guest frozen (the test cleanup thawed it)", leftFrozen);
     }
 
@@ -131,17 +117,8 @@ public class DeadOrchestratorOnRealGuestTest {
                 guestsLeftFrozen++;
             }
         } finally {
-            if (guest != null) {
-                guest.close();
-            }
-            if (client != null) {
-                client.close();
-            }
-            if (simulator != null) {
-                simulator.close();
-            }
-            if (store != null) {
-                store.close();
+            if (setup != null) {
+                setup.close();
             }
         }
         System.out.println("DEAD ORCHESTRATOR FIGURES (guest freeze status read every 100 ms by a process of its own):");
@@ -407,8 +384,7 @@ public class DeadOrchestratorOnRealGuestTest {
 
     private static void assertArrayHoldsNoSnapshot() {
         for (SimVolume volume : volumes) {
-            assertEquals("snapshots left on " + volume.id(), List.of(),
-                    client.listStorageSnapshots(volume.id()).stream().map(DatasetSnapshot::path).collect(Collectors.toList()));
+            assertEquals("snapshots left on " + volume.id(), List.of(), setup.snapshotPaths(volume.id()));
         }
     }
 }
