@@ -94,6 +94,7 @@ public class DeadOrchestratorOnRealGuestTest {
     @After
     public void guestMustEndThawed() throws Exception {
         poller.close();
+        keepLogs();
         processes.forEach(Process::destroyForcibly);
         guardsOfOurGuest().forEach(ProcessHandle::destroyForcibly);
         simulator.faults().clear();
@@ -168,7 +169,7 @@ public class DeadOrchestratorOnRealGuestTest {
 
         simulator.faults().clear();
         Instant restartAt = Instant.now();
-        Process restarted = cli(state, "list.log", List.of("list"));
+        Process restarted = cli(state, "list.log", List.of("list", "--debug"));
         Instant thawedAt = poller.await("thawed", restartAt, Duration.ofSeconds(60));
         Run listed = run(restarted);
 
@@ -370,6 +371,17 @@ public class DeadOrchestratorOnRealGuestTest {
     private Run run(Process process) throws Exception {
         assertTrue("the process did not finish within 5 min", process.waitFor(5, TimeUnit.MINUTES));
         return new Run(process.exitValue(), new String(Files.readAllBytes(logs.get(process)), StandardCharsets.UTF_8));
+    }
+
+    /** The scenario's directory goes with the store: its logs (children, guard, poller) are kept in the fixture's log dir. */
+    private void keepLogs() throws IOException {
+        Path kept = Files.createDirectories(fixture.logDir().resolve("dead-orchestrator").resolve(testName.getMethodName()));
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().contains(".log")).collect(Collectors.toList())) {
+                Files.copy(file, kept.resolve(work.relativize(file).toString().replace('/', '_')),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private static boolean isGuard(ProcessHandle process) {
