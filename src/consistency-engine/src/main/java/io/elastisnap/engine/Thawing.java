@@ -23,71 +23,86 @@ final class Thawing {
     static ThawConfirmation thawUntilConfirmed(BoundedQuiescer quiescer, String domain, FreezeLimits limits,
             boolean sendThawFirst, boolean stopUnlessSeenFrozen, boolean knownFrozen, long giveUpAtNanos)
             throws InterruptedException {
-        long giveUpAt = giveUpAtNanos;
+        Progress progress = new Progress(limits, knownFrozen, giveUpAtNanos);
         boolean sendThaw = sendThawFirst;
-        boolean seenFrozen = knownFrozen;
         long backoff = limits.thawBackoffInitial().toNanos();
-        int thawCalls = 0;
-        boolean paused = false;
-        String lastProblem = null;
         Duration timeout = limits.thawTimeout();
         while (true) {
             boolean thawSentThisRound = sendThaw;
             if (sendThaw) {
-                thawCalls++;
+                progress.thawCalls++;
                 try {
                     int thawed = quiescer.thaw(domain, timeout);
                     LOG.debug("Domain {}: guest-fsfreeze-thaw thawed {} file system(s)", domain, thawed);
                 } catch (GuestAgentException e) {
-                    if (e.kind().guestCannotBeFrozenByUs()) {
-                        return new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage(), seenFrozen, thawCalls, paused);
+                    ThawConfirmation end = progress.failed(e);
+                    if (end != null) {
+                        return end;
                     }
-                    paused |= e.kind() == GuestAgentException.Kind.DOMAIN_PAUSED;
-                    giveUpAt = extendWhilePaused(e, limits, giveUpAt);
-                    lastProblem = e.getMessage();
-                    LOG.warn("Domain {}: thaw attempt {} failed: {}", domain, thawCalls, e.getMessage());
+                    LOG.warn("Domain {}: thaw attempt {} failed: {}", domain, progress.thawCalls, e.getMessage());
                 }
             }
             try {
                 FreezeStatus status = quiescer.freezeStatus(domain, timeout);
                 if (status == FreezeStatus.THAWED) {
-                    return new ThawConfirmation(ThawConfirmation.Kind.THAWED, null, seenFrozen, thawCalls, paused);
+                    return progress.end(ThawConfirmation.Kind.THAWED, null);
                 }
-                seenFrozen = true;
-                lastProblem = "the agent still reports status frozen";
+                progress.seenFrozen = true;
+                progress.lastProblem = "the agent still reports status frozen";
                 if (!thawSentThisRound) {
                     sendThaw = true;
                     continue;
                 }
             } catch (GuestAgentException e) {
-                if (e.kind().guestCannotBeFrozenByUs()) {
-                    return new ThawConfirmation(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage(), seenFrozen, thawCalls, paused);
+                ThawConfirmation end = progress.failed(e);
+                if (end != null) {
+                    return end;
                 }
-                paused |= e.kind() == GuestAgentException.Kind.DOMAIN_PAUSED;
-                giveUpAt = extendWhilePaused(e, limits, giveUpAt);
-                lastProblem = e.getMessage();
             }
             sendThaw = true;
-            if (stopUnlessSeenFrozen && !seenFrozen) {
-                return new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, lastProblem, false, thawCalls, paused);
+            if (stopUnlessSeenFrozen && !progress.seenFrozen) {
+                return progress.end(ThawConfirmation.Kind.NOT_CONFIRMED, progress.lastProblem);
             }
-            long now = System.nanoTime();
-            if (now + backoff >= giveUpAt) {
-                return new ThawConfirmation(ThawConfirmation.Kind.NOT_CONFIRMED, lastProblem, seenFrozen, thawCalls, paused);
+            if (System.nanoTime() + backoff >= progress.giveUpAt) {
+                return progress.end(ThawConfirmation.Kind.NOT_CONFIRMED, progress.lastProblem);
             }
             TimeUnit.NANOSECONDS.sleep(backoff);
             backoff = Math.min(backoff * 2, limits.thawBackoffMax().toNanos());
         }
     }
 
-    /**
-     * A paused guest keeps its frozen file systems and refuses the thaw until it runs again, however long that takes:
-     * keep trying while it is paused, and give the full retry period from the last refusal.
-     */
-    private static long extendWhilePaused(GuestAgentException e, FreezeLimits limits, long giveUpAt) {
-        if (e.kind() != GuestAgentException.Kind.DOMAIN_PAUSED) {
-            return giveUpAt;
+    /** What one thaw loop has seen so far. */
+    private static final class Progress {
+        private final FreezeLimits limits;
+        long giveUpAt;
+        boolean seenFrozen;
+        int thawCalls;
+        boolean paused;
+        String lastProblem;
+
+        Progress(FreezeLimits limits, boolean knownFrozen, long giveUpAt) {
+            this.limits = limits;
+            this.seenFrozen = knownFrozen;
+            this.giveUpAt = giveUpAt;
         }
-        return Math.max(giveUpAt, System.nanoTime() + limits.thawRetryFor().toNanos());
+
+        /** An agent call failed: the end when nothing of the domain can be frozen any more, else null (go on). */
+        ThawConfirmation failed(GuestAgentException e) {
+            if (e.kind().guestCannotBeFrozenByUs()) {
+                return end(ThawConfirmation.Kind.NOTHING_FROZEN, e.getMessage());
+            }
+            if (e.kind() == GuestAgentException.Kind.DOMAIN_PAUSED) {
+                // a paused guest keeps its frozen file systems and refuses the thaw until it runs again, however long
+                // that takes: keep trying while it is paused, with the full retry period from the last refusal
+                paused = true;
+                giveUpAt = Math.max(giveUpAt, System.nanoTime() + limits.thawRetryFor().toNanos());
+            }
+            lastProblem = e.getMessage();
+            return null;
+        }
+
+        ThawConfirmation end(ThawConfirmation.Kind kind, String detail) {
+            return new ThawConfirmation(kind, detail, seenFrozen, thawCalls, paused);
+        }
     }
 }
