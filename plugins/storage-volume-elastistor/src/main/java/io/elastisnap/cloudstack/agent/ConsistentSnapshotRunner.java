@@ -1,6 +1,8 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.agent;
 
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.engine.libvirt.LibvirtConnectionProvider;
 
 /** Runs one consistent snapshot on this host. The agent process holds exactly one (see {@link AgentSnapshotRuntime}). */

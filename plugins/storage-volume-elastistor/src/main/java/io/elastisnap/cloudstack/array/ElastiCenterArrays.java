@@ -14,7 +14,7 @@ import org.apache.logging.log4j.Logger;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.config.KeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;

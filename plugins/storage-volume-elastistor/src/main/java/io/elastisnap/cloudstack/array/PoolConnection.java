@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 
 /** A pool's ElastiCenter endpoint and API key. toString never shows the key. */
 public final class PoolConnection {

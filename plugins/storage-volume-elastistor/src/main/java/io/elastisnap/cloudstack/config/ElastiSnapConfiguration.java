@@ -4,7 +4,7 @@ package io.elastisnap.cloudstack.config;
 import org.apache.cloudstack.framework.config.ConfigKey;
 import org.apache.cloudstack.framework.config.Configurable;
 
-import io.elastisnap.cloudstack.agent.SnapshotLimits;
+import io.elastisnap.cloudstack.command.SnapshotLimits;
 
 /** Registers our settings with CloudStack (they appear in Global Settings) and reads them for the strategies. */
 public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {

@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.config;
 
-import io.elastisnap.cloudstack.agent.SnapshotLimits;
+import io.elastisnap.cloudstack.command.SnapshotLimits;
 
 /** The global settings the strategies read at each operation (so changes apply without a restart). */
 public interface SnapshotSettings {

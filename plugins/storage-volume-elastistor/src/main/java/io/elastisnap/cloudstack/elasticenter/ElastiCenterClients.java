@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.elasticenter.ElastiCenterConfig;
 import io.elastisnap.elasticenter.Secret;

@@ -17,12 +17,12 @@ import com.cloud.exception.OperationTimedoutException;
 import com.cloud.utils.exception.CloudRuntimeException;
 import com.cloud.vm.VirtualMachine;
 
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 
 /**

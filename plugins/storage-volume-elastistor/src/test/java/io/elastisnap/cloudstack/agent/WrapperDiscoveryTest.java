@@ -21,6 +21,8 @@ import org.junit.Test;
 import com.cloud.resource.CommandWrapper;
 import com.cloud.resource.ResourceWrapper;
 
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+
 /**
  * Applies CloudStack's agent discovery rule (LibvirtRequestWrapper: Reflections over package
  * com.cloud.hypervisor.kvm.resource.wrapper, getSubTypesOf(CommandWrapper), skip classes without @ResourceWrapper,

@@ -46,7 +46,7 @@ import com.cloud.vm.snapshot.VMSnapshot;
 
 import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
 import io.elastisnap.cloudstack.agent.EngineSnapshotRunner;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.driver.ElastiStorDataMotionStrategy;
 import io.elastisnap.cloudstack.driver.ElastiStorPrimaryDataStoreDriver;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;

@@ -57,16 +57,16 @@ import com.cloud.vm.VirtualMachine;
 import com.cloud.vm.dao.VMInstanceDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
-import io.elastisnap.cloudstack.agent.SnapshotLimits;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.SnapshotLimits;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 
 @RunWith(MockitoJUnitRunner.Silent.class)

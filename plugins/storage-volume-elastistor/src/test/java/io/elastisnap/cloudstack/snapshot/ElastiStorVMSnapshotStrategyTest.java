@@ -35,7 +35,7 @@ import com.cloud.vm.snapshot.VMSnapshot;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.agent.EngineSnapshotRunner;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;

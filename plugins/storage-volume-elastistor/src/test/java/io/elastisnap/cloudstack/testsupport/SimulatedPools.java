@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.SnapshotLimits;
 import io.elastisnap.cloudstack.array.ElastiCenterArrays;
+import io.elastisnap.cloudstack.command.SnapshotLimits;
 import io.elastisnap.cloudstack.config.KeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.simulator.ElastiCenterSimulator;

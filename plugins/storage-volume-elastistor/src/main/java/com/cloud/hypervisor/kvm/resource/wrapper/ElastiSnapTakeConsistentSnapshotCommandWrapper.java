@@ -7,8 +7,8 @@ import com.cloud.resource.CommandWrapper;
 import com.cloud.resource.ResourceWrapper;
 
 import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 
 /**
  * Discovered by CloudStack's LibvirtRequestWrapper (reflection over this package at agent start). Runs the

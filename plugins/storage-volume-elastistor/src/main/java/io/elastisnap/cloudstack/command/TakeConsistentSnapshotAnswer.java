@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package io.elastisnap.cloudstack.agent;
+package io.elastisnap.cloudstack.command;
 
 import java.util.ArrayList;
 import java.util.Collections;

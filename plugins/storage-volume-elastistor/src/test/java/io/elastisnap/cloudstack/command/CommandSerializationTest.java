@@ -1,12 +1,11 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package io.elastisnap.cloudstack.agent;
+package io.elastisnap.cloudstack.command;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Arrays;
-import java.util.Collections;
 
 import org.apache.logging.log4j.Level;
 import org.junit.Test;
@@ -18,16 +17,9 @@ import com.google.gson.FieldAttributes;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 
+import io.elastisnap.cloudstack.testsupport.SampleCommand;
+
 public class CommandSerializationTest {
-    static final String KEY = "k3y-Secret-0123456789";
-
-    static TakeConsistentSnapshotCommand command() {
-        return new TakeConsistentSnapshotCommand("i-2-10-VM",
-                Arrays.asList(new VolumeSnapshotSpec("es-vol-1", "cs-a"), new VolumeSnapshotSpec("es-vol-2", "cs-b")), "REQUIRED",
-                Collections.singletonList("/data"), new SnapshotLimits(8000, 10000, 10000, 600000),
-                ElastiCenterEndpoint.parse("https://ec.example:443", "pin:AB:CD"), KEY);
-    }
-
     /**
      * CloudStack's core LoggingExclusionStrategy, as Request.toString() uses it for the DEBUG log of every command:
      * skip a field whose @LogLevel level is not enabled for the logger (Off never is: Log4jLevel.enabled() is
@@ -59,24 +51,24 @@ public class CommandSerializationTest {
     @Test
     public void apiKeyIsExcludedFromCloudStackCommandLogging() {
         Gson logging = new GsonBuilder().setExclusionStrategies(new CloudStackLoggingExclusion()).create();
-        String logged = logging.toJson(command());
-        assertFalse(logged, logged.contains(KEY));
+        String logged = logging.toJson(SampleCommand.create());
+        assertFalse(logged, logged.contains(SampleCommand.KEY));
         assertTrue("the rest of the command is still logged: " + logged, logged.contains("es-vol-2") && logged.contains("i-2-10-VM"));
     }
 
     @Test
     public void apiKeyNeverAppearsInToString() {
-        TakeConsistentSnapshotCommand command = command();
+        TakeConsistentSnapshotCommand command = SampleCommand.create();
         assertEquals(TakeConsistentSnapshotCommand.class.getName(), command.toString());
-        assertFalse(command.getEndpoint().toString().contains(KEY));
+        assertFalse(command.getEndpoint().toString().contains(SampleCommand.KEY));
     }
 
     @Test
     public void commandSurvivesTheWireWithItsKeyAndLimits() {
         Gson wire = new Gson();
-        TakeConsistentSnapshotCommand copy = wire.fromJson(wire.toJson(command()), TakeConsistentSnapshotCommand.class);
-        assertEquals(KEY, copy.getApiKey());
-        assertEquals(command().getVolumes(), copy.getVolumes());
+        TakeConsistentSnapshotCommand copy = wire.fromJson(wire.toJson(SampleCommand.create()), TakeConsistentSnapshotCommand.class);
+        assertEquals(SampleCommand.KEY, copy.getApiKey());
+        assertEquals(SampleCommand.create().getVolumes(), copy.getVolumes());
         assertEquals(ElastiCenterEndpoint.TlsMode.PINNED_SHA256, copy.getEndpoint().getTlsMode());
         assertEquals(8000, copy.getLimits().maxFrozenWindowMillis());
         assertFalse(copy.executeInSequence());
@@ -86,7 +78,7 @@ public class CommandSerializationTest {
 
     @Test
     public void answerCarriesTheEngineResultOverTheWire() {
-        TakeConsistentSnapshotAnswer answer = TakeConsistentSnapshotAnswer.success(command(),
+        TakeConsistentSnapshotAnswer answer = TakeConsistentSnapshotAnswer.success(SampleCommand.create(),
                 Arrays.asList(new VolumeSnapshotResult("es-vol-1", "cs-a", "pool/vol1@cs-a")), "FS_FROZEN", 12, 40, 9, 55);
         Gson wire = new Gson();
         TakeConsistentSnapshotAnswer copy = wire.fromJson(wire.toJson(answer), TakeConsistentSnapshotAnswer.class);

@@ -1,0 +1,26 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.testsupport;
+
+import java.util.Arrays;
+import java.util.Collections;
+
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.SnapshotLimits;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+
+/** A fully populated consistent-snapshot command, for the wire and wrapper tests. */
+public final class SampleCommand {
+    /** The API key it carries: a value no log line, message or toString may show. */
+    public static final String KEY = "k3y-Secret-0123456789";
+
+    private SampleCommand() {
+    }
+
+    public static TakeConsistentSnapshotCommand create() {
+        return new TakeConsistentSnapshotCommand("i-2-10-VM",
+                Arrays.asList(new VolumeSnapshotSpec("es-vol-1", "cs-a"), new VolumeSnapshotSpec("es-vol-2", "cs-b")), "REQUIRED",
+                Collections.singletonList("/data"), new SnapshotLimits(8000, 10000, 10000, 600000),
+                ElastiCenterEndpoint.parse("https://ec.example:443", "pin:AB:CD"), KEY);
+    }
+}
