@@ -270,7 +270,7 @@ public final class Settings {
             b.readTimeout(read);
         }
         if (deadline != null) {
-            b.jobPolling(Duration.ofMillis(250), Duration.ofSeconds(5), deadline);
+            b.jobDeadline(deadline);
         }
         return b.build();
     }
