@@ -45,7 +45,7 @@ public class PackageLayeringTest {
         allow(WRAPPER, "agent", "command");
         allow("agent", "command", "elasticenter");
         // management server side
-        allow("lifecycle", "driver", "array", "config", "elasticenter", "command", "");
+        allow("lifecycle", "driver", "array", "config", "command", "");
         allow("driver", "snapshot", "array", "config", "");
         allow("reconcile", "snapshot", "array", "config", "");
         allow("snapshot", "array", "config", "command", "");

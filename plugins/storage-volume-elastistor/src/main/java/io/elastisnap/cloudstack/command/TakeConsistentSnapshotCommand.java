@@ -9,11 +9,14 @@ import java.util.Objects;
 import com.cloud.agent.api.Command;
 import com.cloud.agent.api.LogLevel;
 
+import io.elastisnap.elasticenter.Secret;
+
 /**
  * Sent by the management server to the KVM host that runs the VM: freeze the guest, snapshot all listed ElastiStor
  * volumes in parallel, thaw. Runs on the host so no management-server round trip sits inside the freeze.
- * Gson carries every non-transient field; the API key is excluded from CloudStack's command logging by
- * {@code @LogLevel(Off)} and Command.toString() only prints the class name.
+ * Gson carries every non-transient field. The API key is a {@link Secret} on both sides; on the wire it must be the
+ * plain value (a Secret's value is transient), in a field CloudStack's command logging skips ({@code @LogLevel(Off)})
+ * and only {@link #getApiKey()} reads; Command.toString() only prints the class name.
  */
 public class TakeConsistentSnapshotCommand extends Command {
     /** Agent-side slack on top of the engine's own bounded waits (pre-flight, job polling, thaw retries). */
@@ -36,7 +39,7 @@ public class TakeConsistentSnapshotCommand extends Command {
     }
 
     public TakeConsistentSnapshotCommand(String domainName, List<VolumeSnapshotSpec> volumes, String policy, List<String> mountPoints,
-                                         SnapshotLimits limits, ElastiCenterEndpoint endpoint, String apiKey) {
+                                         SnapshotLimits limits, ElastiCenterEndpoint endpoint, Secret apiKey) {
         this.domainName = VolumeSnapshotSpec.requireText(domainName, "libvirt domain name");
         if (volumes == null || volumes.isEmpty()) {
             throw new IllegalArgumentException("A consistent snapshot needs at least one volume");
@@ -50,7 +53,7 @@ public class TakeConsistentSnapshotCommand extends Command {
         this.thawTimeoutMillis = limits.thawTimeoutMillis();
         this.jobPollDeadlineMillis = limits.jobPollDeadlineMillis();
         this.endpoint = Objects.requireNonNull(endpoint, "ElastiCenter endpoint");
-        this.apiKey = VolumeSnapshotSpec.requireText(apiKey, "ElastiCenter API key");
+        this.apiKey = Objects.requireNonNull(apiKey, "ElastiCenter API key").reveal();
         setWait(waitSeconds(limits));
     }
 
@@ -91,7 +94,7 @@ public class TakeConsistentSnapshotCommand extends Command {
         return endpoint;
     }
 
-    public String getApiKey() {
-        return apiKey;
+    public Secret getApiKey() {
+        return Secret.of(apiKey);
     }
 }

@@ -42,6 +42,8 @@ import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.SimVolume;
@@ -109,8 +111,8 @@ public class RealKvmAgentDispatchTest {
                 .collect(Collectors.toList());
         return new TakeConsistentSnapshotCommand(TEST_DRIVER_DOMAIN, specs, policy, Collections.emptyList(),
                 new SnapshotLimits(4000, 2000, 2000, 30000),
-                ElastiCenterEndpoint.parse(elastiCenter.baseUrl().toString(), "sha256:" + elastiCenter.certificateSha256()),
-                API_KEY);
+                new ElastiCenterEndpoint(elastiCenter.baseUrl().toString(), TlsTrust.pinnedSha256(elastiCenter.certificateSha256())),
+                Secret.of(API_KEY));
     }
 
     /** Management server -> agent: CloudStack's wire format, then the agent's dispatch, then the answer's way back. */
@@ -180,6 +182,6 @@ public class RealKvmAgentDispatchTest {
         } finally {
             Configurator.setLevel(gsonLogger, previous);
         }
-        assertEquals("the key still reaches the agent", API_KEY, ((TakeConsistentSnapshotCommand) received.getCommand()).getApiKey());
+        assertEquals("the key still reaches the agent", Secret.of(API_KEY), ((TakeConsistentSnapshotCommand) received.getCommand()).getApiKey());
     }
 }

@@ -33,6 +33,8 @@ import io.elastisnap.engine.journal.JournalOwner;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.Fault;
 import io.elastisnap.simulator.SimVolume;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 
 /** The agent runner on the real engine against two simulated ElastiCenters over HTTPS, with a scripted guest. */
 public class EngineSnapshotRunnerTest {
@@ -70,7 +72,7 @@ public class EngineSnapshotRunnerTest {
         }
         return new TakeConsistentSnapshotCommand("i-2-10-VM", volumes, policy, Collections.emptyList(),
                 new SnapshotLimits(4000, 2000, 2000, 30000),
-                ElastiCenterEndpoint.parse(sim.baseUrl().toString(), "sha256:" + sim.certificateSha256()), sim.apiKey());
+                new ElastiCenterEndpoint(sim.baseUrl().toString(), TlsTrust.pinnedSha256(sim.certificateSha256())), Secret.of(sim.apiKey()));
     }
 
     @Test
@@ -157,10 +159,10 @@ public class EngineSnapshotRunnerTest {
 
     @Test
     public void aChangedKeyGetsItsOwnClientWhileTheSameKeySharesOne() {
-        ElastiCenterEndpoint endpoint = ElastiCenterEndpoint.parse(ec1.baseUrl().toString(), "insecure");
+        ElastiCenterEndpoint endpoint = new ElastiCenterEndpoint(ec1.baseUrl().toString(), TlsTrust.insecure());
         java.time.Duration deadline = java.time.Duration.ofSeconds(30);
-        assertTrue(clients.get(endpoint, "k1", deadline) == clients.get(endpoint, "k1", deadline));
-        assertFalse(clients.get(endpoint, "k1", deadline) == clients.get(endpoint, "k2", deadline));
+        assertTrue(clients.get(endpoint, Secret.of("k1"), deadline) == clients.get(endpoint, Secret.of("k1"), deadline));
+        assertFalse(clients.get(endpoint, Secret.of("k1"), deadline) == clients.get(endpoint, Secret.of("k2"), deadline));
     }
 
     @Test

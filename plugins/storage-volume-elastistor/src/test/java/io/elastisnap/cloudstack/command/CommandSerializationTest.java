@@ -18,6 +18,8 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 
 import io.elastisnap.cloudstack.testsupport.SampleCommand;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 
 public class CommandSerializationTest {
     /**
@@ -67,9 +69,10 @@ public class CommandSerializationTest {
     public void commandSurvivesTheWireWithItsKeyAndLimits() {
         Gson wire = new Gson();
         TakeConsistentSnapshotCommand copy = wire.fromJson(wire.toJson(SampleCommand.create()), TakeConsistentSnapshotCommand.class);
-        assertEquals(SampleCommand.KEY, copy.getApiKey());
+        assertEquals(Secret.of(SampleCommand.KEY), copy.getApiKey());
         assertEquals(SampleCommand.create().getVolumes(), copy.getVolumes());
-        assertEquals(ElastiCenterEndpoint.TlsMode.PINNED_SHA256, copy.getEndpoint().getTlsMode());
+        assertEquals(SampleCommand.create().getEndpoint(), copy.getEndpoint());
+        assertEquals(TlsTrust.Mode.PINNED_SHA256, copy.getEndpoint().trust().mode());
         assertEquals(8000, copy.getLimits().maxFrozenWindowMillis());
         assertFalse(copy.executeInSequence());
         assertEquals("freeze + window + thaw + job deadline + slack", 10 + 8 + 10 + 600 + TakeConsistentSnapshotCommand.WAIT_SLACK_SECONDS,
@@ -88,8 +91,11 @@ public class CommandSerializationTest {
         assertEquals(55, copy.getFrozenWindowMillis());
     }
 
-    @Test(expected = IllegalArgumentException.class)
-    public void unknownTlsTrustIsRejectedWithItsName() {
-        ElastiCenterEndpoint.parse("https://ec", "trust-me");
+    @Test
+    public void theEndpointCarriesTheTrustInTheClientsOneLineForm() {
+        ElastiCenterEndpoint endpoint = SampleCommand.create().getEndpoint();
+        assertEquals("sha256:" + "ab".repeat(32), endpoint.tlsSpec());
+        assertEquals("ab".repeat(32), endpoint.trust().pinnedFingerprint().get());
+        assertEquals("{\"url\":\"https://ec.example:443\",\"tls\":\"sha256:" + "ab".repeat(32) + "\"}", new Gson().toJson(endpoint));
     }
 }

@@ -68,6 +68,8 @@ import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 
 @RunWith(MockitoJUnitRunner.Silent.class)
 public class ElastiStorSnapshotStrategyTest {
@@ -110,7 +112,7 @@ public class ElastiStorSnapshotStrategyTest {
         when(primaryDataStoreDao.findById(POOL)).thenReturn(ours);
         when(primaryDataStoreDao.findById(OTHER_POOL)).thenReturn(foreign);
         when(arrays.forPool(POOL)).thenReturn(array);
-        when(arrays.connection(POOL)).thenReturn(new PoolConnection(ElastiCenterEndpoint.parse("https://ec1", "system"), "key-1"));
+        when(arrays.connection(POOL)).thenReturn(new PoolConnection(new ElastiCenterEndpoint("https://ec1", TlsTrust.systemDefault()), Secret.of("key-1")));
         when(settings.defaultPolicy()).thenReturn("BEST_EFFORT");
         when(settings.limits()).thenReturn(new SnapshotLimits(8000, 10000, 10000, 60000));
 

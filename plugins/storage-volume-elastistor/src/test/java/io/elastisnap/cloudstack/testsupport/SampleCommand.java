@@ -8,11 +8,15 @@ import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.command.SnapshotLimits;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 
 /** A fully populated consistent-snapshot command, for the wire and wrapper tests. */
 public final class SampleCommand {
     /** The API key it carries: a value no log line, message or toString may show. */
     public static final String KEY = "k3y-Secret-0123456789";
+    /** The pinned certificate, as an admin copies it from openssl (upper case, colons). */
+    public static final String FINGERPRINT = "AB:".repeat(31) + "AB";
 
     private SampleCommand() {
     }
@@ -21,6 +25,6 @@ public final class SampleCommand {
         return new TakeConsistentSnapshotCommand("i-2-10-VM",
                 Arrays.asList(new VolumeSnapshotSpec("es-vol-1", "cs-a"), new VolumeSnapshotSpec("es-vol-2", "cs-b")), "REQUIRED",
                 Collections.singletonList("/data"), new SnapshotLimits(8000, 10000, 10000, 600000),
-                ElastiCenterEndpoint.parse("https://ec.example:443", "pin:AB:CD"), KEY);
+                new ElastiCenterEndpoint("https://ec.example:443", TlsTrust.fromSpec("sha256:" + FINGERPRINT)), Secret.of(KEY));
     }
 }

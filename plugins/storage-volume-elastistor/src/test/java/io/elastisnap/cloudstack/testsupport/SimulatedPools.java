@@ -11,6 +11,7 @@ import io.elastisnap.cloudstack.command.SnapshotLimits;
 import io.elastisnap.cloudstack.config.KeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.elasticenter.Secret;
 
 /**
  * ElastiStor pools backed by real simulated ElastiCenters (HTTPS, pinned certificate), registered in a {@link FakeDb}
@@ -20,16 +21,16 @@ public final class SimulatedPools implements AutoCloseable {
     /** Stands in for CloudStack's database encryption: reversible, and visibly not the plain key. */
     public static final KeyCipher CIPHER = new KeyCipher() {
         @Override
-        public String encrypt(String plain) {
-            return "ENC(" + new StringBuilder(plain).reverse() + ")";
+        public String encrypt(Secret plain) {
+            return "ENC(" + new StringBuilder(plain.reveal()).reverse() + ")";
         }
 
         @Override
-        public String decrypt(String stored) {
+        public Secret decrypt(String stored) {
             if (!stored.startsWith("ENC(")) {
                 throw new IllegalStateException("not encrypted: " + stored);
             }
-            return new StringBuilder(stored.substring(4, stored.length() - 1)).reverse().toString();
+            return Secret.of(new StringBuilder(stored.substring(4, stored.length() - 1)).reverse().toString());
         }
     };
 
@@ -51,7 +52,7 @@ public final class SimulatedPools implements AutoCloseable {
         Map<String, String> details = new HashMap<>();
         details.put(ElastiStorPool.DETAIL_URL, sim.baseUrl().toString());
         details.put(ElastiStorPool.DETAIL_TLS, "sha256:" + sim.certificateSha256());
-        details.put(ElastiStorPool.DETAIL_API_KEY, CIPHER.encrypt(sim.apiKey()));
+        details.put(ElastiStorPool.DETAIL_API_KEY, CIPHER.encrypt(Secret.of(sim.apiKey())));
         details.put(ElastiStorPool.DETAIL_ACCOUNT, sim.defaults().accountName());
         details.put(ElastiStorPool.DETAIL_ACCOUNT_ID, sim.defaults().accountId());
         details.put(ElastiStorPool.DETAIL_TSM, sim.defaults().tsmName());
