@@ -50,7 +50,7 @@ public class PackageLayeringTest {
         allow("reconcile", "snapshot", "array", "config", "");
         allow("snapshot", "array", "config", "command", "");
         allow("array", "config", "elasticenter", "command", "");
-        allow("config", "command");
+        allow("config");
         // shared by both sides
         allow("elasticenter", "command");
         allow("command");

@@ -16,7 +16,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.libvirt.Connect;
 
-import io.elastisnap.cloudstack.command.SnapshotLimits;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
@@ -28,7 +27,6 @@ import io.elastisnap.engine.ConsistencyPolicy;
 import io.elastisnap.engine.ConsistentSnapshotException;
 import io.elastisnap.engine.ConsistentSnapshotRequest;
 import io.elastisnap.engine.ConsistentSnapshotResult;
-import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.engine.GuestQuiescer;
 import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.VolumeOutcome;
@@ -145,17 +143,11 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     }
 
     private ConsistentSnapshotRequest toRequest(TakeConsistentSnapshotCommand command) {
-        SnapshotLimits limits = command.getLimits();
-        ElastiCenterClient client = clients.get(command.getEndpoint(), command.getApiKey(),
-                Duration.ofMillis(limits.jobPollDeadlineMillis()));
+        ElastiCenterClient client = clients.get(command.getEndpoint(), command.getApiKey(), command.getJobPollDeadline());
         ConsistentSnapshotRequest.Builder builder = ConsistentSnapshotRequest.builder(command.getDomainName())
                 .policy(ConsistencyPolicy.valueOf(command.getPolicy().trim().toUpperCase(Locale.ROOT)))
                 .mountPoints(command.getMountPoints())
-                .limits(FreezeLimits.builder()
-                        .maxFrozenWindow(Duration.ofMillis(limits.maxFrozenWindowMillis()))
-                        .freezeTimeout(Duration.ofMillis(limits.freezeTimeoutMillis()))
-                        .thawTimeout(Duration.ofMillis(limits.thawTimeoutMillis()))
-                        .build());
+                .limits(command.getLimits());
         for (VolumeSnapshotSpec volume : command.getVolumes()) {
             routes.route(volume.getVolumeId(), client);
             builder.volume(volume.getVolumeId(), volume.getSnapshotName());

@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
-import java.time.Duration;
 import java.util.Map;
 
 import javax.inject.Inject;
@@ -60,7 +59,7 @@ public class ElastiCenterArrays implements ElastiStorArrays {
 
     @Override
     public ElastiCenterClient client(PoolConnection connection) {
-        return clients.get(connection.endpoint(), connection.apiKey(), Duration.ofMillis(settings.limits().jobPollDeadlineMillis()));
+        return clients.get(connection.endpoint(), connection.apiKey(), settings.jobPollDeadline());
     }
 
     @Override

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.command;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +11,7 @@ import com.cloud.agent.api.Command;
 import com.cloud.agent.api.LogLevel;
 
 import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.engine.FreezeLimits;
 
 /**
  * Sent by the management server to the KVM host that runs the VM: freeze the guest, snapshot all listed ElastiStor
@@ -26,9 +28,9 @@ public class TakeConsistentSnapshotCommand extends Command {
     private List<VolumeSnapshotSpec> volumes;
     private String policy;
     private List<String> mountPoints;
-    private long maxFrozenWindowMillis;
-    private long freezeTimeoutMillis;
-    private long thawTimeoutMillis;
+    /** The engine's own limits type, validated on the management server when the settings were read. */
+    private FreezeLimits limits;
+    /** The ElastiCenter client's async-job deadline (a client setting, not a freeze limit). */
     private long jobPollDeadlineMillis;
     private ElastiCenterEndpoint endpoint;
     @LogLevel(LogLevel.Log4jLevel.Off)
@@ -39,7 +41,7 @@ public class TakeConsistentSnapshotCommand extends Command {
     }
 
     public TakeConsistentSnapshotCommand(String domainName, List<VolumeSnapshotSpec> volumes, String policy, List<String> mountPoints,
-                                         SnapshotLimits limits, ElastiCenterEndpoint endpoint, Secret apiKey) {
+                                         FreezeLimits limits, Duration jobPollDeadline, ElastiCenterEndpoint endpoint, Secret apiKey) {
         this.domainName = VolumeSnapshotSpec.requireText(domainName, "libvirt domain name");
         if (volumes == null || volumes.isEmpty()) {
             throw new IllegalArgumentException("A consistent snapshot needs at least one volume");
@@ -47,20 +49,17 @@ public class TakeConsistentSnapshotCommand extends Command {
         this.volumes = new ArrayList<>(volumes);
         this.policy = VolumeSnapshotSpec.requireText(policy, "consistency policy");
         this.mountPoints = mountPoints == null ? new ArrayList<>() : new ArrayList<>(mountPoints);
-        Objects.requireNonNull(limits, "limits");
-        this.maxFrozenWindowMillis = limits.maxFrozenWindowMillis();
-        this.freezeTimeoutMillis = limits.freezeTimeoutMillis();
-        this.thawTimeoutMillis = limits.thawTimeoutMillis();
-        this.jobPollDeadlineMillis = limits.jobPollDeadlineMillis();
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.jobPollDeadlineMillis = jobPollDeadline.toMillis();
         this.endpoint = Objects.requireNonNull(endpoint, "ElastiCenter endpoint");
         this.apiKey = Objects.requireNonNull(apiKey, "ElastiCenter API key").reveal();
-        setWait(waitSeconds(limits));
+        setWait(waitSeconds(limits, jobPollDeadline));
     }
 
     /** Long enough for freeze + window + thaw + one job-poll deadline, so the manager never gives up on a live call. */
-    static int waitSeconds(SnapshotLimits limits) {
-        long millis = limits.freezeTimeoutMillis() + limits.maxFrozenWindowMillis() + limits.thawTimeoutMillis()
-                + limits.jobPollDeadlineMillis();
+    static int waitSeconds(FreezeLimits limits, Duration jobPollDeadline) {
+        long millis = limits.freezeTimeout().toMillis() + limits.maxFrozenWindow().toMillis() + limits.thawTimeout().toMillis()
+                + jobPollDeadline.toMillis();
         return (int) Math.min(Integer.MAX_VALUE, millis / 1000 + WAIT_SLACK_SECONDS);
     }
 
@@ -86,8 +85,12 @@ public class TakeConsistentSnapshotCommand extends Command {
         return Collections.unmodifiableList(mountPoints);
     }
 
-    public SnapshotLimits getLimits() {
-        return new SnapshotLimits(maxFrozenWindowMillis, freezeTimeoutMillis, thawTimeoutMillis, jobPollDeadlineMillis);
+    public FreezeLimits getLimits() {
+        return limits;
+    }
+
+    public Duration getJobPollDeadline() {
+        return Duration.ofMillis(jobPollDeadlineMillis);
     }
 
     public ElastiCenterEndpoint getEndpoint() {

@@ -94,7 +94,7 @@ public class ConsistentSnapshotTaker {
         String policy = quiesceRequested ? POLICY_REQUIRED : settings.defaultPolicy();
         PoolConnection connection = arrays.connection(poolId);
         TakeConsistentSnapshotCommand command = new TakeConsistentSnapshotCommand(vm.getInstanceName(), volumes, policy,
-                Collections.emptyList(), settings.limits(), connection.endpoint(), connection.apiKey());
+                Collections.emptyList(), settings.limits(), settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
         TakeConsistentSnapshotAnswer answer = send(vm.getHostId(), command, vm.getInstanceName());
         LOG.info("Consistent snapshot of {} ({} volume(s)) on host {}: {}, frozen {} ms", vm.getInstanceName(), volumes.size(),
                 vm.getHostId(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis());

@@ -12,6 +12,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -37,13 +38,13 @@ import com.cloud.hypervisor.kvm.resource.wrapper.LibvirtUtilitiesHelper;
 import com.cloud.serializer.GsonHelper;
 
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
-import io.elastisnap.cloudstack.command.SnapshotLimits;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.SimVolume;
@@ -110,7 +111,8 @@ public class RealKvmAgentDispatchTest {
                 .map(v -> new VolumeSnapshotSpec(v.id(), "cs-" + policy.toLowerCase(Locale.ROOT) + "-" + v.name()))
                 .collect(Collectors.toList());
         return new TakeConsistentSnapshotCommand(TEST_DRIVER_DOMAIN, specs, policy, Collections.emptyList(),
-                new SnapshotLimits(4000, 2000, 2000, 30000),
+                FreezeLimits.builder().maxFrozenWindow(Duration.ofSeconds(4)).freezeTimeout(Duration.ofSeconds(2))
+                        .thawTimeout(Duration.ofSeconds(2)).build(), Duration.ofSeconds(30),
                 new ElastiCenterEndpoint(elastiCenter.baseUrl().toString(), TlsTrust.pinnedSha256(elastiCenter.certificateSha256())),
                 Secret.of(API_KEY));
     }

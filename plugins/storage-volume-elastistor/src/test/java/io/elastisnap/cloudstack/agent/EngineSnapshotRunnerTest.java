@@ -20,21 +20,21 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
-import io.elastisnap.cloudstack.command.SnapshotLimits;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.cloudstack.testsupport.ScriptedGuest;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.journal.JournalEntry;
 import io.elastisnap.engine.journal.JournalOwner;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.Fault;
 import io.elastisnap.simulator.SimVolume;
-import io.elastisnap.elasticenter.Secret;
-import io.elastisnap.elasticenter.TlsTrust;
 
 /** The agent runner on the real engine against two simulated ElastiCenters over HTTPS, with a scripted guest. */
 public class EngineSnapshotRunnerTest {
@@ -71,7 +71,8 @@ public class EngineSnapshotRunnerTest {
             volumes.add(new VolumeSnapshotSpec(volumeAndName[i], volumeAndName[i + 1]));
         }
         return new TakeConsistentSnapshotCommand("i-2-10-VM", volumes, policy, Collections.emptyList(),
-                new SnapshotLimits(4000, 2000, 2000, 30000),
+                FreezeLimits.builder().maxFrozenWindow(Duration.ofSeconds(4)).freezeTimeout(Duration.ofSeconds(2))
+                        .thawTimeout(Duration.ofSeconds(2)).build(), Duration.ofSeconds(30),
                 new ElastiCenterEndpoint(sim.baseUrl().toString(), TlsTrust.pinnedSha256(sim.certificateSha256())), Secret.of(sim.apiKey()));
     }
 

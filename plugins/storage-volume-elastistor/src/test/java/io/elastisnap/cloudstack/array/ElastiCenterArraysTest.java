@@ -23,10 +23,10 @@ import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
-import io.elastisnap.simulator.ElastiCenterSimulator;
-import io.elastisnap.simulator.SimVolume;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.simulator.SimVolume;
 
 public class ElastiCenterArraysTest {
     private FakeDb db;

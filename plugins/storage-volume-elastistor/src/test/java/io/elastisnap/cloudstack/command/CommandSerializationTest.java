@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 import org.apache.logging.log4j.Level;
@@ -55,7 +56,8 @@ public class CommandSerializationTest {
         Gson logging = new GsonBuilder().setExclusionStrategies(new CloudStackLoggingExclusion()).create();
         String logged = logging.toJson(SampleCommand.create());
         assertFalse(logged, logged.contains(SampleCommand.KEY));
-        assertTrue("the rest of the command is still logged: " + logged, logged.contains("es-vol-2") && logged.contains("i-2-10-VM"));
+        assertTrue("the rest of the command is still logged: " + logged, logged.contains("es-vol-2") && logged.contains("i-2-10-VM")
+                && logged.contains("\"limits\":{\"givenMillis\":{\"FREEZE_TIMEOUT\":4000}}"));
     }
 
     @Test
@@ -73,9 +75,11 @@ public class CommandSerializationTest {
         assertEquals(SampleCommand.create().getVolumes(), copy.getVolumes());
         assertEquals(SampleCommand.create().getEndpoint(), copy.getEndpoint());
         assertEquals(TlsTrust.Mode.PINNED_SHA256, copy.getEndpoint().trust().mode());
-        assertEquals(8000, copy.getLimits().maxFrozenWindowMillis());
+        assertEquals(SampleCommand.create().getLimits(), copy.getLimits());
+        assertEquals(Duration.ofMinutes(10), copy.getJobPollDeadline());
         assertFalse(copy.executeInSequence());
-        assertEquals("freeze + window + thaw + job deadline + slack", 10 + 8 + 10 + 600 + TakeConsistentSnapshotCommand.WAIT_SLACK_SECONDS,
+        assertEquals(Duration.ofSeconds(4), copy.getLimits().freezeTimeout());
+        assertEquals("freeze + window + thaw + job deadline + slack", 4 + 8 + 10 + 600 + TakeConsistentSnapshotCommand.WAIT_SLACK_SECONDS,
                 copy.getWait());
     }
 

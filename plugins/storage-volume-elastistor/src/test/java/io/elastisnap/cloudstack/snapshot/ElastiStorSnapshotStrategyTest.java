@@ -14,6 +14,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -63,13 +64,13 @@ import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
-import io.elastisnap.cloudstack.command.SnapshotLimits;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.FreezeLimits;
 
 @RunWith(MockitoJUnitRunner.Silent.class)
 public class ElastiStorSnapshotStrategyTest {
@@ -114,7 +115,8 @@ public class ElastiStorSnapshotStrategyTest {
         when(arrays.forPool(POOL)).thenReturn(array);
         when(arrays.connection(POOL)).thenReturn(new PoolConnection(new ElastiCenterEndpoint("https://ec1", TlsTrust.systemDefault()), Secret.of("key-1")));
         when(settings.defaultPolicy()).thenReturn("BEST_EFFORT");
-        when(settings.limits()).thenReturn(new SnapshotLimits(8000, 10000, 10000, 60000));
+        when(settings.limits()).thenReturn(FreezeLimits.defaults());
+        when(settings.jobPollDeadline()).thenReturn(Duration.ofMinutes(1));
 
         when(volumeDao.findById(VOLUME)).thenReturn(volumeVO);
         when(volumeDao.findByIdIncludingRemoved(VOLUME)).thenReturn(volumeVO);

@@ -1,17 +1,18 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.testsupport;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ElastiCenterArrays;
-import io.elastisnap.cloudstack.command.SnapshotLimits;
 import io.elastisnap.cloudstack.config.KeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
-import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.simulator.ElastiCenterSimulator;
 
 /**
  * ElastiStor pools backed by real simulated ElastiCenters (HTTPS, pinned certificate), registered in a {@link FakeDb}
@@ -80,7 +81,9 @@ public final class SimulatedPools implements AutoCloseable {
     /** Settings a test can change. */
     public static final class MutableSettings implements SnapshotSettings {
         public String policy = "BEST_EFFORT";
-        public SnapshotLimits limits = new SnapshotLimits(4000, 2000, 2000, 30000);
+        public FreezeLimits limits = FreezeLimits.builder().maxFrozenWindow(Duration.ofSeconds(4)).freezeTimeout(Duration.ofSeconds(2))
+                .thawTimeout(Duration.ofSeconds(2)).build();
+        public Duration jobPollDeadline = Duration.ofSeconds(30);
         public String tls = "system";
 
         @Override
@@ -89,8 +92,13 @@ public final class SimulatedPools implements AutoCloseable {
         }
 
         @Override
-        public SnapshotLimits limits() {
+        public FreezeLimits limits() {
             return limits;
+        }
+
+        @Override
+        public Duration jobPollDeadline() {
+            return jobPollDeadline;
         }
 
         @Override
