@@ -106,6 +106,17 @@ public class CliCommandsTest {
     }
 
     @Test
+    public void aShortWindowAloneDerivesTheFreezeTimeoutAndSaysSo() {
+        CliFixture.Run r = f.cli("create", DOMAIN, "--max-frozen-window", "3s");
+        assertEquals(r.toString(), 0, r.exitCode);
+        assertTrue(r.err, r.err.contains("> freeze timeout 1.9 s: 5/8 of the 3.0 s frozen window (--freeze-timeout sets it)"));
+
+        CliFixture.Run given = f.cli("create", DOMAIN, "--max-frozen-window", "3s", "--freeze-timeout", "1s");
+        assertEquals(given.toString(), 0, given.exitCode);
+        assertFalse(given.err, given.err.contains("freeze timeout"));
+    }
+
+    @Test
     public void rollbackRefusesToDestroyNewerSnapshotsAndNamesThem() {
         String older = createdId();
         String newer = createdId();
@@ -163,7 +174,7 @@ public class CliCommandsTest {
         assertOneLine(f.cli("create", DOMAIN, "--disk", "vdz=" + f.vda.id()), 2, "has no disk 'vdz' (its disks: vda, vdb)");
         assertOneLine(f.cli("create", DOMAIN, "--policy", "sometimes"), 2, "not a consistency policy");
         assertOneLine(f.cli("create", DOMAIN, "--max-frozen-window", "1s", "--freeze-timeout", "2s"), 2,
-                "freezeTimeout (2000 ms) must be shorter than maxFrozenWindow");
+                "freeze-timeout (2000 ms) must be shorter than max-frozen-window (1000 ms)");
         assertOneLine(f.cli("rollback", "deadbeef-nothing"), 2, "no snapshot 'deadbeef-nothing' in the record store");
         assertOneLine(f.cli("delete"), 2, "nothing to delete");
 
