@@ -1,13 +1,14 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.agent;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,8 +38,9 @@ import io.elastisnap.engine.libvirt.LibvirtGuestQuiescer;
 
 /**
  * The agent's runner: one {@link ConsistencyEngine} and one freeze journal per agent process, ElastiCenter clients
- * cached per endpoint and key fingerprint. The journal of a crashed predecessor is recovered (guests it left frozen
- * are thawed) at the first command, once the agent's libvirt connection is known; until that succeeds it is retried.
+ * cached per endpoint, trust and key. The journal of a crashed predecessor is recovered (guests it left frozen are
+ * thawed) in the background from {@link #startRecovery}, which the agent reaches when it loads our wrapper, or at the
+ * latest at the first command; it is retried until libvirt answers.
  */
 public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     /** The engine's host-wide journal, shared with the elastisnap CLI so each thaws what the other left frozen. */
@@ -54,7 +56,7 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     private final ConsistencyEngine engine;
     private final RoutingArraySnapshotter routes = new RoutingArraySnapshotter();
     private final ElastiCenterClients clients;
-    private boolean recovered;
+    private CompletableFuture<List<RecoveryOutcome>> recovery;
 
     /** The agent's wiring: libvirt guest agent through the agent's own connection, journal in the configured directory. */
     static EngineSnapshotRunner forAgent() {
@@ -75,7 +77,10 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
         this.engine = new ConsistencyEngine(quiescer, routes, journal);
     }
 
-    /** The agent's libvirt connection of the latest command: the quiescer is built once, the agent owns the connection. */
+    /**
+     * The agent's libvirt connection (the one recovery was started with, then the latest command's): the quiescer is
+     * built once, the agent owns the connection.
+     */
     private static final class AgentConnection implements LibvirtConnectionProvider {
         private volatile LibvirtConnectionProvider current;
 
@@ -90,11 +95,27 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     }
 
     @Override
+    public synchronized CompletableFuture<List<RecoveryOutcome>> startRecovery(LibvirtConnectionProvider agentLibvirt) {
+        if (agentLibvirt != null && libvirt.current == null) {
+            libvirt.current = agentLibvirt;
+        }
+        if (recovery == null) {
+            recovery = new JournalRecoveryLoop(engine::recoverFromJournal).start();
+        }
+        return recovery;
+    }
+
+    /** The recovery, if something started it (observing it starts nothing). */
+    synchronized Optional<CompletableFuture<List<RecoveryOutcome>>> startedRecovery() {
+        return Optional.ofNullable(recovery);
+    }
+
+    @Override
     public TakeConsistentSnapshotAnswer run(TakeConsistentSnapshotCommand command, LibvirtConnectionProvider agentLibvirt) {
         if (agentLibvirt != null) {
             libvirt.current = agentLibvirt;
         }
-        recoverOnce();
+        startRecovery(agentLibvirt);
         ConsistentSnapshotRequest request;
         try {
             request = toRequest(command);
@@ -153,23 +174,5 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
             builder.volume(volume.getVolumeId(), volume.getSnapshotName());
         }
         return builder.build();
-    }
-
-    private synchronized void recoverOnce() {
-        if (recovered) {
-            return;
-        }
-        try {
-            for (RecoveryOutcome outcome : engine.recoverFromJournal()) {
-                if (outcome.action() == RecoveryOutcome.Action.FAILED) {
-                    LOG.error("Freeze journal recovery could not thaw {}", outcome);
-                } else {
-                    LOG.info("Freeze journal recovery: {}", outcome);
-                }
-            }
-            recovered = true;
-        } catch (IOException | RuntimeException e) {
-            LOG.error("Freeze journal recovery failed; retried at the next consistent snapshot: {}", e.toString());
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.elastisnap.cloudstack.agent;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.After;
@@ -29,6 +31,7 @@ import io.elastisnap.cloudstack.testsupport.ScriptedGuest;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.journal.JournalEntry;
 import io.elastisnap.engine.journal.JournalOwner;
@@ -167,17 +170,39 @@ public class EngineSnapshotRunnerTest {
     }
 
     @Test
-    public void theFirstCommandThawsAGuestThatACrashedAgentLeftFrozen() throws Exception {
+    public void aRunnerNoWrapperStartedRecoversTheJournalFromItsFirstCommand() throws Exception {
         guest.leftFrozen();
-        // An agent process that died while the guest was frozen (a pid that cannot be running any more).
-        JournalOwner dead = JournalOwner.of(ProcessHandle.current().pid(), Instant.EPOCH);
-        new FreezeJournal(journal).record(new JournalEntry("i-2-99-VM", "session-1", dead, "kvm1", Instant.now(),
-                Duration.ofSeconds(8), Collections.emptyList()));
+        recordFreezeOfDeadAgent(journal, "i-2-99-VM");
         SimVolume root = ec1.provisionVolume("root", 1L << 30);
 
-        assertTrue(runner.run(command(ec1, "REQUIRED", root.id(), "cs-a"), null).getResult());
+        assertEquals("INVALID_REQUEST", runner.run(command(ec1, "SOMETIMES", root.id(), "cs-a"), null).getFailureReason());
 
-        assertEquals("recovery thawed first", "thaw i-2-99-VM", guest.calls.get(0));
+        List<RecoveryOutcome> outcomes = runner.startRecovery(null).get(1, TimeUnit.MINUTES);
+        assertEquals(RecoveryOutcome.Action.THAWED, outcomes.get(0).action());
+        assertEquals(1, guest.count("thaw"));
+        assertFalse(guest.isFrozen());
         assertFalse(new FreezeJournal(journal).read("i-2-99-VM").isPresent());
+    }
+
+    @Test
+    public void recoveryIsRetriedUntilLibvirtAnswersAndKeepsTheEntryMeanwhile() throws Exception {
+        guest.leftFrozen().libvirtUnreachableFor(2);
+        recordFreezeOfDeadAgent(journal, "i-2-96-VM");
+
+        List<RecoveryOutcome> outcomes = runner.startRecovery(null).get(1, TimeUnit.MINUTES);
+
+        assertEquals(RecoveryOutcome.Action.THAWED, outcomes.get(0).action());
+        assertEquals(Arrays.asList("unreachable i-2-96-VM", "unreachable i-2-96-VM", "status i-2-96-VM"), guest.calls.subList(0, 3));
+        assertEquals(1, guest.count("thaw"));
+        assertFalse(guest.isFrozen());
+        assertFalse(new FreezeJournal(journal).read("i-2-96-VM").isPresent());
+        assertSame("started once", runner.startRecovery(null).get(), outcomes);
+    }
+
+    /** An agent process that died while the guest was frozen (a pid that cannot be running any more). */
+    static void recordFreezeOfDeadAgent(Path journal, String domain) throws java.io.IOException {
+        JournalOwner dead = JournalOwner.of(ProcessHandle.current().pid(), Instant.EPOCH);
+        new FreezeJournal(journal).record(new JournalEntry(domain, "session-1", dead, "kvm1", Instant.now(), Duration.ofSeconds(8),
+                Collections.emptyList()));
     }
 }
