@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.logging.log4j.Level;
@@ -85,7 +86,7 @@ public class RealKvmAgentDispatchTest {
         installAgentRunnerWithJournalIn(journal);
     }
 
-    /** The agent's own wiring (what the wrapper gets at first use in a real agent), journal moved as an operator would. */
+    /** The agent's own wiring (what the wrapper builds when the agent loads it), journal moved as an operator would. */
     private static void installAgentRunnerWithJournalIn(Path directory) {
         String previous = System.getProperty(EngineSnapshotRunner.JOURNAL_DIRECTORY_PROPERTY);
         System.setProperty(EngineSnapshotRunner.JOURNAL_DIRECTORY_PROPERTY, directory.toString());
@@ -153,7 +154,8 @@ public class RealKvmAgentDispatchTest {
 
         assertFalse(answer.getResult());
         assertEquals(answer.getDetails(), "FREEZE_UNSUPPORTED", answer.getFailureReason());
-        assertTrue("names the domain: " + answer.getDetails(), answer.getDetails().contains("domain " + TEST_DRIVER_DOMAIN + " "));
+        assertTrue("names the domain: " + answer.getDetails(), Pattern.compile("\\bdomain " + Pattern.quote(TEST_DRIVER_DOMAIN) + "\\b")
+                .matcher(answer.getDetails()).find());
         assertFalse(answer.getDetails().contains(API_KEY));
         assertTrue(answer.getSnapshots().isEmpty());
         assertTrue(elastiCenter.snapshotPaths(root.id()).isEmpty());
