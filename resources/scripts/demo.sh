@@ -7,5 +7,5 @@ cd "$(dirname "$0")/../.."
 . resources/scripts/common.sh
 ensure_build_tools
 ensure_packages libvirt0
-mvn -B -q -DskipTests -pl src/cli -am install
-exec java -jar src/cli/target/elastisnap.jar demo "$@"
+mvn -B -q -DskipTests -pl src/demo -am install
+exec java -jar src/demo/target/elastisnap-demo.jar "$@"

@@ -17,13 +17,13 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
  * Log configuration of a CLI run: errors only on stderr (the command reports problems itself), everything from DEBUG
  * with --debug, and INFO (DEBUG with --debug) into --log-file. The libraries never log the API key.
  */
-final class LoggingSetup {
+public final class LoggingSetup {
     private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %c{1}: %msg%n";
 
     private LoggingSetup() {
     }
 
-    static void configure(PrintStream err, boolean debug, Path logFile) {
+    public static void configure(PrintStream err, boolean debug, Path logFile) {
         LoggerContext context = (LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
         Configuration config = new DefaultConfiguration();
         PatternLayout layout = PatternLayout.newBuilder().withPattern(PATTERN).withConfiguration(config).build();

@@ -78,7 +78,7 @@ public final class Main {
         return "elastisnap";
     }
 
-    /** For tests and the demo: runs with the given streams and environment. */
+    /** For tests: runs with the given streams and environment. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         return run(args, new RunEnvironment(out, err, env));
     }

@@ -1,8 +1,8 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.bench;
 
-import io.elastisnap.cli.demo.E2eFixture;
-import io.elastisnap.cli.demo.RealGuest;
+import io.elastisnap.demo.E2eFixture;
+import io.elastisnap.demo.RealGuest;
 import io.elastisnap.cli.libvirt.FsFreezeQuiescer;
 import io.elastisnap.cli.libvirt.LibvirtHost;
 import io.elastisnap.engine.GuestQuiescer;

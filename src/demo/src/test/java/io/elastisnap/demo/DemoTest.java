@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package io.elastisnap.cli;
+package io.elastisnap.demo;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.elastisnap.cli.RunEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,14 +25,14 @@ public class DemoTest {
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e, Map.of());
+            code = DemoMain.run(args, new RunEnvironment(o, e, Map.of()));
         }
         return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
 
     @Test
     public void theWholeCycleRunsAndBothRollbackGuardsHold() {
-        String[] r = run("demo", "--test-driver", "--json");
+        String[] r = run("--test-driver", "--json");
         assertEquals(r[1] + r[2], "0", r[0]);
         JsonObject doc = JsonParser.parseString(r[1]).getAsJsonObject();
         assertTrue(doc.get("ok").getAsBoolean());
@@ -50,7 +51,7 @@ public class DemoTest {
 
     @Test
     public void humanOutputNarratesEveryStepWithTheCommandItStandsFor() {
-        String[] r = run("demo", "--test-driver");
+        String[] r = run("--test-driver");
         assertEquals(r[1] + r[2], "0", r[0]);
         String out = r[1];
         assertTrue(out, out.contains("domain i-2-10-VM with disks vda, vdb"));
