@@ -48,7 +48,7 @@ final class TestDriverGuest implements DemoGuest {
 
     @Override
     public String description() {
-        return "libvirt test driver (for a real QEMU guest and a real freeze, start resources/e2e/fixture.sh)";
+        return "libvirt's test driver: NO GUEST runs, so nothing is frozen (run without --test-driver for a real guest)";
     }
 
     @Override
@@ -82,7 +82,7 @@ final class TestDriverGuest implements DemoGuest {
     }
 
     @Override
-    public Optional<String> inspectSnapshot(Path snapshotImage) {
+    public Optional<WriteWatch> watchWrites() {
         return Optional.empty();
     }
 

@@ -84,7 +84,7 @@ public class RealGuestFaultScheduleTest {
         }
         String domain = fixture.get().domainPrefix() + "chaos";
         try (ElastiCenterSimulator sim = ElastiCenterSimulator.builder().apiKey(key).maxConnections(64).start();
-             RealGuest guest = RealGuest.start(fixture.get(), work, domain, images, m -> System.out.println("real guest: " + m));
+             RealGuest guest = RealGuest.start(fixture.get(), work, domain, images, false, m -> System.out.println("real guest: " + m));
              ElastiCenterClient client = new ElastiCenterClient(ElastiCenterConfig.builder(sim.baseUrl(), Secret.of(key))
                      .trust(TlsTrust.pinnedSha256(sim.certificateSha256())).connectTimeout(Duration.ofSeconds(1))
                      .readTimeout(Duration.ofSeconds(1)).connectionRequestTimeout(Duration.ofSeconds(1)).readRetries(1)
