@@ -103,6 +103,29 @@ public class DoctorTest {
                 && l.contains("fix: check the name with: virsh")));
     }
 
+    @Test
+    public void aMissingStateDirectoryIsReportedAndLeftForTheFirstCreate() {
+        Path missing = f.dir.resolve("not-yet").resolve("state");
+        CliFixture.Run r = f.cli("doctor", "--state-dir", missing.toString(), "--json");
+        assertEquals(r.toString(), 0, r.exitCode);
+        JsonObject state = check(r, "state directory writable");
+        assertEquals("PASS", state.get("status").getAsString());
+        assertEquals(missing + " does not exist yet; the first create makes it (" + f.dir + " is writable)",
+                state.get("detail").getAsString());
+        assertFalse("doctor only looks: " + missing + " must not be created", Files.exists(missing.getParent()));
+    }
+
+    @Test
+    public void aStateDirectoryThatCannotBeMadeFailsWithTheFix() throws IOException {
+        Path file = f.dir.resolve("a-file");
+        Files.writeString(file, "x");
+        CliFixture.Run r = f.cli("doctor", "--state-dir", file.resolve("state").toString(), "--json");
+        assertEquals(r.toString(), 1, r.exitCode);
+        JsonObject state = check(r, "state directory writable");
+        assertEquals("FAIL", state.get("status").getAsString());
+        assertTrue(state.get("fix").getAsString(), state.get("fix").getAsString().contains("or pass --state-dir DIR"));
+    }
+
     private static JsonObject check(CliFixture.Run r, String name) {
         JsonArray checks = r.json().getAsJsonObject("result").getAsJsonArray("checks");
         Optional<JsonElement> found = StreamSupport.stream(checks.spliterator(), false)
