@@ -19,37 +19,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
 import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /**
  * Each command's failure paths against the simulator and libvirt's test driver: the exit code (1 failed, 3
  * unreachable / TLS / key, 4 REQUIRED not met, 5 guard or lock), the one-line problem and fix, and what is left
  * behind — nothing half-done on the array or in the records, or a state the next run finishes.
  */
-public class CommandFailuresTest {
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private CliFixture f;
-
+public class CommandFailuresTest extends CliTest {
     @Before
-    public void start() throws IOException {
-        f = new CliFixture(tmp.newFolder().toPath());
+    public void refuseHeldLocksAtOnce() {
         f.env.put(Settings.ENV_LOCK_WAIT, "0s");   // a held lock refuses at once instead of after the 60 s default
-    }
-
-    @After
-    public void keyNeverShown() throws IOException {
-        try {
-            assertFalse("API key in CLI output", f.allOutput.toString().contains(CliFixture.API_KEY));
-            assertFalse("API key in the log file", f.log().contains(CliFixture.API_KEY));
-        } finally {
-            f.close();
-        }
     }
 
     // ------------------------------------------------------------------------------------------ create

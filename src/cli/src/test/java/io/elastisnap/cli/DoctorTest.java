@@ -15,34 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** doctor against the simulator and libvirt's test driver: one line per check, the fix on every failure. */
-public class DoctorTest {
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private CliFixture f;
-
-    @Before
-    public void start() throws IOException {
-        f = new CliFixture(tmp.newFolder().toPath());
-    }
-
-    @After
-    public void stop() throws IOException {
-        try {
-            assertFalse(f.allOutput.toString().contains(CliFixture.API_KEY));
-            assertFalse(f.log().contains(CliFixture.API_KEY));
-        } finally {
-            f.close();
-        }
-    }
-
+public class DoctorTest extends CliTest {
     @Test
     public void aHealthySetupPassesEveryCheck() {
         CliFixture.Run r = f.cli("doctor");

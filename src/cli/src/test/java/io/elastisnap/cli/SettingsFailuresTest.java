@@ -11,37 +11,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /**
  * How the CLI treats bad settings before it touches anything: config file, environment, key file, TLS trust and
  * usage mistakes each end in exit 2 with one line naming the problem, where it came from, and the fix.
  */
-public class SettingsFailuresTest {
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private CliFixture f;
-
-    @Before
-    public void start() throws IOException {
-        f = new CliFixture(tmp.newFolder().toPath());
-    }
-
-    @After
-    public void keyNeverShown() throws IOException {
-        try {
-            assertFalse("API key in CLI output", f.allOutput.toString().contains(CliFixture.API_KEY));
-            assertFalse("API key in the log file", f.log().contains(CliFixture.API_KEY));
-        } finally {
-            f.close();
-        }
-    }
-
+public class SettingsFailuresTest extends CliTest {
     // ------------------------------------------------------------------------------------------ config file
 
     @Test
