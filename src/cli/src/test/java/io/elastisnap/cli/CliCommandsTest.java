@@ -17,35 +17,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** The commands end to end, in-process, against the simulator over HTTPS and libvirt's test driver. */
-public class CliCommandsTest {
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private CliFixture f;
-
-    @Before
-    public void start() throws IOException {
-        f = new CliFixture(tmp.newFolder().toPath());
-    }
-
-    /** Every test also proves the API key never reached any output or the log. */
-    @After
-    public void keyNeverShown() throws IOException {
-        try {
-            assertFalse("API key in CLI output", f.allOutput.toString().contains(CliFixture.API_KEY));
-            assertFalse("API key in the log file", f.log().contains(CliFixture.API_KEY));
-        } finally {
-            f.close();
-        }
-    }
-
+public class CliCommandsTest extends CliTest {
     @Test
     public void createListRollbackDeleteSpeakStableJson() {
         CliFixture.Run created = f.cli("create", DOMAIN, "--json");

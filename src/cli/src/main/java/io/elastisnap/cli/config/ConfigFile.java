@@ -52,7 +52,7 @@ public final class ConfigFile {
     private static final List<String> GLOBAL_KEYS = Arrays.asList(
             "elasticenter.url", "elasticenter.api-key-file", "elasticenter.ca-file", "elasticenter.pin-sha256",
             "elasticenter.insecure", "elasticenter.connect-timeout", "elasticenter.read-timeout",
-            "elasticenter.job-deadline", "libvirt.uri", "state-dir", "policy", "mount-points");
+            "elasticenter.job-deadline", "libvirt.uri", "state-dir", "lock-wait", "policy", "mount-points");
 
     private final String source;
     private final Map<String, String> globals = new LinkedHashMap<>();
@@ -167,6 +167,7 @@ public final class ConfigFile {
             case "elasticenter.connect-timeout":
             case "elasticenter.read-timeout":
             case "elasticenter.job-deadline":
+            case "lock-wait":
                 Durations.parse(value);
                 break;
             default:

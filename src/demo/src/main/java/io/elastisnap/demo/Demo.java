@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package io.elastisnap.cli.demo;
+package io.elastisnap.demo;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -24,6 +24,7 @@ import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.engine.ConsistencyPolicy;
 import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.simulator.Fault;
 import io.elastisnap.simulator.SimVolume;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,13 +50,20 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The whole cycle on embedded defaults: an ElastiCenter simulator on loopback, real libvirt (a real QEMU guest when
- * the e2e fixture is up, else the test driver), and create, list, rollback (with both of its guards), delete, all
- * through the same operations as the commands. Nothing is needed beyond libvirt0 and a JDK.
+ * The whole cycle on embedded defaults: an ElastiCenter simulator on loopback, a real QEMU guest with
+ * qemu-guest-agent on the e2e fixture's libvirtd (or, only when asked, libvirt's test driver, where no guest runs and
+ * nothing is frozen), and create, list, rollback (with both of its guards), delete, all through the same operations
+ * as the commands. With the real guest it shows what the product is for: the guest's writes stop while it is frozen
+ * and resume after the thaw, and each snapshot's ext4 is clean without a journal replay.
  */
 public final class Demo {
     /** Which libvirt to use. */
-    public enum Mode { AUTO, TEST_DRIVER, REAL_GUEST }
+    public enum Mode {
+        /** A real QEMU guest on the e2e fixture (the default). */
+        REAL_GUEST,
+        /** libvirt's test driver: no guest, no freeze; snapshots are taken with policy OFF and say so. */
+        TEST_DRIVER
+    }
 
     /** Named like a CloudStack instance (i-<account>-<vm id>-VM). */
     static final String DOMAIN = "i-2-10-VM";
@@ -63,6 +72,11 @@ public final class Demo {
     private static final long MARKER_OFFSET = 512;
     private static final int MARKER_LENGTH = 64;
     private static final int STEPS = 9;
+    /**
+     * How late the simulator answers each snapshot of the first create: a freeze as short as the real one (about
+     * 0.1 s) would fall between two heartbeats, so the first freeze is held open long enough to see.
+     */
+    static final Duration HOLD = Duration.ofMillis(1500);
     private static final int SUMMARY_COMMAND_WIDTH = 52;
 
     private final Output output;
@@ -70,6 +84,8 @@ public final class Demo {
     private final Map<String, String> env;
     private final JsonArray steps = new JsonArray();
     private int step;
+    /** Cleared when a create could not show what it should: the guest's writes stopping, a clean snapshot. */
+    private boolean evidenceShown = true;
 
     public Demo(Output output, PrintStream out, Map<String, String> env) {
         this.output = output;
@@ -79,12 +95,8 @@ public final class Demo {
 
     /** @return the exit code: 0 when every step did what it should (including the two expected refusals) */
     public int run(Mode mode, boolean keep) {
+        Optional<E2eFixture> fixture = mode == Mode.TEST_DRIVER ? Optional.empty() : Optional.of(fixture());
         Path work = createWorkDir();
-        Optional<E2eFixture> fixture = mode == Mode.TEST_DRIVER ? Optional.empty() : E2eFixture.detect(env);
-        if (mode == Mode.REAL_GUEST && fixture.isEmpty()) {
-            throw new CliException(ExitCode.USAGE, "no e2e fixture found (ELASTISNAP_E2E_DIR/fixture.env)",
-                    "start it: resources/e2e/fixture.sh install && resources/e2e/fixture.sh start; or drop --real-guest");
-        }
         Path dataDir = fixture.flatMap(E2eFixture::xfsMount)
                 .map(m -> m.resolve("elastisnap-demo-" + UUID.randomUUID().toString().substring(0, 8)))
                 .orElse(work.resolve("array"));
@@ -96,7 +108,10 @@ public final class Demo {
             Map<String, Path> disks = new LinkedHashMap<>();
             disks.put("vda", root.imagePath());
             disks.put("vdb", data.imagePath());
-            try (DemoGuest guest = openGuest(mode, fixture, work, disks);
+            try (DemoGuest guest = fixture.isPresent()
+                    ? RealGuest.start(fixture.get(), work, fixture.get().domainPrefix() + "demo-" + DOMAIN, disks, true,
+                            output::progress)
+                    : TestDriverGuest.start(work, DOMAIN, disks);
                  ElastiCenterClient client = new ElastiCenterClient(clientConfig(sim))) {
                 ConfigFile config = ConfigFile.parse("domain." + guest.domain() + ".disk.vda = " + root.id() + "\n"
                         + "domain." + guest.domain() + ".disk.vdb = " + data.id() + "\n", "(demo defaults)");
@@ -105,7 +120,7 @@ public final class Demo {
                 try (CliContext ctx = CliContext.embedded(output, store, config, guest.libvirt(), client, Clock.systemUTC())) {
                     boolean ok = cycle(ctx, sim, guest, List.of(new VolumeTarget("vda", root.id()),
                             new VolumeTarget("vdb", data.id())), data.imagePath());
-                    summary(ok, System.nanoTime() - started);
+                    summary(ok, guest, System.nanoTime() - started);
                     return ok ? 0 : ExitCode.FAILED.code();
                 }
             }
@@ -120,27 +135,19 @@ public final class Demo {
         }
     }
 
-    private DemoGuest openGuest(Mode mode, Optional<E2eFixture> fixture, Path work, Map<String, Path> disks) {
-        if (fixture.isPresent()) {
-            try {
-                return RealGuest.start(fixture.get(), work, fixture.get().domainPrefix() + "demo-" + DOMAIN, disks,
-                        output::progress);
-            } catch (CliException e) {
-                if (mode == Mode.REAL_GUEST) {
-                    throw e;
-                }
-                output.warn("the e2e fixture is there but its guest could not start (" + e.getMessage()
-                        + "); using the libvirt test driver instead");
-            }
-        }
-        return TestDriverGuest.start(work, DOMAIN, disks);
+    private E2eFixture fixture() {
+        return E2eFixture.detect(env).orElseThrow(() -> new CliException(ExitCode.USAGE,
+                "no real-guest fixture is running (no usable fixture.env in "
+                        + env.getOrDefault("ELASTISNAP_E2E_DIR", E2eFixture.DEFAULT_DIRECTORY.toString()) + ")",
+                "run resources/scripts/demo.sh, which installs and starts it (root); or start it yourself:"
+                        + " resources/e2e/fixture.sh install && resources/e2e/fixture.sh start; or pass --test-driver"
+                        + " for a run in which no guest is frozen"));
     }
 
     /** The nine steps; each one says what it shows and the command line it stands for. */
     private boolean cycle(CliContext ctx, ElastiCenterSimulator sim, DemoGuest guest, List<VolumeTarget> volumes,
                           Path dataImage) {
         String d = guest.domain();
-        String diskFlags = volumes.stream().map(v -> "--disk " + v.disk() + "=" + v.volumeId()).collect(Collectors.joining(" "));
         boolean ok = true;
 
         Doctor.Report health = timed("doctor " + d, "host and storage checks",
@@ -149,23 +156,23 @@ public final class Demo {
 
         writeMarker(dataImage, "written before the first snapshot");
         say("      (vdb now holds: \"written before the first snapshot\")");
-        CreateOperation.Result first = timed("create " + d + " " + diskFlags,
-                "freeze the guest once, snapshot vda and vdb in parallel, thaw",
-                () -> new CreateOperation(ctx).run(request(d, volumes)), CreateOperation.Result::toJson,
-                r -> r.print(indented()));
-        ok &= first != null;
-        if (first != null) {
-            for (VolumeRecord v : first.set().volumes()) {
-                guest.inspectSnapshot(sim.snapshotImagePath(v.volumeId(), v.snapshotName()))
-                        .ifPresent(s -> say("      " + v.disk() + ": " + s));
-            }
+        boolean held = !guest.libvirt().isTestDriver();
+        if (held) {
+            sim.faults().inject("createStorageSnapshot", Fault.latency(HOLD).times(volumes.size()));
         }
+        CreateOperation.Result first = create(ctx, sim, guest, volumes, held
+                ? "freeze the guest once, snapshot vda and vdb in parallel, thaw; the simulator answers each snapshot "
+                        + Durations.format(HOLD) + " late, so the freeze lasts long enough to see in the guest's heartbeat"
+                : "snapshot vda and vdb in parallel (policy off: no guest runs on the test driver, nothing is frozen)");
+        sim.faults().clear("createStorageSnapshot");
+        ok &= first != null;
 
         writeMarker(dataImage, "written after the first snapshot");
         say("      (vdb now holds \"written after the first snapshot\")");
-        CreateOperation.Result second = timed("create " + d + " " + diskFlags, "a newer snapshot set",
-                () -> new CreateOperation(ctx).run(request(d, volumes)), CreateOperation.Result::toJson,
-                r -> r.print(indented()));
+        CreateOperation.Result second = create(ctx, sim, guest, volumes, held
+                ? "a newer snapshot set at the simulator's own speed: the freeze as short as it is (the freeze hook that"
+                        + " logs it for this demo adds a fork+exec to freeze and thaw under software emulation)"
+                : "a newer snapshot set");
         ok &= second != null;
 
         ListOperation.Result listed = timed("list " + d, "records joined with the array's listStorageSnapshots",
@@ -179,7 +186,7 @@ public final class Demo {
         ok &= refused("rollback " + firstId.substring(0, 8), "guard 1: " + d + " is running",
                 () -> new RollbackOperation(ctx).run(firstId, List.of(), false));
 
-        say("      $ virsh destroy " + d + "   (power it off so its disks can be rolled back)");
+        say("      " + virsh(guest, "destroy") + "   (power it off so its disks can be rolled back)");
         guest.powerOff();
         ok &= refused("rollback " + firstId.substring(0, 8), "guard 2: the newer set would be destroyed",
                 () -> new RollbackOperation(ctx).run(firstId, List.of(), false));
@@ -192,7 +199,7 @@ public final class Demo {
         boolean restored = marker.equals("written before the first snapshot");
         say("      vdb holds \"" + marker + "\" again: " + (restored ? "rollback restored the data" : "NOT RESTORED"));
         ok &= rolled != null && restored;
-        say("      $ virsh start " + d);
+        say("      " + virsh(guest, "start"));
         guest.powerOn();
 
         DeleteOperation.Result deleted = timed("delete " + firstId.substring(0, 8), "delete the remaining set",
@@ -203,11 +210,59 @@ public final class Demo {
                 () -> new ListOperation(ctx).run(d, false), ListOperation.Result::toJson, r -> r.print(indented()));
         ok &= after != null && after.inSync() && after.rows().isEmpty()
                 && volumes.stream().allMatch(v -> sim.snapshotPaths(v.volumeId()).isEmpty());
-        return ok;
+        return ok && evidenceShown;
     }
 
-    private static CreateOperation.Request request(String domain, List<VolumeTarget> volumes) {
-        return new CreateOperation.Request(domain, volumes, ConsistencyPolicy.REQUIRED, List.of(), FreezeLimits.defaults());
+    /**
+     * One create step. With a real guest it then shows what the guest saw (its heartbeat and its own freeze and
+     * thaw) and checks each snapshot's file system; a step whose evidence is missing counts as failed.
+     */
+    private CreateOperation.Result create(CliContext ctx, ElastiCenterSimulator sim, DemoGuest guest,
+                                          List<VolumeTarget> volumes, String title) {
+        String d = guest.domain();
+        String diskFlags = volumes.stream().map(v -> "--disk " + v.disk() + "=" + v.volumeId()).collect(Collectors.joining(" "));
+        ConsistencyPolicy policy = guest.libvirt().isTestDriver() ? ConsistencyPolicy.OFF : ConsistencyPolicy.REQUIRED;
+        Optional<DemoGuest.WriteWatch> watch = guest.watchWrites();
+        CreateOperation.Result result = timed("create " + d + " " + diskFlags + " --policy "
+                        + policy.name().toLowerCase(Locale.ROOT), title,
+                () -> new CreateOperation(ctx).run(new CreateOperation.Request(d, volumes, policy, List.of(),
+                        FreezeLimits.defaults())), CreateOperation.Result::toJson, r -> r.print(indented()));
+        if (result == null) {
+            return null;
+        }
+        JsonObject stepResult = steps.get(steps.size() - 1).getAsJsonObject().getAsJsonObject("result");
+        boolean shown = true;
+        if (watch.isPresent()) {
+            GuestObservation seen = watch.get().observe();
+            say("      what the guest saw, on its own clock (uptime in s; every 0.2 s it stamps a heartbeat, then appends"
+                    + " it to /data/heartbeat):");
+            seen.describe().forEach(line -> say("        " + line));
+            stepResult.add("guest", seen.toJson());
+            shown = seen.writesStoppedAndResumed();
+        }
+        if (!guest.libvirt().isTestDriver()) {
+            JsonObject checks = new JsonObject();
+            for (VolumeRecord v : result.set().volumes()) {
+                SnapshotFileSystem fs = SnapshotFileSystem.check(sim.snapshotImagePath(v.volumeId(), v.snapshotName()));
+                say("      " + v.disk() + " snapshot: " + fs.describe());
+                checks.add(v.disk(), fs.toJson());
+                shown &= fs.clean();
+            }
+            stepResult.add("snapshotFileSystems", checks);
+        }
+        if (!shown) {
+            evidenceShown = false;
+            say("      (this step FAILS the demo: the evidence above is missing)");
+        }
+        return result;
+    }
+
+    /** The virsh command line an operator would type for what the demo does through its own connection. */
+    private static String virsh(DemoGuest guest, String action) {
+        return guest.libvirt().isTestDriver()
+                ? "(virsh " + action + " " + guest.domain() + ", done through the demo's own test-driver connection:"
+                        + " its state lives in that connection only)"
+                : "$ virsh -c " + guest.libvirt().uri() + " " + action + " " + guest.domain();
     }
 
     /** Runs one step; a failure is printed like the CLI prints it and returns null. */
@@ -284,8 +339,9 @@ public final class Demo {
     }
 
     private void header(ElastiCenterSimulator sim, DemoGuest guest, SimVolume root, SimVolume data, RecordStore store) {
+        boolean testDriver = guest.libvirt().isTestDriver();
         output.human(o -> {
-            o.println("ElastiSnap demo: crash-consistent snapshots of a KVM domain on (simulated) ElastiStor");
+            o.println("ElastiSnap demo: crash-consistent snapshots of a KVM guest on (simulated) ElastiStor");
             o.println("  ElastiCenter  simulator at " + sim.baseUrl() + " (loopback HTTPS; certificate pinned, SHA-256 "
                     + sim.certificateSha256().substring(0, 16) + "...)");
             o.println("                array data in " + sim.dataDirectory().map(Path::toString).orElse("memory") + "; snapshots are "
@@ -293,11 +349,14 @@ public final class Demo {
                     : "full copies (no reflink on this file system)"));
             o.println("  libvirt       " + guest.libvirt().uri() + ": " + guest.description());
             o.println("                domain " + guest.domain() + " with disks vda, vdb");
-            if (guest.libvirt().isTestDriver()) {
-                o.println("                the test driver has no guest agent: the freeze goes through libvirt's"
-                        + " virDomainFSFreeze API");
+            if (testDriver) {
+                o.println("                NO GUEST IS FROZEN in this run: snapshots are taken with policy off and"
+                        + " recorded CRASH_CONSISTENT");
             } else {
-                o.println("                the freeze goes through the guest agent (qemuAgentCommand guest-fsfreeze-*)");
+                o.println("                ext4 on vda (/data) and vdb (/data1); the guest appends its uptime to"
+                        + " /data/heartbeat every 0.2 s");
+                o.println("                the freeze goes through the guest agent (guest-fsfreeze-freeze / -thaw);"
+                        + " policy required");
             }
             o.println("  volumes       vda -> " + root.id() + " (" + root.zfsPath() + ")");
             o.println("                vdb -> " + data.id() + " (" + data.zfsPath() + ")");
@@ -305,28 +364,46 @@ public final class Demo {
         });
     }
 
-    private void summary(boolean ok, long nanos) {
+    private void summary(boolean ok, DemoGuest guest, long nanos) {
         output.human(o -> {
             o.println();
             o.println("Summary (" + Durations.format(Duration.ofNanos(nanos)) + "):");
             for (int i = 0; i < steps.size(); i++) {
                 JsonObject s = steps.get(i).getAsJsonObject();
-                String extra = "";
-                if (s.has("result") && s.getAsJsonObject("result").has("consistencyLevel")) {
-                    JsonObject r = s.getAsJsonObject("result");
-                    extra = "  " + r.get("consistencyLevel").getAsString() + ", frozen window "
-                            + r.get("frozenWindowMs").getAsLong() + " ms";
-                }
                 String command = s.get("command").getAsString();
                 if (command.length() > SUMMARY_COMMAND_WIDTH) {
                     command = command.substring(0, SUMMARY_COMMAND_WIDTH - 3) + "...";
                 }
                 o.println(String.format("  %d. %-" + SUMMARY_COMMAND_WIDTH + "s exit %d  %6d ms%s", s.get("step").getAsInt(),
-                        command, s.get("exitCode").getAsInt(), s.get("millis").getAsLong(), extra));
+                        command, s.get("exitCode").getAsInt(), s.get("millis").getAsLong(), createSummary(s)));
             }
-            o.println(ok ? "demo OK: create -> list -> rollback (guards held) -> delete; records and array agree"
-                    : "demo FAILED: see the steps above");
+            if (!ok) {
+                o.println("demo FAILED: see the steps above");
+            } else if (guest.libvirt().isTestDriver()) {
+                o.println("demo OK on libvirt's test driver: create -> list -> rollback (guards held) -> delete; records"
+                        + " and array agree. No guest was frozen: run it without --test-driver to see a real freeze");
+            } else {
+                o.println("demo OK: a real guest frozen for each snapshot set (its writes stopped and resumed, each"
+                        + " snapshot's ext4 clean), rollback guards held, records and array agree");
+            }
         });
+    }
+
+    /** A create step's level and frozen window (and what the guest saw) for its summary line; empty for other steps. */
+    private static String createSummary(JsonObject step) {
+        if (!step.has("result") || !step.getAsJsonObject("result").has("consistencyLevel")) {
+            return "";
+        }
+        JsonObject r = step.getAsJsonObject("result");
+        String level = r.get("consistencyLevel").getAsString();
+        if (!level.equals("FS_FROZEN")) {
+            return "  " + level + " (nothing frozen)";
+        }
+        String line = "  " + level + ", frozen window " + r.get("frozenWindowMs").getAsLong() + " ms";
+        if (r.has("guest")) {
+            line += ", heartbeat gap " + r.getAsJsonObject("guest").get("longestHeartbeatGapMs").getAsLong() + " ms";
+        }
+        return line;
     }
 
     private void say(String line) {

@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package io.elastisnap.cli.demo;
+package io.elastisnap.demo;
 
 import io.elastisnap.cli.CliException;
 import io.elastisnap.cli.ExitCode;
@@ -48,7 +48,7 @@ final class TestDriverGuest implements DemoGuest {
 
     @Override
     public String description() {
-        return "libvirt test driver (for a real QEMU guest and a real freeze, start resources/e2e/fixture.sh)";
+        return "libvirt's test driver: NO GUEST runs, so nothing is frozen (run without --test-driver for a real guest)";
     }
 
     @Override
@@ -82,7 +82,7 @@ final class TestDriverGuest implements DemoGuest {
     }
 
     @Override
-    public Optional<String> inspectSnapshot(Path snapshotImage) {
+    public Optional<WriteWatch> watchWrites() {
         return Optional.empty();
     }
 

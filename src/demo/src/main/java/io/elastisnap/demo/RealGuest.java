@@ -1,11 +1,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package io.elastisnap.cli.demo;
+package io.elastisnap.demo;
 
 import io.elastisnap.cli.CliException;
 import io.elastisnap.cli.ExitCode;
 import io.elastisnap.cli.libvirt.LibvirtHost;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,32 +15,45 @@ import org.libvirt.LibvirtException;
 
 /**
  * A real QEMU (TCG) guest running qemu-guest-agent, on the end-to-end fixture's libvirtd: kernel + busybox initramfs
- * from the fixture, the simulator's volume images (formatted ext4) as its disks. The guest mounts them on /data,
- * /data1 and keeps writing a heartbeat, so the freeze is real and the ext4 journal of each snapshot proves it.
+ * from the fixture (resources/e2e/guest/init), the simulator's volume images (formatted ext4) as its disks. The guest
+ * mounts them on /data, /data1, ... and appends its uptime to /data/heartbeat every 0.2 s, so the freeze is real and
+ * visible: the heartbeat stops while the guest is frozen, and the ext4 journal of each snapshot proves it.
  */
 public final class RealGuest implements DemoGuest {
     private static final long BOOT_WAIT_MILLIS = 120_000;
     private static final long POLL_MILLIS = 500;
+    private static final long HEARTBEAT_WAIT_MILLIS = 10_000;
 
     private final LibvirtHost host;
     private final String domain;
+    private final Path consoleLog;
     private final Consumer<String> progress;
 
-    private RealGuest(LibvirtHost host, String domain, Consumer<String> progress) {
+    private RealGuest(LibvirtHost host, String domain, Path consoleLog, Consumer<String> progress) {
         this.host = host;
         this.domain = domain;
+        this.consoleLog = consoleLog;
         this.progress = progress;
     }
 
-    public static RealGuest start(E2eFixture fixture, Path workDir, String domain, Map<String, Path> disks, Consumer<String> progress) {
+    /**
+     * Formats the images ext4, defines the domain and boots it until its agent answers.
+     *
+     * @param freezeHook whether qemu-ga runs the guest's fsfreeze hook, which logs each freeze and thaw on the guest's
+     *                   clock (see {@link #watchWrites()}); it costs a fork+exec per freeze and thaw, so measurements
+     *                   boot without it
+     */
+    public static RealGuest start(E2eFixture fixture, Path workDir, String domain, Map<String, Path> disks,
+                                  boolean freezeHook, Consumer<String> progress) {
         for (Path image : disks.values()) {
-            run(List.of("mkfs.ext4", "-q", "-F", image.toString()), "format " + image);
+            HostTool.runOk(List.of("mkfs.ext4", "-q", "-F", image.toString()));
         }
         LibvirtHost host = LibvirtHost.connect(fixture.libvirtUri());
-        RealGuest guest = new RealGuest(host, domain, progress);
+        Path consoleLog = workDir.resolve("guest-console.log");
+        RealGuest guest = new RealGuest(host, domain, consoleLog, progress);
         try {
             guest.removeLeftover();
-            host.connection().domainDefineXML(xml(fixture, workDir, domain, disks));
+            host.connection().domainDefineXML(xml(fixture, consoleLog, domain, disks, freezeHook));
             guest.powerOn();
             return guest;
         } catch (LibvirtException e) {
@@ -55,20 +66,22 @@ public final class RealGuest implements DemoGuest {
         }
     }
 
-    private static String xml(E2eFixture fixture, Path workDir, String domain, Map<String, Path> disks) {
+    private static String xml(E2eFixture fixture, Path consoleLog, String domain, Map<String, Path> disks,
+                              boolean freezeHook) {
         StringBuilder x = new StringBuilder();
         x.append("<domain type='qemu'>\n  <name>").append(domain).append("</name>\n")
                 .append("  <memory unit='MiB'>256</memory>\n  <vcpu>1</vcpu>\n")
                 .append("  <os><type arch='x86_64' machine='pc'>hvm</type>\n")
                 .append("    <kernel>").append(fixture.kernel()).append("</kernel>\n")
                 .append("    <initrd>").append(fixture.initramfs()).append("</initrd>\n")
-                .append("    <cmdline>console=ttyS0 panic=-1 loglevel=4</cmdline></os>\n")
+                .append("    <cmdline>console=ttyS0 panic=-1 loglevel=4").append(freezeHook ? " es_freeze_hook=1" : "")
+                .append("</cmdline></os>\n")
                 .append("  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>\n")
                 .append("  <devices>\n    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n");
         disks.forEach((target, image) -> x.append("    <disk type='file' device='disk'><driver name='qemu' type='raw'")
                 .append(" cache='none'/><source file='").append(image).append("'/><target dev='").append(target)
                 .append("' bus='virtio'/></disk>\n"));
-        x.append("    <serial type='file'><source path='").append(workDir.resolve("guest-console.log"))
+        x.append("    <serial type='file'><source path='").append(consoleLog)
                 .append("'/><target port='0'/></serial>\n")
                 .append("    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>\n")
                 .append("    <memballoon model='none'/>\n  </devices>\n</domain>\n");
@@ -77,7 +90,7 @@ public final class RealGuest implements DemoGuest {
 
     @Override
     public String description() {
-        return "real QEMU guest with qemu-guest-agent (TCG) on the e2e fixture's libvirtd";
+        return "a real QEMU guest (TCG) running qemu-guest-agent, on the e2e fixture's libvirtd";
     }
 
     @Override
@@ -117,7 +130,7 @@ public final class RealGuest implements DemoGuest {
                 } catch (LibvirtException notYet) {
                     if (System.currentTimeMillis() > deadline) {
                         throw new CliException(ExitCode.FAILED, "the guest agent of " + domain + " did not answer within "
-                                + BOOT_WAIT_MILLIS / 1000 + " s", "see its console log in the demo's work directory");
+                                + BOOT_WAIT_MILLIS / 1000 + " s", "rerun with --keep and read " + consoleLog);
                     }
                     Thread.sleep(POLL_MILLIS);
                 }
@@ -133,23 +146,54 @@ public final class RealGuest implements DemoGuest {
         }
     }
 
-    /** ext4 clears needs_recovery when frozen, so a clean journal in the snapshot proves the freeze happened first. */
+    /**
+     * Notes the guest's clock and its freeze hook's log now; the watch's {@code observe()} then reads what the guest
+     * wrote since. Needs a guest started with the freeze hook.
+     */
     @Override
-    public Optional<String> inspectSnapshot(Path snapshotImage) {
-        String header;
-        try {
-            header = run(List.of("dumpe2fs", "-h", snapshotImage.toString()), "read the ext4 header of " + snapshotImage);
-        } catch (CliException e) {
-            return Optional.empty();
-        }
-        for (String line : header.split("\n")) {
-            if (line.startsWith("Filesystem features:")) {
-                return Optional.of(line.contains("needs_recovery")
-                        ? "ext4 in the snapshot NEEDS journal recovery: it was not taken frozen"
-                        : "ext4 in the snapshot needs no journal recovery (needs_recovery=0): it was taken while frozen");
+    public Optional<WriteWatch> watchWrites() {
+        GuestShell shell = new GuestShell(host.domain(domain), domain);
+        double since = Double.parseDouble(shell.run("cut -d' ' -f1 /proc/uptime").trim());
+        int hookLinesBefore = hookLog(shell).size();
+        return Optional.of(() -> {
+            double now = Double.parseDouble(shell.run("cut -d' ' -f1 /proc/uptime").trim());
+            // the heartbeat writer sleeps 0.2 s between writes: wait (bounded) for the first one after this moment
+            long deadline = System.currentTimeMillis() + HEARTBEAT_WAIT_MILLIS;
+            List<String> beats = heartbeat(shell);
+            while (lastBeat(beats) <= now && System.currentTimeMillis() < deadline) {
+                sleep(POLL_MILLIS);
+                beats = heartbeat(shell);
+            }
+            List<String> hook = hookLog(shell);
+            return GuestObservation.parse(beats, hook.subList(Math.min(hookLinesBefore, hook.size()), hook.size()), since);
+        });
+    }
+
+    private static List<String> heartbeat(GuestShell shell) {
+        return List.of(shell.run("tail -n 400 /data/heartbeat").split("\n"));
+    }
+
+    private static List<String> hookLog(GuestShell shell) {
+        String log = shell.run("cat /run/fsfreeze-hook.log 2>/dev/null; true");
+        return log.isBlank() ? List.of() : List.of(log.split("\n"));
+    }
+
+    private static double lastBeat(List<String> beats) {
+        for (int i = beats.size() - 1; i >= 0; i--) {
+            if (!beats.get(i).isBlank()) {
+                return Double.parseDouble(beats.get(i).trim());
             }
         }
-        return Optional.empty();
+        return -1;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.FAILED, "interrupted while reading the guest's heartbeat", "rerun the demo");
+        }
     }
 
     private void removeLeftover() throws LibvirtException {
@@ -176,23 +220,6 @@ public final class RealGuest implements DemoGuest {
                     + " (resources/e2e/fixture.sh stop removes it)");
         } finally {
             host.close();
-        }
-    }
-
-    private static String run(List<String> command, String what) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new CliException(ExitCode.FAILED, "cannot " + what + ": " + String.join(" ", command) + " failed: "
-                        + new String(out, StandardCharsets.UTF_8).trim(), "install e2fsprogs");
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.FAILED, "cannot " + what + ": " + e.getMessage(), "install e2fsprogs");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.FAILED, "interrupted while trying to " + what, "rerun the demo");
         }
     }
 }

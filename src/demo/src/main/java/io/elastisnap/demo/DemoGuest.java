@@ -1,8 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package io.elastisnap.cli.demo;
+package io.elastisnap.demo;
 
 import io.elastisnap.cli.libvirt.LibvirtHost;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /** The libvirt side of the demo: a domain whose disks are the simulator's volume images. */
@@ -20,9 +19,14 @@ public interface DemoGuest extends AutoCloseable {
     /** Starts it again and waits until it can be frozen. */
     void powerOn();
 
-    /** A statement about a snapshot image that proves the freeze, when this guest can give one. */
-    Optional<String> inspectSnapshot(Path snapshotImage);
+    /** Starts watching the guest's own writes, before a snapshot; empty when there is no guest to watch. */
+    Optional<WriteWatch> watchWrites();
 
     @Override
     void close();
+
+    /** Reads, after the snapshot, what the guest wrote since the watch began. */
+    interface WriteWatch {
+        GuestObservation observe();
+    }
 }

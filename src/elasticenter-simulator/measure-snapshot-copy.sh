@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 # Times createStorageSnapshot of a 10 GiB sparse volume with 2 GiB written on an XFS loop mount WITH reflink and on
-# one WITHOUT reflink. Needs root, xfsprogs and the standalone jar (mvn -pl test/simulator install). Cleans up after.
+# one WITHOUT reflink. Needs root, xfsprogs and the standalone jar (mvn -pl src/elasticenter-simulator install). Cleans up after.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$(ls "$here"/target/elastisnap-elasticenter-simulator-*-standalone.jar | head -n1)"

@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
-package io.elastisnap.cli.demo;
+package io.elastisnap.demo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
