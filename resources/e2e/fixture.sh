@@ -5,9 +5,11 @@
 # ElastiStor volumes as raw image files on a reflink (XFS) file system. Needs root. Idempotent.
 #
 #   fixture.sh install   apt packages, libvirt-qemu user + qemu.conf, guest kernel, guest initramfs
-#   fixture.sh start     XFS reflink store on a loop device, virtlogd + libvirtd (no systemd), fixture.env
+#   fixture.sh start     XFS reflink store on a loop device, virtlogd + libvirtd (no systemd), fixture.env;
+#                        a libvirtd that already answers on qemu:///system (one per machine) is reused, not started
 #   fixture.sh status    what is running; exit 0 when the fixture is usable, 3 when not
-#   fixture.sh stop      our domains (es-e2e-*), our daemons (by pid file), the mount and the loop device
+#   fixture.sh stop      our domains (es-e2e-* booting our kernel or using our store), our daemons (by pid file,
+#                        so a reused libvirtd keeps running), the mount and the loop device
 #
 # Work directory: $ELASTISNAP_E2E_DIR (default /var/tmp/elastisnap-e2e). Tests read $W/fixture.env.
 set -euo pipefail
@@ -175,13 +177,17 @@ start_storage() {
 
 start_daemons() {
   mkdir -p /var/log/libvirt/qemu /var/lib/libvirt/qemu /var/cache/libvirt /run/libvirt
+  if ! live_pid $RUN/libvirtd.pid >/dev/null && libvirt_answers; then
+    # libvirtd is one per machine: another fixture's (or the system's) serves us too, and stays when we stop
+    log "reusing the libvirtd that already answers on $URI (not started here, so 'stop' leaves it running;"
+    log "its QEMU must run as a user that can read $W)"
+    return
+  fi
   if ! live_pid $RUN/virtlogd.pid >/dev/null; then
     virtlogd -d -p $RUN/virtlogd.pid
   fi
   if live_pid $RUN/libvirtd.pid >/dev/null; then
     log "libvirtd already running (pid $(live_pid $RUN/libvirtd.pid))"
-  elif libvirt_answers; then
-    die "a libvirtd that is not ours already answers on $URI; stop it first (we only manage our own daemons)"
   else
     LIBVIRT_LOG_OUTPUTS="3:file:$RUN/libvirtd.log" libvirtd -d --pid-file $RUN/libvirtd.pid
   fi
@@ -228,7 +234,15 @@ do_start() {
 }
 
 # ---------------------------------------------------------------- stop
-our_domains() { virsh -c $URI list --all --name 2>/dev/null | grep "^$DOMAIN_PREFIX" || true; }
+# Domains of this fixture: our prefix, and our kernel or store in their definition (a reused libvirtd may also run
+# the domains of a fixture in another work directory).
+our_domains() {
+  local d
+  for d in $(virsh -c $URI list --all --name 2>/dev/null | grep "^$DOMAIN_PREFIX" || true); do
+    virsh -c $URI dumpxml "$d" 2>/dev/null | grep -q "$W/" && echo "$d"
+  done
+  return 0
+}
 
 stop_domains() {
   libvirt_answers || return 0
@@ -274,8 +288,11 @@ do_stop() {
 # ---------------------------------------------------------------- status
 do_status() {
   local ok=0 pid
-  if pid=$(live_pid $RUN/libvirtd.pid); then echo "libvirtd: running (pid $pid)"; else echo "libvirtd: not running"; ok=3; fi
-  if pid=$(live_pid $RUN/virtlogd.pid); then echo "virtlogd: running (pid $pid)"; else echo "virtlogd: not running"; ok=3; fi
+  if pid=$(live_pid $RUN/libvirtd.pid); then
+    echo "libvirtd: running (pid $pid)"
+    if pid=$(live_pid $RUN/virtlogd.pid); then echo "virtlogd: running (pid $pid)"; else echo "virtlogd: not running"; ok=3; fi
+  elif libvirt_answers; then echo "libvirtd: reused (answers on $URI; not started by this fixture, not stopped by it)"
+  else echo "libvirtd: not running"; ok=3; fi
   if mountpoint -q $XFS_MOUNT; then echo "store: XFS on $(cat $RUN/loopdev 2>/dev/null) at $XFS_MOUNT"
   elif [ -d $XFS_MOUNT ] && [ -f $ENV_FILE ]; then echo "store: plain directory $XFS_MOUNT (no reflink)"
   else echo "store: not set up"; ok=3; fi

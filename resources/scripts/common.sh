@@ -23,3 +23,27 @@ ensure_build_tools() {
     command -v mvn >/dev/null 2>&1 || need+=(maven)
     [ ${#need[@]} -eq 0 ] || ensure_packages "${need[@]}"
 }
+
+# The real-guest fixture (resources/e2e/fixture.sh: libvirtd, QEMU, a guest with qemu-guest-agent). One that is
+# already running (in $ELASTISNAP_E2E_DIR, default /var/tmp/elastisnap-e2e) is used and left running; otherwise it is
+# installed and started here, and stop_fixture_if_started (call it from an EXIT trap) stops it again.
+FIXTURE_STARTED=
+start_fixture_unless_running() {
+    if resources/e2e/fixture.sh status >/dev/null 2>&1; then
+        echo "using the real-guest fixture already running in ${ELASTISNAP_E2E_DIR:-/var/tmp/elastisnap-e2e} (left running)"
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "error: the real-guest fixture is not running and only root can start it (libvirtd, a loop device) — fix: run as root" >&2
+        return 1
+    fi
+    resources/e2e/fixture.sh install
+    FIXTURE_STARTED=1   # before start: a start that fails half-way is stopped too
+    resources/e2e/fixture.sh start
+}
+
+stop_fixture_if_started() {
+    if [ -n "$FIXTURE_STARTED" ]; then
+        resources/e2e/fixture.sh stop
+    fi
+}

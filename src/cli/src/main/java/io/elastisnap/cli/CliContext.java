@@ -38,8 +38,8 @@ import java.util.function.Supplier;
 public final class CliContext implements AutoCloseable {
     /** Thaw retries can run for minutes (FreezeLimits.DEFAULT_THAW_RETRY_FOR); the CLI does not exit under them. */
     private static final Duration ENGINE_IDLE_WAIT = Duration.ofMinutes(4);
-    /** How long a command waits for another run operating on the same domain. */
-    public static final Duration DOMAIN_LOCK_WAIT = Duration.ofSeconds(60);
+    /** How long a command waits for another run operating on the same domain, unless configured (lock-wait). */
+    public static final Duration DEFAULT_DOMAIN_LOCK_WAIT = Duration.ofSeconds(60);
     private static final Duration STORE_LOCK_WAIT = Duration.ofSeconds(30);
 
     private final Output output;
@@ -51,6 +51,7 @@ public final class CliContext implements AutoCloseable {
     private final Supplier<String> trustDescription;
     private final ConfigFile config;
     private final boolean ownsResources;
+    private final Duration domainLockWait;
     private LibvirtHost libvirt;
     private ElastiCenterClient client;
     private GuestQuiescer quiescer;
@@ -58,7 +59,7 @@ public final class CliContext implements AutoCloseable {
 
     private CliContext(Output output, RecordStore store, Clock clock, ConfigFile config, Supplier<LibvirtHost> libvirtFactory,
                        Supplier<ElastiCenterClient> clientFactory, Supplier<URI> endpoint, Supplier<String> trustDescription,
-                       boolean ownsResources) {
+                       boolean ownsResources, Duration domainLockWait) {
         this.output = output;
         this.store = store;
         this.clock = clock;
@@ -68,6 +69,7 @@ public final class CliContext implements AutoCloseable {
         this.endpoint = endpoint;
         this.trustDescription = trustDescription;
         this.ownsResources = ownsResources;
+        this.domainLockWait = domainLockWait;
     }
 
     /** A context whose resources come from the operator's settings and are opened lazily. */
@@ -76,14 +78,19 @@ public final class CliContext implements AutoCloseable {
         return new CliContext(output, store, Clock.systemUTC(), settings.config(),
                 () -> LibvirtHost.connect(settings.libvirtUri()),
                 () -> new ElastiCenterClient(settings.elastiCenterConfig()),
-                settings::url, () -> describe(settings.trust()), true);
+                settings::url, () -> describe(settings.trust()), true, settings.domainLockWait());
     }
 
     /** A context around resources the caller owns and closes (the demo, tests). */
     public static CliContext embedded(Output output, RecordStore store, ConfigFile config, LibvirtHost libvirt,
                                       ElastiCenterClient client, Clock clock) {
         return new CliContext(output, store, clock, config, () -> libvirt, () -> client,
-                () -> client.config().endpoint(), () -> describe(client.config().trust()), false);
+                () -> client.config().endpoint(), () -> describe(client.config().trust()), false, DEFAULT_DOMAIN_LOCK_WAIT);
+    }
+
+    /** How long a create, rollback or delete waits for another run operating on the same domain. */
+    public Duration domainLockWait() {
+        return domainLockWait;
     }
 
     public Output output() {

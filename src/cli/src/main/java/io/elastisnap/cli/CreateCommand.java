@@ -3,15 +3,15 @@ package io.elastisnap.cli;
 
 import io.elastisnap.cli.config.ConfigFile;
 import io.elastisnap.cli.config.DomainConfig;
-import io.elastisnap.cli.config.Limit;
+import io.elastisnap.cli.config.Durations;
 import io.elastisnap.cli.config.Policy;
 import io.elastisnap.cli.ops.CreateOperation;
 import io.elastisnap.cli.ops.VolumeTarget;
+import io.elastisnap.cli.output.Output;
 import io.elastisnap.engine.ConsistencyPolicy;
 import io.elastisnap.engine.FreezeLimits;
-import java.time.Duration;
+import io.elastisnap.engine.FreezeLimits.Setting;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,7 @@ final class CreateCommand extends BaseCommand {
         DomainConfig dc = config.domains().get(domain);
         List<VolumeTarget> targets = CreateOperation.targets(disks, dc == null ? Map.of() : dc.volumeIdByDisk());
         CreateOperation.Result r = new CreateOperation(ctx).run(new CreateOperation.Request(domain, targets,
-                policy(config, dc), mountPoints(config, dc), limits(config, dc)));
+                policy(config, dc), mountPoints(config, dc), limits(config, dc, ctx.output())));
         return new Outcome(ExitCode.OK, r.toJson(), r::print);
     }
 
@@ -89,29 +89,19 @@ final class CreateCommand extends BaseCommand {
         return config.mountPoints() != null ? config.mountPoints() : List.of();
     }
 
-    /** Flags over the domain's config over the global config over the engine's defaults. */
-    FreezeLimits limits(ConfigFile config, DomainConfig dc) {
-        Map<Limit, Duration> merged = new EnumMap<>(Limit.class);
-        merged.putAll(config.limits());
-        if (dc != null) {
-            merged.putAll(dc.limits());
-        }
-        merged.putAll(limits.values());
-        FreezeLimits.Builder b = FreezeLimits.defaults().toBuilder();
-        merged.forEach((limit, value) -> {
-            switch (limit) {
-                case MAX_FROZEN_WINDOW: b.maxFrozenWindow(value); break;
-                case FREEZE_TIMEOUT: b.freezeTimeout(value); break;
-                case THAW_TIMEOUT: b.thawTimeout(value); break;
-                case THAW_RETRY_FOR: b.thawRetryFor(value); break;
-                default: b.preflightTimeout(value); break;
-            }
-        });
-        FreezeLimits built = b.build();
-        if (!built.problems().isEmpty()) {
-            throw new CliException(ExitCode.USAGE, "invalid limits: " + String.join("; ", built.problems()),
+    /** Flags over the domain's config over the global config over the engine's defaults; a derived freeze timeout is said. */
+    FreezeLimits limits(ConfigFile config, DomainConfig dc, Output output) {
+        FreezeLimits merged = config.limits().overriddenBy(dc == null ? FreezeLimits.defaults() : dc.limits())
+                .overriddenBy(limits.limits());
+        List<String> problems = merged.problems(Setting::key);
+        if (!problems.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "invalid limits: " + String.join("; ", problems),
                     "adjust the --<limit> flags or the limits.* lines of the config file");
         }
-        return built;
+        if (merged.freezeTimeoutDerivedFromWindow()) {
+            output.progress("freeze timeout " + Durations.format(merged.freezeTimeout()) + ": 5/8 of the "
+                    + Durations.format(merged.maxFrozenWindow()) + " frozen window (--freeze-timeout sets it)");
+        }
+        return merged;
     }
 }

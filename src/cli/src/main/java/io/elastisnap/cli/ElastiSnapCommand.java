@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
                 + " the guest once, takes every volume's array snapshot in parallel, thaws; keeps a record of every"
                 + " snapshot in the state directory and reconciles it with the array."},
         subcommands = {CreateCommand.class, ListCommand.class, RollbackCommand.class, DeleteCommand.class,
-                ReconcileCommand.class, DoctorCommand.class, DemoCommand.class})
+                ReconcileCommand.class, DoctorCommand.class})
 final class ElastiSnapCommand implements Runnable {
     @Mixin
     GlobalOptions options;
@@ -34,6 +34,6 @@ final class ElastiSnapCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "a command is required (create, list, rollback, delete,"
-                + " reconcile, doctor, demo)");
+                + " reconcile, doctor)");
     }
 }

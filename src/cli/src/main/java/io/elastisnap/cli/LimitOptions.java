@@ -2,10 +2,8 @@
 package io.elastisnap.cli;
 
 import io.elastisnap.cli.config.Durations;
-import io.elastisnap.cli.config.Limit;
-import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
+import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.FreezeLimits.Setting;
 import picocli.CommandLine.Option;
 
 /** The freeze limits as flags (each overrides the domain's and the global config value). */
@@ -14,7 +12,8 @@ final class LimitOptions {
             description = "Longest the guest may stay frozen (default 8s; keep < 10s for Windows VSS).")
     String maxFrozenWindow;
 
-    @Option(names = "--freeze-timeout", paramLabel = "DURATION", description = "Bound of the freeze call (default 5s).")
+    @Option(names = "--freeze-timeout", paramLabel = "DURATION",
+            description = "Bound of the freeze call (default 5/8 of the window, at most 5s).")
     String freezeTimeout;
 
     @Option(names = "--thaw-timeout", paramLabel = "DURATION", description = "Bound of each thaw call (default 10s).")
@@ -28,23 +27,27 @@ final class LimitOptions {
             description = "Bound of each pre-flight call: domain state, guest-ping, freeze status (default 3s).")
     String preflightTimeout;
 
-    /** @throws CliException (usage) naming the flag with a malformed duration */
-    Map<Limit, Duration> values() {
-        Map<Limit, Duration> values = new EnumMap<>(Limit.class);
-        put(values, Limit.MAX_FROZEN_WINDOW, maxFrozenWindow);
-        put(values, Limit.FREEZE_TIMEOUT, freezeTimeout);
-        put(values, Limit.THAW_TIMEOUT, thawTimeout);
-        put(values, Limit.THAW_RETRY_FOR, thawRetryFor);
-        put(values, Limit.PREFLIGHT_TIMEOUT, preflightTimeout);
-        return values;
+    /**
+     * The limits the flags give (each overrides the domain's and the global config value).
+     *
+     * @throws CliException (usage) naming the flag with a malformed duration
+     */
+    FreezeLimits limits() {
+        FreezeLimits.Builder limits = FreezeLimits.builder();
+        put(limits, Setting.MAX_FROZEN_WINDOW, maxFrozenWindow);
+        put(limits, Setting.FREEZE_TIMEOUT, freezeTimeout);
+        put(limits, Setting.THAW_TIMEOUT, thawTimeout);
+        put(limits, Setting.THAW_RETRY_FOR, thawRetryFor);
+        put(limits, Setting.PREFLIGHT_TIMEOUT, preflightTimeout);
+        return limits.build();
     }
 
-    private static void put(Map<Limit, Duration> values, Limit limit, String text) {
+    private static void put(FreezeLimits.Builder limits, Setting limit, String text) {
         if (text == null) {
             return;
         }
         try {
-            values.put(limit, Durations.parse(text));
+            limits.set(limit, Durations.parse(text));
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, "--" + limit.key() + ": " + e.getMessage(),
                     "durations look like 500ms, 8s or 3m");

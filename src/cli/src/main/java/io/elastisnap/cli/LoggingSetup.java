@@ -14,27 +14,31 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
- * Log configuration of a CLI run: errors only on stderr (the command reports problems itself), everything from DEBUG
- * with --debug, and INFO (DEBUG with --debug) into --log-file. The libraries never log the API key.
+ * Log configuration of a CLI run: nothing on stderr but with --debug (everything from DEBUG), because the command
+ * reports each problem itself as one error line; INFO (DEBUG with --debug) into --log-file. The libraries never log
+ * the API key.
  */
-final class LoggingSetup {
+public final class LoggingSetup {
     private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %c{1}: %msg%n";
 
     private LoggingSetup() {
     }
 
-    static void configure(PrintStream err, boolean debug, Path logFile) {
+    public static void configure(PrintStream err, boolean debug, Path logFile) {
         LoggerContext context = (LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
         Configuration config = new DefaultConfiguration();
         PatternLayout layout = PatternLayout.newBuilder().withPattern(PATTERN).withConfiguration(config).build();
         LoggerConfig root = config.getRootLogger();
         root.getAppenders().keySet().forEach(root::removeAppender);
-        Appender console = OutputStreamAppender.newBuilder().setName("stderr").setTarget(err).setLayout(layout)
-                .setFollow(false).build();
-        console.start();
-        config.addAppender(console);
-        root.addAppender(console, debug ? Level.DEBUG : Level.ERROR, null);
-        Level level = debug ? Level.DEBUG : Level.ERROR;
+        Level level = Level.OFF;
+        if (debug) {
+            Appender console = OutputStreamAppender.newBuilder().setName("stderr").setTarget(err).setLayout(layout)
+                    .setFollow(false).build();
+            console.start();
+            config.addAppender(console);
+            root.addAppender(console, Level.DEBUG, null);
+            level = Level.DEBUG;
+        }
         if (logFile != null) {
             Appender file = FileAppender.newBuilder().setName("file").withFileName(logFile.toString()).withAppend(true)
                     .setLayout(layout).setConfiguration(config).build();

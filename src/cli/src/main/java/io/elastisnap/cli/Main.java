@@ -4,7 +4,9 @@ package io.elastisnap.cli;
 import io.elastisnap.cli.output.Output;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 
 /** Entry point of {@code java -jar elastisnap.jar}. */
@@ -38,19 +40,38 @@ public final class Main {
                 "  elasticenter.url, elasticenter.api-key-file,",
                 "  elasticenter.ca-file | elasticenter.pin-sha256 | elasticenter.insecure,",
                 "  elasticenter.connect-timeout | read-timeout | job-deadline,",
-                "  libvirt.uri, state-dir, policy, mount-points,",
+                "  libvirt.uri, state-dir, lock-wait, policy, mount-points,",
                 "  limits.max-frozen-window | freeze-timeout | thaw-timeout | thaw-retry-for | preflight-timeout,",
                 "  domain.<name>.disk.<target> = <ElastiStor volume id>,",
                 "  domain.<name>.policy | mount-points | limits.<key>");
         cmd.setParameterExceptionHandler((e, badArgs) -> {
-            CliException usage = new CliException(ExitCode.USAGE, e.getMessage(),
-                    "see 'elastisnap " + (e.getCommandLine().getCommandName().equals("elastisnap") ? ""
-                            : e.getCommandLine().getCommandName() + " ") + "--help'");
+            CliException usage = new CliException(ExitCode.USAGE, e.getMessage(), usageFix(e));
             new Output(environment.out(), environment.err(), Arrays.asList(badArgs).contains("--json"))
                     .error(e.getCommandLine().getCommandName(), usage);
             return ExitCode.USAGE.code();
         });
         return cmd.execute(args);
+    }
+
+    /** Where to look, and for a mistyped command or option the names it may have meant. */
+    private static String usageFix(CommandLine.ParameterException e) {
+        String command = e.getCommandLine().getCommandName();
+        String help = "see 'elastisnap " + (command.equals("elastisnap") ? "" : command + " ") + "--help'";
+        if (!(e instanceof CommandLine.UnmatchedArgumentException)) {
+            return help;
+        }
+        CommandLine.UnmatchedArgumentException unmatched = (CommandLine.UnmatchedArgumentException) e;
+        String typed = unmatched.getUnmatched().isEmpty() ? "" : unmatched.getUnmatched().get(0);
+        List<String> suggestions;
+        if (typed.startsWith("-") || e.getCommandLine().getSubcommands().isEmpty()) {
+            suggestions = unmatched.getSuggestions();   // options: picocli's own similarity works well
+        } else if (typed.equals("demo")) {
+            return "the demo is a program of its own: run resources/scripts/demo.sh (or java -jar elastisnap-demo.jar)";
+        } else {
+            suggestions = Suggestions.closeTo(typed, e.getCommandLine().getSubcommands().keySet());
+        }
+        return suggestions.isEmpty() ? help : "did you mean " + suggestions.stream().map(name -> "'" + name + "'")
+                .collect(Collectors.joining(" or ")) + "? " + help;
     }
 
     /**
@@ -78,7 +99,7 @@ public final class Main {
         return "elastisnap";
     }
 
-    /** For tests and the demo: runs with the given streams and environment. */
+    /** For tests: runs with the given streams and environment. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         return run(args, new RunEnvironment(out, err, env));
     }

@@ -2,6 +2,7 @@
 package io.elastisnap.cli;
 
 import io.elastisnap.cli.config.ConfigFile;
+import io.elastisnap.cli.config.Durations;
 import io.elastisnap.cli.store.RecordStore;
 import io.elastisnap.elasticenter.ElastiCenterConfig;
 import io.elastisnap.elasticenter.Secret;
@@ -28,6 +29,7 @@ import java.util.function.Consumer;
 public final class Settings {
     public static final String ENV_CONFIG = "ELASTISNAP_CONFIG";
     public static final String ENV_STATE_DIR = "ELASTISNAP_STATE_DIR";
+    public static final String ENV_LOCK_WAIT = "ELASTISNAP_LOCK_WAIT";
     public static final String ENV_URL = "ELASTICENTER_URL";
     public static final String ENV_API_KEY = "ELASTICENTER_API_KEY";
     public static final String ENV_API_KEY_FILE = "ELASTICENTER_API_KEY_FILE";
@@ -91,6 +93,24 @@ public final class Settings {
         }
         String fromConfig = config.get("state-dir");
         return fromConfig != null ? Path.of(fromConfig) : RecordStore.DEFAULT_DIRECTORY;
+    }
+
+    /**
+     * How long a create, rollback or delete waits for another run on the same domain: ELASTISNAP_LOCK_WAIT, else
+     * lock-wait in the config file, else {@link CliContext#DEFAULT_DOMAIN_LOCK_WAIT} (0 refuses at once, for cron jobs).
+     */
+    public Duration domainLockWait() {
+        String fromEnv = env.get(ENV_LOCK_WAIT);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            try {
+                return Durations.parse(fromEnv);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, ENV_LOCK_WAIT + " '" + fromEnv + "': " + e.getMessage(),
+                        "set it to a duration such as 0s, 30s or 5m, or unset it");
+            }
+        }
+        Duration fromConfig = config.duration("lock-wait");
+        return fromConfig != null ? fromConfig : CliContext.DEFAULT_DOMAIN_LOCK_WAIT;
     }
 
     /** Whether an ElastiCenter endpoint is configured at all (list can work offline without one). */
@@ -177,7 +197,11 @@ public final class Settings {
         }
     }
 
+    /** Only a regular file can be chmod-ed to keep the key private (not /dev/null, not a pipe from {@code <(...)}). */
     private void warnIfOthersCanRead(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
@@ -270,7 +294,7 @@ public final class Settings {
             b.readTimeout(read);
         }
         if (deadline != null) {
-            b.jobPolling(Duration.ofMillis(250), Duration.ofSeconds(5), deadline);
+            b.jobDeadline(deadline);
         }
         return b.build();
     }

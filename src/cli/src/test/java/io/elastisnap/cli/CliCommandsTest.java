@@ -17,35 +17,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** The commands end to end, in-process, against the simulator over HTTPS and libvirt's test driver. */
-public class CliCommandsTest {
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private CliFixture f;
-
-    @Before
-    public void start() throws IOException {
-        f = new CliFixture(tmp.newFolder().toPath());
-    }
-
-    /** Every test also proves the API key never reached any output or the log. */
-    @After
-    public void keyNeverShown() throws IOException {
-        try {
-            assertFalse("API key in CLI output", f.allOutput.toString().contains(CliFixture.API_KEY));
-            assertFalse("API key in the log file", f.log().contains(CliFixture.API_KEY));
-        } finally {
-            f.close();
-        }
-    }
-
+public class CliCommandsTest extends CliTest {
     @Test
     public void createListRollbackDeleteSpeakStableJson() {
         CliFixture.Run created = f.cli("create", DOMAIN, "--json");
@@ -106,6 +81,17 @@ public class CliCommandsTest {
     }
 
     @Test
+    public void aShortWindowAloneDerivesTheFreezeTimeoutAndSaysSo() {
+        CliFixture.Run r = f.cli("create", DOMAIN, "--max-frozen-window", "3s");
+        assertEquals(r.toString(), 0, r.exitCode);
+        assertTrue(r.err, r.err.contains("> freeze timeout 1.9 s: 5/8 of the 3.0 s frozen window (--freeze-timeout sets it)"));
+
+        CliFixture.Run given = f.cli("create", DOMAIN, "--max-frozen-window", "3s", "--freeze-timeout", "1s");
+        assertEquals(given.toString(), 0, given.exitCode);
+        assertFalse(given.err, given.err.contains("freeze timeout"));
+    }
+
+    @Test
     public void rollbackRefusesToDestroyNewerSnapshotsAndNamesThem() {
         String older = createdId();
         String newer = createdId();
@@ -163,7 +149,7 @@ public class CliCommandsTest {
         assertOneLine(f.cli("create", DOMAIN, "--disk", "vdz=" + f.vda.id()), 2, "has no disk 'vdz' (its disks: vda, vdb)");
         assertOneLine(f.cli("create", DOMAIN, "--policy", "sometimes"), 2, "not a consistency policy");
         assertOneLine(f.cli("create", DOMAIN, "--max-frozen-window", "1s", "--freeze-timeout", "2s"), 2,
-                "freezeTimeout (2000 ms) must be shorter than maxFrozenWindow");
+                "freeze-timeout (2000 ms) must be shorter than max-frozen-window (1000 ms)");
         assertOneLine(f.cli("rollback", "deadbeef-nothing"), 2, "no snapshot 'deadbeef-nothing' in the record store");
         assertOneLine(f.cli("delete"), 2, "nothing to delete");
 

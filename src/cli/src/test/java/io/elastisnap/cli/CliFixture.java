@@ -99,6 +99,15 @@ final class CliFixture implements AutoCloseable {
         return variant;
     }
 
+    /** A copy of the config file with {@code lines} appended (its own lines are 1 to 7). */
+    Path configWith(String... lines) throws IOException {
+        Path variant = dir.resolve("with-" + Integer.toHexString(String.join("\n", lines).hashCode()) + ".conf");
+        List<String> all = new ArrayList<>(Files.readAllLines(config));
+        all.addAll(Arrays.asList(lines));
+        Files.write(variant, all);
+        return variant;
+    }
+
     private Path node(String name, boolean shutOff) throws IOException {
         Path file = dir.resolve(name);
         Files.writeString(file, "<node>\n  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"

@@ -15,34 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** doctor against the simulator and libvirt's test driver: one line per check, the fix on every failure. */
-public class DoctorTest {
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private CliFixture f;
-
-    @Before
-    public void start() throws IOException {
-        f = new CliFixture(tmp.newFolder().toPath());
-    }
-
-    @After
-    public void stop() throws IOException {
-        try {
-            assertFalse(f.allOutput.toString().contains(CliFixture.API_KEY));
-            assertFalse(f.log().contains(CliFixture.API_KEY));
-        } finally {
-            f.close();
-        }
-    }
-
+public class DoctorTest extends CliTest {
     @Test
     public void aHealthySetupPassesEveryCheck() {
         CliFixture.Run r = f.cli("doctor");
@@ -101,6 +77,29 @@ public class DoctorTest {
         assertEquals(1, unknown.exitCode);
         assertTrue(unknown.out, unknown.out.lines().anyMatch(l -> l.startsWith("FAIL") && l.contains("[i-9-99-VM] domain exists")
                 && l.contains("fix: check the name with: virsh")));
+    }
+
+    @Test
+    public void aMissingStateDirectoryIsReportedAndLeftForTheFirstCreate() {
+        Path missing = f.dir.resolve("not-yet").resolve("state");
+        CliFixture.Run r = f.cli("doctor", "--state-dir", missing.toString(), "--json");
+        assertEquals(r.toString(), 0, r.exitCode);
+        JsonObject state = check(r, "state directory writable");
+        assertEquals("PASS", state.get("status").getAsString());
+        assertEquals(missing + " does not exist yet; the first create makes it (" + f.dir + " is writable)",
+                state.get("detail").getAsString());
+        assertFalse("doctor only looks: " + missing + " must not be created", Files.exists(missing.getParent()));
+    }
+
+    @Test
+    public void aStateDirectoryThatCannotBeMadeFailsWithTheFix() throws IOException {
+        Path file = f.dir.resolve("a-file");
+        Files.writeString(file, "x");
+        CliFixture.Run r = f.cli("doctor", "--state-dir", file.resolve("state").toString(), "--json");
+        assertEquals(r.toString(), 1, r.exitCode);
+        JsonObject state = check(r, "state directory writable");
+        assertEquals("FAIL", state.get("status").getAsString());
+        assertTrue(state.get("fix").getAsString(), state.get("fix").getAsString().contains("or pass --state-dir DIR"));
     }
 
     private static JsonObject check(CliFixture.Run r, String name) {

@@ -4,15 +4,29 @@ package io.elastisnap.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Time limits of one consistent snapshot. Built leniently; {@link #problems()} lists invalid values and the engine
- * rejects a request carrying them with reason INVALID_REQUEST, so callers handle one failure type.
+ * Time limits of one consistent snapshot, in the one form every caller uses: the CLI's flags and config file, the
+ * CloudStack plugin's global settings and the command that carries them to the KVM host. A value that is not given
+ * takes its default; the freeze timeout, when not given, is derived from the window ({@link #freezeTimeout()}).
+ *
+ * <p>Only the given values are stored, in milliseconds, so Gson can carry a FreezeLimits as it is (it cannot reflect
+ * into {@code java.time} on JDK 17) and layers of settings combine with {@link #overriddenBy}. Built leniently:
+ * {@link #problems()} lists invalid values and the engine rejects a request carrying them with reason
+ * INVALID_REQUEST, so callers handle one failure type; callers that read settings validate at once and name the
+ * settings in their own words with {@link #problems(Function)}.
  */
 public final class FreezeLimits {
     /** Below the 10 s for which Windows VSS holds writes before it thaws on its own. */
     public static final Duration DEFAULT_MAX_FROZEN_WINDOW = Duration.ofSeconds(8);
+    /** The freeze timeout of the default window; a shorter window without a freeze timeout gets 5/8 of itself. */
     public static final Duration DEFAULT_FREEZE_TIMEOUT = Duration.ofSeconds(5);
     /** CloudStack's own agent uses 10 s per freeze/thaw/status call. */
     public static final Duration DEFAULT_THAW_TIMEOUT = Duration.ofSeconds(10);
@@ -24,46 +38,100 @@ public final class FreezeLimits {
     public static final Duration DEFAULT_PREFLIGHT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_SNAPSHOT_TIMEOUT = Duration.ofMinutes(5);
 
-    private static final FreezeLimits DEFAULTS = builder().build();
+    /** One limit: its name in problems, and {@link #key()}, its name in settings files and on command lines. */
+    public enum Setting {
+        MAX_FROZEN_WINDOW("maxFrozenWindow"),
+        FREEZE_TIMEOUT("freezeTimeout"),
+        THAW_TIMEOUT("thawTimeout"),
+        THAW_RETRY_FOR("thawRetryFor"),
+        THAW_BACKOFF_INITIAL("thawRetryBackoff initial"),
+        THAW_BACKOFF_MAX("thawRetryBackoff max"),
+        PREFLIGHT_TIMEOUT("preflightTimeout"),
+        SNAPSHOT_TIMEOUT("snapshotTimeout");
 
-    private final Duration maxFrozenWindow;
-    private final Duration freezeTimeout;
-    private final Duration thawTimeout;
-    private final Duration thawRetryFor;
-    private final Duration thawBackoffInitial;
-    private final Duration thawBackoffMax;
-    private final Duration preflightTimeout;
-    private final Duration snapshotTimeout;
+        private final String label;
 
-    private FreezeLimits(Builder b) {
-        maxFrozenWindow = b.maxFrozenWindow;
-        freezeTimeout = b.freezeTimeout;
-        thawTimeout = b.thawTimeout;
-        thawRetryFor = b.thawRetryFor;
-        thawBackoffInitial = b.thawBackoffInitial;
-        thawBackoffMax = b.thawBackoffMax;
-        preflightTimeout = b.preflightTimeout;
-        snapshotTimeout = b.snapshotTimeout;
+        Setting(String label) {
+            this.label = label;
+        }
+
+        /** {@code max-frozen-window}, {@code freeze-timeout}, ...: the form operators type. */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The default value; for {@link #FREEZE_TIMEOUT} the default window's (a shorter window derives less). */
+        public Duration defaultValue() {
+            switch (this) {
+                case MAX_FROZEN_WINDOW: return DEFAULT_MAX_FROZEN_WINDOW;
+                case FREEZE_TIMEOUT: return DEFAULT_FREEZE_TIMEOUT;
+                case THAW_TIMEOUT: return DEFAULT_THAW_TIMEOUT;
+                case THAW_RETRY_FOR: return DEFAULT_THAW_RETRY_FOR;
+                case THAW_BACKOFF_INITIAL: return DEFAULT_THAW_BACKOFF_INITIAL;
+                case THAW_BACKOFF_MAX: return DEFAULT_THAW_BACKOFF_MAX;
+                case PREFLIGHT_TIMEOUT: return DEFAULT_PREFLIGHT_TIMEOUT;
+                default: return DEFAULT_SNAPSHOT_TIMEOUT;
+            }
+        }
     }
 
+    private static final FreezeLimits DEFAULTS = builder().build();
+
+    /** The values given, in ms; a setting that is absent takes its default. */
+    private final Map<Setting, Long> givenMillis;
+
+    private FreezeLimits(Map<Setting, Long> givenMillis) {
+        this.givenMillis = givenMillis;
+    }
+
+    /** For Gson, which then sets the field. */
+    private FreezeLimits() {
+        this(new EnumMap<>(Setting.class));
+    }
+
+    /** Nothing given: every limit at its default. */
     public static FreezeLimits defaults() {
         return DEFAULTS;
     }
 
     public static Builder builder() {
-        return new Builder();
+        return new Builder(Collections.emptyMap());
     }
 
-    /** A builder that starts from these values. */
+    /** A builder that starts from the values given here (defaults stay defaults, a derived freeze timeout stays derived). */
     public Builder toBuilder() {
-        return new Builder()
-                .maxFrozenWindow(maxFrozenWindow)
-                .freezeTimeout(freezeTimeout)
-                .thawTimeout(thawTimeout)
-                .thawRetryFor(thawRetryFor)
-                .thawRetryBackoff(thawBackoffInitial, thawBackoffMax)
-                .preflightTimeout(preflightTimeout)
-                .snapshotTimeout(snapshotTimeout);
+        return new Builder(givenMillis);
+    }
+
+    /** These limits with every value {@code over} gives replacing this one's: flags over a domain's config over the global one. */
+    public FreezeLimits overriddenBy(FreezeLimits over) {
+        Builder merged = toBuilder();
+        over.givenMillis.forEach(merged::setMillis);
+        return merged.build();
+    }
+
+    /** The value given for a setting; empty when it takes its default (or, the freeze timeout, is derived). */
+    public Optional<Duration> given(Setting setting) {
+        Long millis = givenMillis.get(setting);
+        return millis == null ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
+    }
+
+    /** The value in force: the given one, else the default (or the derived freeze timeout). */
+    public Duration get(Setting setting) {
+        Optional<Duration> given = given(setting);
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (setting == Setting.FREEZE_TIMEOUT) {
+            long share = maxFrozenWindow().toMillis() * 5 / 8;
+            return share < DEFAULT_FREEZE_TIMEOUT.toMillis() ? Duration.ofMillis(Math.max(1, share)) : DEFAULT_FREEZE_TIMEOUT;
+        }
+        return setting.defaultValue();
+    }
+
+    /** True when no freeze timeout was given and the window is too short for the default one, so it was derived. */
+    public boolean freezeTimeoutDerivedFromWindow() {
+        return !givenMillis.containsKey(Setting.FREEZE_TIMEOUT) && freezeTimeout().compareTo(DEFAULT_FREEZE_TIMEOUT) < 0;
     }
 
     /**
@@ -71,17 +139,20 @@ public final class FreezeLimits {
      * complete inside it, and the watchdog starts thawing when it ends.
      */
     public Duration maxFrozenWindow() {
-        return maxFrozenWindow;
+        return get(Setting.MAX_FROZEN_WINDOW);
     }
 
-    /** Bound of the freeze call; must be shorter than {@link #maxFrozenWindow()}. */
+    /**
+     * Bound of the freeze call; must be shorter than {@link #maxFrozenWindow()}. Not given: 5/8 of the window, at most
+     * {@link #DEFAULT_FREEZE_TIMEOUT} (so the default window keeps the default, and a short window alone is valid).
+     */
     public Duration freezeTimeout() {
-        return freezeTimeout;
+        return get(Setting.FREEZE_TIMEOUT);
     }
 
     /** Bound of each thaw or freeze-status call while thawing. */
     public Duration thawTimeout() {
-        return thawTimeout;
+        return get(Setting.THAW_TIMEOUT);
     }
 
     /**
@@ -89,125 +160,130 @@ public final class FreezeLimits {
      * whose outcome is unknown) keeps watching for a freeze the agent executes late.
      */
     public Duration thawRetryFor() {
-        return thawRetryFor;
+        return get(Setting.THAW_RETRY_FOR);
     }
 
     /** First pause between thaw attempts; doubles up to {@link #thawBackoffMax()}. */
     public Duration thawBackoffInitial() {
-        return thawBackoffInitial;
+        return get(Setting.THAW_BACKOFF_INITIAL);
     }
 
     public Duration thawBackoffMax() {
-        return thawBackoffMax;
+        return get(Setting.THAW_BACKOFF_MAX);
     }
 
     /** Bound of each pre-flight call (domain state, guest-ping, guest-info, freeze status) and of the wait for array capacity. */
     public Duration preflightTimeout() {
-        return preflightTimeout;
+        return get(Setting.PREFLIGHT_TIMEOUT);
     }
 
     /** Bound of the array snapshot phase when the guest is not frozen (policy OFF, paused domain, best-effort fallback). */
     public Duration snapshotTimeout() {
-        return snapshotTimeout;
+        return get(Setting.SNAPSHOT_TIMEOUT);
     }
 
     /** Human-readable problems with these values; empty when they are usable. */
     public List<String> problems() {
+        return problems(setting -> setting.label);
+    }
+
+    /** {@link #problems()} naming each setting as {@code nameOf} says (a flag, a config key, a global setting). */
+    public List<String> problems(Function<Setting, String> nameOf) {
         List<String> problems = new ArrayList<>();
-        requirePositive(problems, "maxFrozenWindow", maxFrozenWindow);
-        requirePositive(problems, "freezeTimeout", freezeTimeout);
-        requirePositive(problems, "thawTimeout", thawTimeout);
-        requirePositive(problems, "thawRetryFor", thawRetryFor);
-        requirePositive(problems, "thawRetryBackoff initial", thawBackoffInitial);
-        requirePositive(problems, "thawRetryBackoff max", thawBackoffMax);
-        requirePositive(problems, "preflightTimeout", preflightTimeout);
-        requirePositive(problems, "snapshotTimeout", snapshotTimeout);
+        givenMillis.forEach((setting, millis) -> {
+            if (millis <= 0) {
+                problems.add(nameOf.apply(setting) + " must be positive, is " + millis + " ms");
+            }
+        });
         if (!problems.isEmpty()) {
             return Collections.unmodifiableList(problems);
         }
-        if (freezeTimeout.compareTo(maxFrozenWindow) >= 0) {
-            problems.add("freezeTimeout (" + freezeTimeout.toMillis() + " ms) must be shorter than maxFrozenWindow ("
-                    + maxFrozenWindow.toMillis() + " ms): the snapshots need time inside the window");
+        if (freezeTimeout().compareTo(maxFrozenWindow()) >= 0) {
+            problems.add(nameOf.apply(Setting.FREEZE_TIMEOUT) + " (" + freezeTimeout().toMillis() + " ms) must be shorter than "
+                    + nameOf.apply(Setting.MAX_FROZEN_WINDOW) + " (" + maxFrozenWindow().toMillis() + " ms): the snapshots need"
+                    + " time inside the window (without " + nameOf.apply(Setting.FREEZE_TIMEOUT) + ", 5/8 of the window is used)");
         }
-        if (thawRetryFor.compareTo(thawTimeout) < 0) {
-            problems.add("thawRetryFor (" + thawRetryFor.toMillis() + " ms) must be at least thawTimeout ("
-                    + thawTimeout.toMillis() + " ms)");
+        if (thawRetryFor().compareTo(thawTimeout()) < 0) {
+            problems.add(nameOf.apply(Setting.THAW_RETRY_FOR) + " (" + thawRetryFor().toMillis() + " ms) must be at least "
+                    + nameOf.apply(Setting.THAW_TIMEOUT) + " (" + thawTimeout().toMillis() + " ms)");
         }
-        if (thawBackoffInitial.compareTo(thawBackoffMax) > 0) {
-            problems.add("thawRetryBackoff initial (" + thawBackoffInitial.toMillis() + " ms) exceeds its max ("
-                    + thawBackoffMax.toMillis() + " ms)");
+        if (thawBackoffInitial().compareTo(thawBackoffMax()) > 0) {
+            problems.add(nameOf.apply(Setting.THAW_BACKOFF_INITIAL) + " (" + thawBackoffInitial().toMillis() + " ms) exceeds its max ("
+                    + thawBackoffMax().toMillis() + " ms)");
         }
         return Collections.unmodifiableList(problems);
     }
 
-    private static void requirePositive(List<String> problems, String name, Duration value) {
-        if (value == null) {
-            problems.add(name + " is not set");
-        } else if (value.isNegative() || value.isZero()) {
-            problems.add(name + " must be positive, is " + value.toMillis() + " ms");
-        }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FreezeLimits && givenMillis.equals(((FreezeLimits) o).givenMillis);
+    }
+
+    @Override
+    public int hashCode() {
+        return givenMillis.hashCode();
     }
 
     @Override
     public String toString() {
-        return "FreezeLimits[maxFrozenWindow=" + maxFrozenWindow + ", freezeTimeout=" + freezeTimeout
-                + ", thawTimeout=" + thawTimeout + ", thawRetryFor=" + thawRetryFor
-                + ", thawRetryBackoff=" + thawBackoffInitial + ".." + thawBackoffMax
-                + ", preflightTimeout=" + preflightTimeout + ", snapshotTimeout=" + snapshotTimeout + "]";
+        return "FreezeLimits[maxFrozenWindow=" + maxFrozenWindow() + ", freezeTimeout=" + freezeTimeout()
+                + (freezeTimeoutDerivedFromWindow() ? " (derived from the window)" : "") + ", thawTimeout=" + thawTimeout()
+                + ", thawRetryFor=" + thawRetryFor() + ", thawRetryBackoff=" + thawBackoffInitial() + ".." + thawBackoffMax()
+                + ", preflightTimeout=" + preflightTimeout() + ", snapshotTimeout=" + snapshotTimeout() + "]";
     }
 
-    /** Builder; unset values keep their defaults. */
+    /** Builder; a value left unset (or set to null) takes its default. */
     public static final class Builder {
-        private Duration maxFrozenWindow = DEFAULT_MAX_FROZEN_WINDOW;
-        private Duration freezeTimeout = DEFAULT_FREEZE_TIMEOUT;
-        private Duration thawTimeout = DEFAULT_THAW_TIMEOUT;
-        private Duration thawRetryFor = DEFAULT_THAW_RETRY_FOR;
-        private Duration thawBackoffInitial = DEFAULT_THAW_BACKOFF_INITIAL;
-        private Duration thawBackoffMax = DEFAULT_THAW_BACKOFF_MAX;
-        private Duration preflightTimeout = DEFAULT_PREFLIGHT_TIMEOUT;
-        private Duration snapshotTimeout = DEFAULT_SNAPSHOT_TIMEOUT;
+        private final Map<Setting, Long> givenMillis = new EnumMap<>(Setting.class);
 
-        private Builder() {
+        private Builder(Map<Setting, Long> given) {
+            givenMillis.putAll(given);
+        }
+
+        /** Sets one limit; null returns it to its default. */
+        public Builder set(Setting setting, Duration value) {
+            return setMillis(Objects.requireNonNull(setting, "setting"), value == null ? null : value.toMillis());
+        }
+
+        private Builder setMillis(Setting setting, Long millis) {
+            if (millis == null) {
+                givenMillis.remove(setting);
+            } else {
+                givenMillis.put(setting, millis);
+            }
+            return this;
         }
 
         public Builder maxFrozenWindow(Duration value) {
-            maxFrozenWindow = value;
-            return this;
+            return set(Setting.MAX_FROZEN_WINDOW, value);
         }
 
         public Builder freezeTimeout(Duration value) {
-            freezeTimeout = value;
-            return this;
+            return set(Setting.FREEZE_TIMEOUT, value);
         }
 
         public Builder thawTimeout(Duration value) {
-            thawTimeout = value;
-            return this;
+            return set(Setting.THAW_TIMEOUT, value);
         }
 
         public Builder thawRetryFor(Duration value) {
-            thawRetryFor = value;
-            return this;
+            return set(Setting.THAW_RETRY_FOR, value);
         }
 
         public Builder thawRetryBackoff(Duration initial, Duration max) {
-            thawBackoffInitial = initial;
-            thawBackoffMax = max;
-            return this;
+            return set(Setting.THAW_BACKOFF_INITIAL, initial).set(Setting.THAW_BACKOFF_MAX, max);
         }
 
         public Builder preflightTimeout(Duration value) {
-            preflightTimeout = value;
-            return this;
+            return set(Setting.PREFLIGHT_TIMEOUT, value);
         }
 
         public Builder snapshotTimeout(Duration value) {
-            snapshotTimeout = value;
-            return this;
+            return set(Setting.SNAPSHOT_TIMEOUT, value);
         }
 
         public FreezeLimits build() {
-            return new FreezeLimits(this);
+            return new FreezeLimits(new EnumMap<>(givenMillis));
         }
     }
 }

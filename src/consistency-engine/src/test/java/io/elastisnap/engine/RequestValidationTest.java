@@ -71,8 +71,8 @@ public class RequestValidationTest {
         assertRejected(f.request(1, bad).build(), "freezeTimeout (5000 ms) must be shorter than maxFrozenWindow (5000 ms)",
                 "thawRetryFor (1000 ms) must be at least thawTimeout (10000 ms)", "thawRetryBackoff initial (2000 ms) exceeds its max");
 
-        FreezeLimits negative = FreezeLimits.builder().preflightTimeout(Duration.ofMillis(-1)).snapshotTimeout(null).build();
-        assertRejected(f.request(1, negative).build(), "preflightTimeout must be positive, is -1 ms", "snapshotTimeout is not set");
+        FreezeLimits negative = FreezeLimits.builder().preflightTimeout(Duration.ofMillis(-1)).snapshotTimeout(Duration.ZERO).build();
+        assertRejected(f.request(1, negative).build(), "preflightTimeout must be positive, is -1 ms", "snapshotTimeout must be positive, is 0 ms");
     }
 
     @Test

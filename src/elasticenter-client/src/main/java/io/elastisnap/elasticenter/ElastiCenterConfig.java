@@ -164,6 +164,12 @@ public final class ElastiCenterConfig {
             return this;
         }
 
+        /** The deadline of async jobs, keeping the default polling intervals. */
+        public Builder jobDeadline(Duration deadline) {
+            this.jobDeadline = positive("job deadline", deadline);
+            return this;
+        }
+
         public Builder readRetries(int value) {
             if (value < 0 || value > 10) {
                 throw new IllegalArgumentException("readRetries must be between 0 and 10, got " + value);

@@ -1,11 +1,15 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.elasticenter;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
  * A credential (the ElastiCenter API key) that never shows itself: {@link #toString()} is {@code Secret[****]} and
  * the value is {@code transient}, so neither Java serialization nor Gson writes it. Only {@link #reveal()} returns it.
+ * Two secrets are equal when their values are (compared in constant time), so a secret can key a cache of clients
+ * without a second copy or a digest of the value.
  */
 public final class Secret {
     private static final String MASK = "****";
@@ -45,6 +49,17 @@ public final class Secret {
     /** The text shown in place of a secret. */
     public static String mask() {
         return MASK;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Secret && value != null && ((Secret) other).value != null
+                && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8), ((Secret) other).value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(value);
     }
 
     @Override

@@ -31,6 +31,11 @@ public final class TlsTrust {
 
     private static final int SHA256_HEX_LENGTH = 64;
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final String SYSTEM_SPEC = "system";
+    private static final String INSECURE_SPEC = "insecure";
+    private static final String CA_PREFIX = "ca:";
+    private static final String SHA256_PREFIX = "sha256:";
+    private static final String FORMS = "use system, ca:<file>, sha256:<fingerprint> or insecure";
 
     private final Mode mode;
     private final Path caFile;
@@ -73,27 +78,51 @@ public final class TlsTrust {
     }
 
     /**
-     * Parses the one-line form used in configuration files and command lines: {@code system},
-     * {@code ca:<path>}, {@code sha256:<fingerprint>} or {@code insecure}.
+     * The one parser of the one-line form that configuration files, pool details and command lines use:
+     * {@code system}, {@code insecure}, {@code ca:<path>} or {@code sha256:<fingerprint>} (keywords in any case,
+     * surrounding blanks ignored). {@link #spec()} writes it back.
+     *
+     * @throws IllegalArgumentException naming the problem and the accepted forms
      */
     public static TlsTrust fromSpec(String spec) {
-        Objects.requireNonNull(spec, "TLS trust spec");
-        String trimmed = spec.trim();
+        String trimmed = spec == null ? "" : spec.trim();
         String lower = trimmed.toLowerCase(Locale.ROOT);
-        if (lower.equals("system")) {
+        if (lower.equals(SYSTEM_SPEC)) {
             return systemDefault();
         }
-        if (lower.equals("insecure")) {
+        if (lower.equals(INSECURE_SPEC)) {
             return insecure();
         }
-        if (lower.startsWith("ca:") && trimmed.length() > 3) {
-            return caFile(Path.of(trimmed.substring(3)));
+        if (lower.startsWith(CA_PREFIX)) {
+            String path = trimmed.substring(CA_PREFIX.length()).trim();
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("TLS trust 'ca:' names no file: write ca:<path of the PEM/DER file or"
+                        + " PKCS12/JKS trust store>, e.g. ca:/etc/elastisnap/elasticenter.pem");
+            }
+            return caFile(Path.of(path));
         }
-        if (lower.startsWith("sha256:")) {
-            return pinnedSha256(trimmed.substring(7));
+        if (lower.startsWith(SHA256_PREFIX)) {
+            return pinnedSha256(trimmed.substring(SHA256_PREFIX.length()));
         }
-        throw new IllegalArgumentException("unknown TLS trust setting '" + spec
-                + "': use system, ca:<file>, sha256:<fingerprint> or insecure");
+        if (trimmed.isEmpty()) {
+            throw new IllegalArgumentException("the TLS trust setting is empty: " + FORMS);
+        }
+        throw new IllegalArgumentException("unknown TLS trust setting '" + trimmed + "': " + FORMS);
+    }
+
+    /** The one-line form {@link #fromSpec} reads: {@code system}, {@code insecure}, {@code ca:<path>} or {@code sha256:<hex>}. */
+    public String spec() {
+        switch (mode) {
+            case CA_FILE:
+                // A trust-store password is configured apart from the spec, never written into it.
+                return CA_PREFIX + caFile;
+            case PINNED_SHA256:
+                return SHA256_PREFIX + pin;
+            case INSECURE:
+                return INSECURE_SPEC;
+            default:
+                return SYSTEM_SPEC;
+        }
     }
 
     public Mode mode() {

@@ -104,14 +104,59 @@ public class ConfigurationTest {
     }
 
     @Test
-    public void trustSpecsParse() {
+    public void everyTrustSpecFormParsesAndWritesBackTheSameSpec() {
+        String hex = "ab".repeat(32);
         assertEquals(TlsTrust.Mode.SYSTEM_DEFAULT, TlsTrust.fromSpec("system").mode());
+        assertEquals(TlsTrust.Mode.SYSTEM_DEFAULT, TlsTrust.fromSpec(" SYSTEM ").mode());
         assertEquals(TlsTrust.Mode.INSECURE, TlsTrust.fromSpec(" Insecure ").mode());
         assertEquals(Path.of("/etc/ec.pem"), TlsTrust.fromSpec("ca:/etc/ec.pem").caFilePath().orElseThrow());
-        assertEquals("ab".repeat(32), TlsTrust.fromSpec("SHA256:" + "AB".repeat(32)).pinnedFingerprint()
-                .orElseThrow());
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> TlsTrust.fromSpec("trust-me"));
-        assertTrue(unknown.getMessage().contains("sha256:<fingerprint>"));
+        assertEquals(Path.of("/etc/ec.pem"), TlsTrust.fromSpec(" CA: /etc/ec.pem ").caFilePath().orElseThrow());
+        assertEquals(hex, TlsTrust.fromSpec("SHA256:" + "AB".repeat(32)).pinnedFingerprint().orElseThrow());
+        assertEquals(hex, TlsTrust.fromSpec("sha256:" + "AB:".repeat(31) + "AB").pinnedFingerprint().orElseThrow());
+
+        for (String canonical : new String[]{"system", "insecure", "ca:/etc/ec.pem", "sha256:" + hex}) {
+            assertEquals(canonical, TlsTrust.fromSpec(canonical).spec());
+        }
+        assertEquals("sha256:" + hex, TlsTrust.fromSpec(" Sha256:" + "AB:".repeat(31) + "AB ").spec());
+        assertEquals("ca:/etc/ec.pem", TlsTrust.fromSpec("CA:/etc/ec.pem").spec());
+    }
+
+    @Test
+    public void badTrustSpecsAreRefusedNamingTheProblemAndTheForms() {
+        assertRefused(null, "empty", "sha256:<fingerprint>");
+        assertRefused("  ", "empty", "sha256:<fingerprint>");
+        assertRefused("trust-me", "unknown TLS trust setting 'trust-me'", "sha256:<fingerprint>");
+        assertRefused("pin:" + "ab".repeat(32), "unknown TLS trust setting 'pin:", "sha256:<fingerprint>");
+        assertRefused("ca:", "names no file", "ca:/etc/elastisnap/elasticenter.pem");
+        assertRefused("ca:   ", "names no file", "ca:<path");
+        assertRefused("sha256:", "64 hex digits", "got ''");
+        assertRefused("sha256:AB:CD", "64 hex digits", "AB:CD");
+    }
+
+    private static void assertRefused(String spec, String... phrases) {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> TlsTrust.fromSpec(spec));
+        for (String phrase : phrases) {
+            assertTrue(refused.getMessage(), refused.getMessage().contains(phrase));
+        }
+    }
+
+    @Test
+    public void secretsWithTheSameValueAreEqualWithoutShowingIt() {
+        assertEquals(Secret.of(KEY), Secret.of(KEY));
+        assertEquals(Secret.of(KEY).hashCode(), Secret.of(KEY).hashCode());
+        assertFalse(Secret.of(KEY).equals(Secret.of(KEY + "x")));
+        assertFalse(Secret.of(KEY).equals(KEY));
+    }
+
+    @Test
+    public void aJobDeadlineAloneKeepsTheDefaultPollingIntervals() {
+        ElastiCenterConfig config = ElastiCenterConfig.builder(URI.create("https://ec.example"), Secret.of(KEY))
+                .jobDeadline(Duration.ofSeconds(30)).build();
+
+        assertEquals(Duration.ofSeconds(30), config.jobDeadline());
+        assertEquals(Duration.ofMillis(250), config.jobPollInitial());
+        assertEquals(Duration.ofSeconds(5), config.jobPollMax());
+        assertThrows(IllegalArgumentException.class, () -> ElastiCenterConfig.builder(URI.create("https://ec.example"),
+                Secret.of(KEY)).jobDeadline(Duration.ZERO));
     }
 }

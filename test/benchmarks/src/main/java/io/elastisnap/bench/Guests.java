@@ -1,8 +1,8 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.bench;
 
-import io.elastisnap.cli.demo.E2eFixture;
-import io.elastisnap.cli.demo.RealGuest;
+import io.elastisnap.demo.E2eFixture;
+import io.elastisnap.demo.RealGuest;
 import io.elastisnap.cli.libvirt.FsFreezeQuiescer;
 import io.elastisnap.cli.libvirt.LibvirtHost;
 import io.elastisnap.engine.GuestQuiescer;
@@ -85,7 +85,7 @@ final class Guests implements AutoCloseable {
             f.setLength(64L * 1024 * 1024);
         }
         String name = fixture.get().domainPrefix() + "bench";
-        RealGuest guest = RealGuest.start(fixture.get(), workDir, name, Map.of("vda", disk), progress);
+        RealGuest guest = RealGuest.start(fixture.get(), workDir, name, Map.of("vda", disk), false, progress);
         GuestQuiescer q = new LibvirtGuestQuiescer(guest.libvirt()::connection);
         return Optional.of(new Guests(List.of(name), q, "REAL QEMU guest " + name + " (TCG, qemu-guest-agent) on "
                 + fixture.get().libvirtUri() + ": freeze/thaw times are real", guest));

@@ -58,6 +58,14 @@ public class EngineFaultScheduleTest {
             .maxFrozenWindow(Duration.ofMillis(1500)).freezeTimeout(Duration.ofMillis(700))
             .preflightTimeout(Duration.ofMillis(800)).thawTimeout(Duration.ofSeconds(1))
             .thawRetryFor(Duration.ofSeconds(4)).snapshotTimeout(Duration.ofSeconds(8)).build();
+    /**
+     * The longest freeze the suite accepts, asserted after every operation: the configured window plus 1 s for the
+     * thaw call itself and scheduling on a loaded 2-core machine. Reports print this bound, not the configured limit.
+     */
+    static final Duration ASSERTED_MAX_WINDOW = LIMITS.maxFrozenWindow().plusSeconds(1);
+    /** How reports name the bound. */
+    static final String ASSERTED_BOUND = ASSERTED_MAX_WINDOW.toMillis() + " ms (configured window "
+            + LIMITS.maxFrozenWindow().toMillis() + " ms + 1 s)";
     private static final Duration OPERATION_BOUND = Duration.ofSeconds(90);
     private static final List<String> DOMAINS = List.of("i-2-10-VM", "vm-chaos-b", "../evil dom&x=1/é");
     private static final int VOLUMES_PER_DOMAIN = 2;
@@ -108,7 +116,7 @@ public class EngineFaultScheduleTest {
                     .connectTimeout(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(1))
                     .connectionRequestTimeout(Duration.ofSeconds(1)).readRetries(1).maxConnections(32)
                     .jobPolling(Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(1500)).build());
-            guest = new FaultyGuest(LIMITS.maxFrozenWindow().plusSeconds(1));
+            guest = new FaultyGuest(ASSERTED_MAX_WINDOW);
             engine = new ConsistencyEngine(guest, new ElastiCenterArraySnapshotter(client),
                     new FreezeJournal(journalParent.resolve("journal")), runtime, ConsistencyEngineListener.NONE);
             for (String d : DOMAINS) {
@@ -155,7 +163,7 @@ public class EngineFaultScheduleTest {
         ChaosReport.max("engine.maxObservedFrozenWindowMillis", guest.longestWindow().toMillis());
         System.out.println(ChaosReport.render("engine schedule so far"));
         System.out.println("engine schedule: longest freeze seen by a guest " + guest.longestWindow().toMillis()
-                + " ms (" + guest.longestWindowDomain() + "), limit " + LIMITS.maxFrozenWindow().toMillis() + " ms");
+                + " ms (" + guest.longestWindowDomain() + "), asserted at most " + ASSERTED_BOUND);
         assertEquals("violations: " + violations, List.of(), violations);
         assertEquals("freezes longer than the limit + 1 s", 0, ChaosReport.get("guest.freezesLongerThanLimitPlus1s"));
         assertTrue("the schedule must have taken snapshots", ChaosReport.get("engine.create.ok") > 0);

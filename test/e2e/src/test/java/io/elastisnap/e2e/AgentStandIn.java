@@ -1,26 +1,33 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.e2e;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.libvirt.Connect;
 
 import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
-import io.elastisnap.cloudstack.agent.SnapshotLimits;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.RecoveryOutcome;
 
 /**
  * STANDS IN FOR THE CLOUDSTACK KVM AGENT (no CloudStack agent runs on this machine): a JVM that runs the plugin's agent
- * runtime path exactly as our command wrapper does, {@code AgentSnapshotRuntime.runner().run(command, connection)},
+ * runtime path as our command wrapper does. It starts as the wrapper's construction does when the agent loads it
+ * ({@code AgentSnapshotRuntime.startRecovery(connection)}: the freeze journal recovery, in the background), then runs
+ * the command as the wrapper's {@code execute} does ({@code AgentSnapshotRuntime.runner().run(command, connection)}),
  * so the engine, its journal and its thaw guard are wired by {@code EngineSnapshotRunner.forAgent()} as on a KVM host
  * (journal directory from {@code -Delastisnap.journal.dir}, the guard's URI from the handed-over libvirt connection).
- * The kill -9 scenarios kill this process while the guest is frozen.
  *
- * <p>Arguments: libvirt URI, domain, simulator base URL, certificate SHA-256, volume id, snapshot name, max frozen
- * window in ms. The API key comes in {@value FreezeThenHangOnArray#API_KEY_VARIABLE}, never on the command line.
+ * <p>Arguments: {@code snapshot URI DOMAIN BASE-URL CERT-SHA256 VOLUME SNAPSHOT WINDOW-MS} (the kill -9 scenarios kill
+ * it while the guest is frozen), or {@code start URI} (an agent start: waits for the recovery and prints what it did).
+ * The API key comes in {@value FreezeThenHangOnArray#API_KEY_VARIABLE}, never on the command line.
  */
 public final class AgentStandIn {
 
@@ -28,18 +35,28 @@ public final class AgentStandIn {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 7) {
-            System.err.println("usage: AgentStandIn <libvirt-uri> <domain> <base-url> <cert-sha256> <volume-id> "
-                    + "<snapshot-name> <max-frozen-window-ms>  (API key in $" + FreezeThenHangOnArray.API_KEY_VARIABLE + ")");
+        boolean snapshot = args.length == 8 && args[0].equals("snapshot");
+        if (!snapshot && !(args.length == 2 && args[0].equals("start"))) {
+            System.err.println("usage: AgentStandIn snapshot <libvirt-uri> <domain> <base-url> <cert-sha256> <volume-id> "
+                    + "<snapshot-name> <max-frozen-window-ms>  (API key in $" + FreezeThenHangOnArray.API_KEY_VARIABLE + ")"
+                    + " | AgentStandIn start <libvirt-uri>");
             System.exit(2);
         }
-        String apiKey = System.getenv(FreezeThenHangOnArray.API_KEY_VARIABLE);
-        TakeConsistentSnapshotCommand command = new TakeConsistentSnapshotCommand(args[1],
-                List.of(new VolumeSnapshotSpec(args[4], args[5])), "REQUIRED", List.of(),
-                new SnapshotLimits(Long.parseLong(args[6]), 2000, 10000, 600000),
-                ElastiCenterEndpoint.parse(args[2], "sha256:" + args[3]), apiKey);
-        Connect connection = new Connect(args[0]);
-        System.out.println("agent stand-in: snapshot of " + args[1] + " starting");
+        Connect connection = new Connect(args[1]);
+        System.out.println("agent stand-in: started, the wrapper is loaded");
+        List<RecoveryOutcome> recovered;
+        if (!snapshot) {
+            recovered = AgentSnapshotRuntime.startRecovery(() -> connection).get(5, TimeUnit.MINUTES);
+            recovered.forEach(o -> System.out.println("agent stand-in: recovered " + o));
+            System.exit(0);
+        }
+        AgentSnapshotRuntime.startRecovery(() -> connection);
+        TakeConsistentSnapshotCommand command = new TakeConsistentSnapshotCommand(args[2],
+                List.of(new VolumeSnapshotSpec(args[5], args[6])), "REQUIRED", List.of(),
+                FreezeLimits.builder().maxFrozenWindow(Duration.ofMillis(Long.parseLong(args[7]))).build(),
+                Duration.ofMinutes(10), new ElastiCenterEndpoint(args[3], TlsTrust.pinnedSha256(args[4])),
+                Secret.of(System.getenv(FreezeThenHangOnArray.API_KEY_VARIABLE)));
+        System.out.println("agent stand-in: snapshot of " + args[2] + " starting");
         TakeConsistentSnapshotAnswer answer = AgentSnapshotRuntime.runner().run(command, () -> connection);
         System.out.println("agent stand-in: answer " + answer.getResult() + ": " + answer.getDetails());
         System.exit(answer.getResult() ? 0 : 1);

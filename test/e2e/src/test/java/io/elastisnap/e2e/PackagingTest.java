@@ -4,6 +4,7 @@ package io.elastisnap.e2e;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
@@ -87,20 +88,38 @@ public class PackagingTest {
     }
 
     @Test
-    public void cliJarIsRunnable() throws IOException {
-        Path cli = REPO_ROOT.resolve("src/cli/target/elastisnap.jar");
-        assertTrue("CLI jar missing: " + cli, Files.isRegularFile(cli));
-        try (JarFile jar = new JarFile(cli.toFile())) {
-            Manifest manifest = jar.getManifest();
-            assertNotNull(manifest);
-            String main = manifest.getMainAttributes().getValue("Main-Class");
-            assertEquals("io.elastisnap.cli.Main", main);
-            assertNotNull("Main-Class not in the jar", jar.getEntry(main.replace('.', '/') + ".class"));
+    public void cliJarIsRunnableAndCarriesNoSimulator() throws IOException {
+        try (JarFile jar = runnableJar("src/cli/target/elastisnap.jar", "io.elastisnap.cli.Main")) {
             // A plain libvirt host has none of these: the CLI must bring them.
             assertNotNull(jar.getEntry("org/libvirt/Connect.class"));
             assertNotNull(jar.getEntry("com/sun/jna/Native.class"));
             assertNotNull("the thaw guard's script", jar.getEntry(THAW_GUARD_SCRIPT));
+            // The operator's tool ships no fake appliance (and so no BouncyCastle, which only the simulator needs).
+            assertNull(jar.getEntry("io/elastisnap/simulator/ElastiCenterSimulator.class"));
+            assertNull(jar.getEntry("io/elastisnap/demo/DemoMain.class"));
+            assertFalse("BouncyCastle in the CLI jar", jar.stream().anyMatch(e -> e.getName().startsWith("org/bouncycastle/")));
         }
+    }
+
+    @Test
+    public void demoJarIsRunnableAndBringsTheSimulator() throws IOException {
+        try (JarFile jar = runnableJar("src/demo/target/elastisnap-demo.jar", "io.elastisnap.demo.DemoMain")) {
+            assertNotNull(jar.getEntry("io/elastisnap/simulator/ElastiCenterSimulator.class"));
+            assertNotNull(jar.getEntry("io/elastisnap/cli/ops/CreateOperation.class"));
+        }
+    }
+
+    /** The jar at {@code path}, checked to name {@code mainClass} as its Main-Class and to contain it. */
+    private static JarFile runnableJar(String path, String mainClass) throws IOException {
+        Path file = REPO_ROOT.resolve(path);
+        assertTrue("jar missing: " + file, Files.isRegularFile(file));
+        JarFile jar = new JarFile(file.toFile());
+        Manifest manifest = jar.getManifest();
+        assertNotNull(manifest);
+        String main = manifest.getMainAttributes().getValue("Main-Class");
+        assertEquals(mainClass, main);
+        assertNotNull("Main-Class not in the jar", jar.getEntry(main.replace('.', '/') + ".class"));
+        return jar;
     }
 
     private static Path pluginJar() throws IOException {

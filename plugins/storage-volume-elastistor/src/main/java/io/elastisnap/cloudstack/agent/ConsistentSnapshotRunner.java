@@ -1,10 +1,29 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.agent;
 
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.libvirt.LibvirtConnectionProvider;
 
 /** Runs one consistent snapshot on this host. The agent process holds exactly one (see {@link AgentSnapshotRuntime}). */
 public interface ConsistentSnapshotRunner {
+    /**
+     * Starts thawing, in the background, what a dead predecessor left frozen; returns at once and never throws.
+     * Idempotent: the first call starts it, later ones return the same recovery. A runner without a freeze journal has
+     * nothing to recover.
+     *
+     * @param agentLibvirt the agent's libvirt connection, to use until a command hands over its own
+     * @return completes with the outcomes once no journal entry is left unresolved
+     */
+    default CompletableFuture<List<RecoveryOutcome>> startRecovery(LibvirtConnectionProvider agentLibvirt) {
+        return CompletableFuture.completedFuture(Collections.emptyList());
+    }
+
     /**
      * Never throws: every failure becomes a failed answer naming the reason.
      *

@@ -1,13 +1,14 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.agent;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +17,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.libvirt.Connect;
 
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.engine.ConsistencyEngine;
@@ -25,7 +30,6 @@ import io.elastisnap.engine.ConsistentSnapshotException;
 import io.elastisnap.engine.ConsistentSnapshotRequest;
 import io.elastisnap.engine.ConsistentSnapshotResult;
 import io.elastisnap.engine.EngineRuntime;
-import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.engine.GuestQuiescer;
 import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.ThawGuard;
@@ -38,8 +42,9 @@ import io.elastisnap.engine.libvirt.LibvirtGuestQuiescer;
 
 /**
  * The agent's runner: one {@link ConsistencyEngine} and one freeze journal per agent process, ElastiCenter clients
- * cached per endpoint and key fingerprint. The journal of a crashed predecessor is recovered (guests it left frozen
- * are thawed) at the first command, once the agent's libvirt connection is known; until that succeeds it is retried.
+ * cached per endpoint, trust and key. The journal of a crashed predecessor is recovered (guests it left frozen are
+ * thawed) in the background from {@link #startRecovery}, which the agent reaches when it loads our wrapper, or at the
+ * latest at the first command; it is retried until libvirt answers.
  */
 public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     /** The engine's host-wide journal, shared with the elastisnap CLI so each thaws what the other left frozen. */
@@ -55,7 +60,7 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     private final ConsistencyEngine engine;
     private final RoutingArraySnapshotter routes = new RoutingArraySnapshotter();
     private final ElastiCenterClients clients;
-    private boolean recovered;
+    private CompletableFuture<List<RecoveryOutcome>> recovery;
 
     /**
      * The agent's wiring: libvirt guest agent through the agent's own connection, journal in the configured directory,
@@ -82,7 +87,10 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
                 thawGuard);
     }
 
-    /** The agent's libvirt connection of the latest command: the quiescer is built once, the agent owns the connection. */
+    /**
+     * The agent's libvirt connection (the one recovery was started with, then the latest command's): the quiescer is
+     * built once, the agent owns the connection.
+     */
     private static final class AgentConnection implements LibvirtConnectionProvider {
         private volatile LibvirtConnectionProvider current;
 
@@ -106,11 +114,27 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     }
 
     @Override
+    public synchronized CompletableFuture<List<RecoveryOutcome>> startRecovery(LibvirtConnectionProvider agentLibvirt) {
+        if (agentLibvirt != null && libvirt.current == null) {
+            libvirt.current = agentLibvirt;
+        }
+        if (recovery == null) {
+            recovery = new JournalRecoveryLoop(engine::recoverFromJournal).start();
+        }
+        return recovery;
+    }
+
+    /** The recovery, if something started it (observing it starts nothing). */
+    synchronized Optional<CompletableFuture<List<RecoveryOutcome>>> startedRecovery() {
+        return Optional.ofNullable(recovery);
+    }
+
+    @Override
     public TakeConsistentSnapshotAnswer run(TakeConsistentSnapshotCommand command, LibvirtConnectionProvider agentLibvirt) {
         if (agentLibvirt != null) {
             libvirt.current = agentLibvirt;
         }
-        recoverOnce();
+        startRecovery(agentLibvirt);
         ConsistentSnapshotRequest request;
         try {
             request = toRequest(command);
@@ -159,39 +183,15 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     }
 
     private ConsistentSnapshotRequest toRequest(TakeConsistentSnapshotCommand command) {
-        SnapshotLimits limits = command.getLimits();
-        ElastiCenterClient client = clients.get(command.getEndpoint(), command.getApiKey(),
-                Duration.ofMillis(limits.jobPollDeadlineMillis()));
+        ElastiCenterClient client = clients.get(command.getEndpoint(), command.getApiKey(), command.getJobPollDeadline());
         ConsistentSnapshotRequest.Builder builder = ConsistentSnapshotRequest.builder(command.getDomainName())
                 .policy(ConsistencyPolicy.valueOf(command.getPolicy().trim().toUpperCase(Locale.ROOT)))
                 .mountPoints(command.getMountPoints())
-                .limits(FreezeLimits.builder()
-                        .maxFrozenWindow(Duration.ofMillis(limits.maxFrozenWindowMillis()))
-                        .freezeTimeout(Duration.ofMillis(limits.freezeTimeoutMillis()))
-                        .thawTimeout(Duration.ofMillis(limits.thawTimeoutMillis()))
-                        .build());
+                .limits(command.getLimits());
         for (VolumeSnapshotSpec volume : command.getVolumes()) {
             routes.route(volume.getVolumeId(), client);
             builder.volume(volume.getVolumeId(), volume.getSnapshotName());
         }
         return builder.build();
-    }
-
-    private synchronized void recoverOnce() {
-        if (recovered) {
-            return;
-        }
-        try {
-            for (RecoveryOutcome outcome : engine.recoverFromJournal()) {
-                if (outcome.action() == RecoveryOutcome.Action.FAILED) {
-                    LOG.error("Freeze journal recovery could not thaw {}", outcome);
-                } else {
-                    LOG.info("Freeze journal recovery: {}", outcome);
-                }
-            }
-            recovered = true;
-        } catch (IOException | RuntimeException e) {
-            LOG.error("Freeze journal recovery failed; retried at the next consistent snapshot: {}", e.toString());
-        }
     }
 }

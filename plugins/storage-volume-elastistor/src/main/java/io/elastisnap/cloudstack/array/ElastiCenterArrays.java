@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
-import java.time.Duration;
 import java.util.Map;
 
 import javax.inject.Inject;
@@ -14,11 +13,14 @@ import org.apache.logging.log4j.Logger;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.config.ElastiSnapConfiguration;
 import io.elastisnap.cloudstack.config.KeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 
 /**
  * Per-pool ElastiCenter access from storage_pool_details: endpoint, TLS trust (or the global default) and the API key,
@@ -52,12 +54,16 @@ public class ElastiCenterArrays implements ElastiStorArrays {
 
     @Override
     public ElastiCenterClient client(long poolId) {
-        PoolConnection connection = connection(poolId);
-        return clients.get(connection.endpoint(), connection.apiKey(), Duration.ofMillis(settings.limits().jobPollDeadlineMillis()));
+        return client(connection(poolId));
     }
 
-    /** Stores a pool's API key encrypted, as a hidden detail, replacing any previous one. */
-    public static void storeApiKey(StoragePoolDetailsDao poolDetailsDao, KeyCipher cipher, long poolId, String apiKey) {
+    @Override
+    public ElastiCenterClient client(PoolConnection connection) {
+        return clients.get(connection.endpoint(), connection.apiKey(), settings.jobPollDeadline());
+    }
+
+    @Override
+    public void storeApiKey(long poolId, Secret apiKey) {
         poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
         poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_API_KEY, cipher.encrypt(apiKey), false);
     }
@@ -68,13 +74,16 @@ public class ElastiCenterArrays implements ElastiStorArrays {
         String url = required(details, ElastiStorPool.DETAIL_URL, poolId);
         String storedKey = required(details, ElastiStorPool.DETAIL_API_KEY, poolId);
         String tls = details.get(ElastiStorPool.DETAIL_TLS);
+        boolean poolSetsTls = tls != null && !tls.trim().isEmpty();
         ElastiCenterEndpoint endpoint;
         try {
-            endpoint = ElastiCenterEndpoint.parse(url, tls == null || tls.trim().isEmpty() ? settings.defaultTls() : tls);
+            endpoint = new ElastiCenterEndpoint(url, TlsTrust.fromSpec(poolSetsTls ? tls : settings.defaultTls()));
         } catch (IllegalArgumentException e) {
-            throw new CloudRuntimeException("Storage pool " + poolId + " has an unusable ElastiCenter TLS setting: " + e.getMessage());
+            throw new CloudRuntimeException((poolSetsTls ? "Storage pool " + poolId + " has an unusable ElastiCenter TLS setting"
+                    : "The global setting " + ElastiSnapConfiguration.TLS_MODE.key() + " (used by storage pool " + poolId
+                    + ") is unusable") + ": " + e.getMessage());
         }
-        String apiKey;
+        Secret apiKey;
         try {
             apiKey = cipher.decrypt(storedKey);
         } catch (RuntimeException e) {
@@ -94,7 +103,7 @@ public class ElastiCenterArrays implements ElastiStorArrays {
     private Map<String, String> protectApiKey(long poolId, Map<String, String> details) {
         String rotated = details == null ? null : details.get(ElastiStorPool.INPUT_API_KEY);
         if (rotated != null && !rotated.trim().isEmpty()) {
-            storeApiKey(poolDetailsDao, cipher, poolId, rotated.trim());
+            storeApiKey(poolId, Secret.of(rotated.trim()));
             poolDetailsDao.removeDetail(poolId, ElastiStorPool.INPUT_API_KEY);
             LOG.info("Stored the new ElastiCenter API key of storage pool {} encrypted and hidden", poolId);
             return poolDetailsDao.listDetailsKeyPairs(poolId);

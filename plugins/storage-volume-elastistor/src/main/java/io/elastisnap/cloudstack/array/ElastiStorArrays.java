@@ -2,6 +2,7 @@
 package io.elastisnap.cloudstack.array;
 
 import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.Secret;
 
 /** Resolves a pool id to its ElastiCenter (per-pool credentials; several pools on several ElastiCenters side by side). */
 public interface ElastiStorArrays {
@@ -12,4 +13,10 @@ public interface ElastiStorArrays {
 
     /** The pool's pooled, cached client for provisioning calls (volumes, exports, clones, statistics). */
     ElastiCenterClient client(long poolId);
+
+    /** The cached client of a connection that is not (yet) a pool's: registration verifies with it. */
+    ElastiCenterClient client(PoolConnection connection);
+
+    /** Stores a pool's API key encrypted, as a hidden detail, replacing any previous one. */
+    void storeApiKey(long poolId, Secret apiKey);
 }

@@ -1,23 +1,26 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import java.util.Objects;
+
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.elasticenter.Secret;
 
 /** A pool's ElastiCenter endpoint and API key. toString never shows the key. */
 public final class PoolConnection {
     private final ElastiCenterEndpoint endpoint;
-    private final String apiKey;
+    private final Secret apiKey;
 
-    public PoolConnection(ElastiCenterEndpoint endpoint, String apiKey) {
-        this.endpoint = endpoint;
-        this.apiKey = apiKey;
+    public PoolConnection(ElastiCenterEndpoint endpoint, Secret apiKey) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.apiKey = Objects.requireNonNull(apiKey, "API key");
     }
 
     public ElastiCenterEndpoint endpoint() {
         return endpoint;
     }
 
-    public String apiKey() {
+    public Secret apiKey() {
         return apiKey;
     }
 
@@ -28,6 +31,6 @@ public final class PoolConnection {
 
     @Override
     public String toString() {
-        return "PoolConnection[" + endpoint + ", key ****]";
+        return "PoolConnection[" + endpoint + ", key " + apiKey + "]";
     }
 }

@@ -1,12 +1,25 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.config;
 
+import java.time.Duration;
+import java.util.List;
+
 import org.apache.cloudstack.framework.config.ConfigKey;
 import org.apache.cloudstack.framework.config.Configurable;
 
-import io.elastisnap.cloudstack.agent.SnapshotLimits;
+import com.cloud.utils.exception.CloudRuntimeException;
 
-/** Registers our settings with CloudStack (they appear in Global Settings) and reads them for the strategies. */
+import io.elastisnap.engine.FreezeLimits;
+
+/**
+ * Registers our settings with CloudStack (they appear in Global Settings) and reads them for the strategies.
+ *
+ * <p>The frozen-window settings become the engine's {@link FreezeLimits} here, once, and are validated as they are
+ * read: CloudStack 4.22 gives a plugin no way to refuse a value in updateConfiguration (it checks a value's type and
+ * a list of names of its own; ConfigKey has no validator; Configurable only lists keys; the change is announced on the
+ * message bus after it is committed), so the first snapshot after a bad change fails on the management server with
+ * the settings named, instead of on every KVM host.
+ */
 public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
     static final String CATEGORY = "Storage";
 
@@ -18,8 +31,9 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
             "elastistor.max.frozen.window.ms", "8000", "Longest time a guest may stay frozen while ElastiStor snapshots are taken;"
             + " past it the guest is thawed and the snapshot fails (below Windows VSS's 10 s).", true, ConfigKey.Scope.Global);
     public static final ConfigKey<Integer> FREEZE_TIMEOUT_MS = new ConfigKey<>(CATEGORY, Integer.class,
-            "elastistor.freeze.timeout.ms", "5000", "Bounded wait for the guest agent's freeze reply; must be shorter than"
-            + " elastistor.max.frozen.window.ms (the snapshots need time inside the window).", true, ConfigKey.Scope.Global);
+            "elastistor.freeze.timeout.ms", "0", "Bounded wait for the guest agent's freeze reply. 0: derived from the window,"
+            + " 5/8 of elastistor.max.frozen.window.ms and at most 5000 (the snapshots need time inside the window); a value"
+            + " of its own must be shorter than the window.", true, ConfigKey.Scope.Global);
     public static final ConfigKey<Integer> THAW_TIMEOUT_MS = new ConfigKey<>(CATEGORY, Integer.class,
             "elastistor.thaw.timeout.ms", "10000", "Bounded wait for each thaw attempt (thaw is retried with backoff).", true,
             ConfigKey.Scope.Global);
@@ -55,9 +69,39 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
     }
 
     @Override
-    public SnapshotLimits limits() {
-        return new SnapshotLimits(MAX_FROZEN_WINDOW_MS.value(), FREEZE_TIMEOUT_MS.value(), THAW_TIMEOUT_MS.value(),
-                JOB_POLL_DEADLINE_MS.value());
+    public FreezeLimits limits() {
+        return limits(MAX_FROZEN_WINDOW_MS.value(), FREEZE_TIMEOUT_MS.value(), THAW_TIMEOUT_MS.value());
+    }
+
+    /** The limits the three settings give (a freeze timeout of 0 is derived from the window), or why they cannot. */
+    static FreezeLimits limits(int maxFrozenWindowMs, int freezeTimeoutMs, int thawTimeoutMs) {
+        FreezeLimits limits = FreezeLimits.builder()
+                .maxFrozenWindow(Duration.ofMillis(maxFrozenWindowMs))
+                .freezeTimeout(freezeTimeoutMs == 0 ? null : Duration.ofMillis(freezeTimeoutMs))
+                .thawTimeout(Duration.ofMillis(thawTimeoutMs))
+                .build();
+        List<String> problems = limits.problems(ElastiSnapConfiguration::settingName);
+        if (!problems.isEmpty()) {
+            throw new CloudRuntimeException("The ElastiStor global settings contradict each other: " + String.join("; ", problems)
+                    + ". Change them with 'cmk update configuration name=<setting> value=<value>' (elastistor.freeze.timeout.ms=0"
+                    + " derives the freeze timeout from the window); nothing was frozen.");
+        }
+        return limits;
+    }
+
+    /** A limit as the admin knows it: the global setting, or for the limits without one, their fixed value's name. */
+    static String settingName(FreezeLimits.Setting setting) {
+        switch (setting) {
+            case MAX_FROZEN_WINDOW: return MAX_FROZEN_WINDOW_MS.key();
+            case FREEZE_TIMEOUT: return FREEZE_TIMEOUT_MS.key();
+            case THAW_TIMEOUT: return THAW_TIMEOUT_MS.key();
+            default: return "the built-in " + setting.key();
+        }
+    }
+
+    @Override
+    public Duration jobPollDeadline() {
+        return Duration.ofMillis(JOB_POLL_DEADLINE_MS.value());
     }
 
     @Override

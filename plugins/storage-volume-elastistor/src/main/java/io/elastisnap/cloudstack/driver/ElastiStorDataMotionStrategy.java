@@ -2,6 +2,7 @@
 package io.elastisnap.cloudstack.driver;
 
 import java.util.Map;
+import java.util.Optional;
 
 import javax.inject.Inject;
 
@@ -28,7 +29,9 @@ import com.cloud.storage.dao.SnapshotDetailsDao;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 
 /**
  * createVolume from an ElastiStor snapshot is an array clone (cloneDatasetSnapshot) on the same ElastiCenter, with no
@@ -53,8 +56,8 @@ public class ElastiStorDataMotionStrategy implements DataMotionStrategy {
             if (!(srcData instanceof SnapshotInfo)) {
                 return StrategyPriority.CANT_HANDLE;
             }
-            String sourcePool = snapshotDetailsDao.listDetailsKeyPairs(srcData.getId()).get(ElastiStorPool.SNAPSHOT_POOL_ID);
-            if (sourcePool == null) {
+            Optional<ArraySnapshotLocation> source = VolumeSnapshotRecord.find(snapshotDetailsDao, srcData.getId());
+            if (!source.isPresent()) {
                 return StrategyPriority.CANT_HANDLE;
             }
             if (destData instanceof TemplateInfo) {
@@ -64,7 +67,7 @@ public class ElastiStorDataMotionStrategy implements DataMotionStrategy {
                 return StrategyPriority.CANT_HANDLE;
             }
             long targetPool = destData.getDataStore().getId();
-            if (!arrays.connection(Long.parseLong(sourcePool)).sameElastiCenter(arrays.connection(targetPool))) {
+            if (!arrays.connection(source.get().poolId()).sameElastiCenter(arrays.connection(targetPool))) {
                 LOG.debug("Declining a volume from snapshot {}: the target pool is on another ElastiCenter", srcData.getId());
                 return StrategyPriority.CANT_HANDLE;
             }

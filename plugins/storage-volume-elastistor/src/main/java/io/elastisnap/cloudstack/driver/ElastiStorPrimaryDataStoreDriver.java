@@ -2,7 +2,6 @@
 package io.elastisnap.cloudstack.driver;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -50,10 +49,11 @@ import com.cloud.vm.dao.VMInstanceDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
+import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
-import io.elastisnap.cloudstack.snapshot.ElastiStorSnapshotStrategy;
+import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.elasticenter.AddQosGroupRequest;
 import io.elastisnap.elasticenter.CreateVolumeRequest;
 import io.elastisnap.elasticenter.CreatedVolume;
@@ -225,13 +225,9 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     }
 
     private FileSystem cloneFromSnapshot(ElastiCenterClient client, long snapshotId, String name, Long sizeBytes) {
-        Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshotId);
-        String sourceVolume = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
-        String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
-        if (sourceVolume == null || path == null) {
-            throw new CloudRuntimeException("snapshot " + snapshotId + " has no ElastiStor snapshot recorded; it cannot be cloned");
-        }
-        FileSystem clone = client.cloneDatasetSnapshot(sourceVolume, path, name);
+        ArraySnapshotLocation source = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId).orElseThrow(() ->
+                new CloudRuntimeException("snapshot " + snapshotId + " has no ElastiStor snapshot recorded; it cannot be cloned"));
+        FileSystem clone = client.cloneDatasetSnapshot(source.esVolumeId(), source.path(), name);
         if (sizeBytes != null && clone.quotaBytes().isPresent() && sizeBytes > clone.quotaBytes().getAsLong()) {
             clone = client.updateFileSystem(clone.id(), UpdateFileSystemRequest.builder().sizeBytes(sizeBytes).build());
         }
@@ -287,15 +283,13 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     }
 
     private void deleteSnapshot(long poolId, long snapshotId) {
-        Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshotId);
-        String esVolumeId = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
-        String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
-        if (esVolumeId == null || path == null) {
+        Optional<ArraySnapshotLocation> record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId);
+        if (!record.isPresent()) {
             LOG.info("Snapshot {} has no ElastiStor snapshot recorded; nothing to delete", snapshotId);
             return;
         }
-        if (!arrays.forPool(poolId).deleteSnapshot(esVolumeId, path)) {
-            LOG.info("ElastiStor snapshot {} was already gone", path);
+        if (!arrays.forPool(poolId).deleteSnapshot(record.get().esVolumeId(), record.get().path())) {
+            LOG.info("ElastiStor snapshot {} was already gone", record.get().path());
         }
     }
 
@@ -441,10 +435,8 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
             VolumeVO volume = volumeDao.findById(snapshot.getVolumeId());
             long poolId = volume.getPoolId();
             String path = arrays.forPool(poolId).createSnapshot(volume.getFolder(),
-                    ElastiStorSnapshotStrategy.arraySnapshotName(snapshot.getUuid()));
-            snapshotDetailsDao.addDetail(snapshot.getId(), ElastiStorPool.SNAPSHOT_POOL_ID, String.valueOf(poolId), false);
-            snapshotDetailsDao.addDetail(snapshot.getId(), ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, volume.getFolder(), false);
-            snapshotDetailsDao.addDetail(snapshot.getId(), ElastiStorPool.SNAPSHOT_ARRAY_PATH, path, false);
+                    VolumeSnapshotRecord.arraySnapshotName(snapshot.getUuid()));
+            VolumeSnapshotRecord.save(snapshotDetailsDao, snapshot.getId(), new ArraySnapshotLocation(poolId, volume.getFolder(), path));
             SnapshotObjectTO to = new SnapshotObjectTO();
             to.setPath(path);
             return new CreateCmdResult(path, new CreateObjectAnswer(to));
@@ -456,20 +448,11 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
                                AsyncCompletionCallback<CommandResult> callback) {
         SnapshotInfo snapshot = snapshotOnPrimaryStore != null ? snapshotOnPrimaryStore : snapshotOnImageStore;
         completeOnce(callback, "Revert to snapshot " + snapshot.getUuid(), () -> {
-            Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshot.getId());
-            String esVolumeId = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
-            String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
-            String poolId = details.get(ElastiStorPool.SNAPSHOT_POOL_ID);
-            if (esVolumeId == null || path == null || poolId == null) {
-                throw new CloudRuntimeException("no ElastiStor snapshot is recorded for it");
-            }
-            ElastiStorArray array = arrays.forPool(Long.parseLong(poolId));
-            List<String> newer = SnapshotChain.destroyedByRollback(array, esVolumeId, path).orElseThrow(() ->
-                    new CloudRuntimeException("its ElastiStor snapshot " + path + " no longer exists"));
-            if (!newer.isEmpty()) {
-                throw new CloudRuntimeException("it would destroy the newer ElastiStor snapshots " + newer + "; delete them first");
-            }
-            array.rollback(esVolumeId, path);
+            ArraySnapshotLocation record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
+                    new CloudRuntimeException("no ElastiStor snapshot is recorded for it"));
+            ElastiStorArray array = arrays.forPool(record.poolId());
+            SnapshotChain.refuseToDestroyNewer(array, record, "snapshot " + snapshot.getUuid());
+            array.rollback(record.esVolumeId(), record.path());
             return new CommandResult();
         }, ElastiStorPrimaryDataStoreDriver::failure);
     }

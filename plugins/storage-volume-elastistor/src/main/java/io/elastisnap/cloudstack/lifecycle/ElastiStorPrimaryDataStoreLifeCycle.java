@@ -2,7 +2,6 @@
 package io.elastisnap.cloudstack.lifecycle;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,15 +30,17 @@ import com.cloud.storage.StoragePool;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.array.ElastiCenterArrays;
-import io.elastisnap.cloudstack.config.KeyCipher;
+import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.config.ElastiSnapConfiguration;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.elasticenter.Account;
 import io.elastisnap.elasticenter.ElastiCenterClient;
-import io.elastisnap.elasticenter.ElastiCenterConfig;
 import io.elastisnap.elasticenter.ElastiCenterException;
 import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.elasticenter.Tsm;
 
 /**
@@ -64,7 +65,7 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
     @Inject
     private HostDao hostDao;
     @Inject
-    private KeyCipher cipher;
+    private ElastiStorArrays arrays;
     @Inject
     private SnapshotSettings settings;
     @Inject
@@ -78,10 +79,9 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
             throw new IllegalArgumentException("Pass the ElastiCenter API key as details[0]." + INPUT_API_KEY + ", not details[0].apikey"
                     + " (CloudStack's API log masks *secretkey parameters only; rotate a key that was sent as apikey)");
         }
-        String apiKey = require(input, INPUT_API_KEY);
+        Secret apiKey = apiKey(require(input, INPUT_API_KEY));
         String accountName = require(input, INPUT_ACCOUNT);
         String tsmName = require(input, INPUT_TSM);
-        String tls = input.getOrDefault(INPUT_TLS, settings.defaultTls());
         String url = endpointUrl((String) dsInfos.get("url"));
         HypervisorType hypervisor = (HypervisorType) dsInfos.get("hypervisorType");
         if (hypervisor != null && !HypervisorType.KVM.equals(hypervisor)) {
@@ -91,14 +91,14 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
             throw new IllegalArgumentException(ElastiStorPool.PROVIDER_NAME + " pools are managed storage (one ElastiStor volume per"
                     + " CloudStack volume); omit managed=false");
         }
-        ElastiCenterEndpoint endpoint = ElastiCenterEndpoint.parse(url, tls);
+        String tls = input.get(INPUT_TLS);
+        ElastiCenterEndpoint endpoint = new ElastiCenterEndpoint(url, tls == null || tls.trim().isEmpty()
+                ? defaultTrust() : trust(tls));
 
         Account account;
         Tsm tsm;
-        try (ElastiCenterClient client = new ElastiCenterClient(ElastiCenterConfig.builder(URI.create(url), Secret.of(apiKey))
-                .trust(io.elastisnap.cloudstack.elasticenter.ElastiCenterClients.trustOf(endpoint))
-                .jobPolling(Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofMillis(settings.limits().jobPollDeadlineMillis()))
-                .build())) {
+        try {
+            ElastiCenterClient client = arrays.client(new PoolConnection(endpoint, apiKey));
             account = client.listAccounts().stream().filter(a -> a.id().equalsIgnoreCase(accountName)
                     || a.name().equalsIgnoreCase(accountName)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                     "ElastiCenter " + url + " has no account '" + accountName + "'"));
@@ -143,7 +143,7 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
 
         DataStore store = dataStoreHelper.createPrimaryDataStore(parameters);
         // Hidden and encrypted, and never in the displayed details map handed to createPrimaryDataStore.
-        ElastiCenterArrays.storeApiKey(poolDetailsDao, cipher, store.getId(), apiKey);
+        arrays.storeApiKey(store.getId(), apiKey);
         LOG.info("Registered ElastiStor pool {} on {} (account {}, TSM {}, iSCSI portal {}:{})", store.getName(), url,
                 account.name(), tsm.name(), portal, ISCSI_PORT);
         return store;
@@ -155,6 +155,32 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
             details.forEach((k, v) -> result.put(k.toLowerCase(Locale.ROOT), v));
         }
         return result;
+    }
+
+    /** Trims a key as the admin typed it; the refusal never echoes the value. */
+    private static Secret apiKey(String typed) {
+        try {
+            return Secret.of(typed.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("details[0]." + INPUT_API_KEY + " is not a usable ElastiCenter API key: " + e.getMessage());
+        }
+    }
+
+    private static TlsTrust trust(String tls) {
+        try {
+            return TlsTrust.fromSpec(tls);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("details[0]." + INPUT_TLS + ": " + e.getMessage());
+        }
+    }
+
+    private TlsTrust defaultTrust() {
+        try {
+            return TlsTrust.fromSpec(settings.defaultTls());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The global setting " + ElastiSnapConfiguration.TLS_MODE.key() + " is unusable (" + e.getMessage()
+                    + "); fix it or give details[0]." + INPUT_TLS);
+        }
     }
 
     private static String require(Map<String, String> input, String key) {
@@ -248,13 +274,16 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
         Map<String, String> input = lowerCaseKeys(details);
         String apiKey = input.get(INPUT_API_KEY);
         if (apiKey != null && !apiKey.trim().isEmpty()) {
-            ElastiCenterArrays.storeApiKey(poolDetailsDao, cipher, storagePool.getId(), apiKey.trim());
+            arrays.storeApiKey(storagePool.getId(), apiKey(apiKey));
         }
         String tls = input.get(INPUT_TLS);
         if (tls != null) {
-            String spec = ElastiCenterEndpoint.parse("https://validation", tls).tlsSpec();
+            // Validated before the old value goes; an empty one hands the pool back to elastistor.tls.default.
+            String spec = tls.trim().isEmpty() ? null : trust(tls).spec();
             poolDetailsDao.removeDetail(storagePool.getId(), ElastiStorPool.DETAIL_TLS);
-            poolDetailsDao.addDetail(storagePool.getId(), ElastiStorPool.DETAIL_TLS, spec, true);
+            if (spec != null) {
+                poolDetailsDao.addDetail(storagePool.getId(), ElastiStorPool.DETAIL_TLS, spec, true);
+            }
         }
     }
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +33,8 @@ import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
-import io.elastisnap.cloudstack.snapshot.VmSnapshotVolume;
+import io.elastisnap.cloudstack.record.VmSnapshotVolume;
+import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 
 /**
  * Compares the snapshots this plugin created on each ElastiStor volume (names {@code cs-*}, {@code vms-*}) with the
@@ -43,9 +43,6 @@ import io.elastisnap.cloudstack.snapshot.VmSnapshotVolume;
  * whose record is being written right now is never touched; snapshots with clones are never removed.
  */
 public class ElastiStorReconciler {
-    static final String VOLUME_SNAPSHOT_PREFIX = "cs-";
-    static final String VM_SNAPSHOT_PREFIX = "vms-";
-
     private static final Logger LOG = LogManager.getLogger(ElastiStorReconciler.class);
 
     @Inject
@@ -169,7 +166,7 @@ public class ElastiStorReconciler {
             }
             Set<String> known = knownPaths(volume);
             for (ArraySnapshotRef snapshot : array.listSnapshots(volume.getFolder())) {
-                boolean ours = snapshot.name().startsWith(VOLUME_SNAPSHOT_PREFIX) || snapshot.name().startsWith(VM_SNAPSHOT_PREFIX);
+                boolean ours = VolumeSnapshotRecord.isArraySnapshotName(snapshot.name()) || VmSnapshotVolume.isArraySnapshotName(snapshot.name());
                 if (!ours || known.contains(snapshot.path())) {
                     continue;
                 }
@@ -192,20 +189,12 @@ public class ElastiStorReconciler {
         Set<String> known = new HashSet<>();
         for (SnapshotVO snapshot : snapshotDao.listByVolumeId(volume.getId())) {
             if (snapshot.getState() != Snapshot.State.Destroyed) {
-                String path = snapshotDetailsDao.listDetailsKeyPairs(snapshot.getId()).get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
-                if (path != null) {
-                    known.add(path);
-                }
+                VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).ifPresent(r -> known.add(r.path()));
             }
         }
         if (volume.getInstanceId() != null) {
-            String detail = VmSnapshotVolume.detailName(volume.getId());
             for (VMSnapshotVO vmSnapshot : vmSnapshotDao.findByVm(volume.getInstanceId())) {
-                Map<String, String> details = vmSnapshotDetailsDao.listDetailsKeyPairs(vmSnapshot.getId());
-                String value = details == null ? null : details.get(detail);
-                if (value != null) {
-                    known.add(VmSnapshotVolume.parse(detail, value).path());
-                }
+                VmSnapshotVolume.find(vmSnapshotDetailsDao, vmSnapshot.getId(), volume.getId()).ifPresent(e -> known.add(e.location().path()));
             }
         }
         return known;

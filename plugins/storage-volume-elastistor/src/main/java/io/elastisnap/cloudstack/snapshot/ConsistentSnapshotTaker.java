@@ -17,12 +17,12 @@ import com.cloud.exception.OperationTimedoutException;
 import com.cloud.utils.exception.CloudRuntimeException;
 import com.cloud.vm.VirtualMachine;
 
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 
 /**
@@ -94,7 +94,7 @@ public class ConsistentSnapshotTaker {
         String policy = quiesceRequested ? POLICY_REQUIRED : settings.defaultPolicy();
         PoolConnection connection = arrays.connection(poolId);
         TakeConsistentSnapshotCommand command = new TakeConsistentSnapshotCommand(vm.getInstanceName(), volumes, policy,
-                Collections.emptyList(), settings.limits(), connection.endpoint(), connection.apiKey());
+                Collections.emptyList(), settings.limits(), settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
         TakeConsistentSnapshotAnswer answer = send(vm.getHostId(), command, vm.getInstanceName());
         LOG.info("Consistent snapshot of {} ({} volume(s)) on host {}: {}, frozen {} ms", vm.getInstanceName(), volumes.size(),
                 vm.getHostId(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis());

@@ -3,7 +3,7 @@ package io.elastisnap.cloudstack.snapshot;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 import javax.inject.Inject;
 
@@ -37,12 +37,14 @@ import com.cloud.vm.VirtualMachine;
 import com.cloud.vm.dao.VMInstanceDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
+import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 
 /**
  * Volume snapshots on ElastiStor pools: array snapshots taken inside a guest freeze when the VM runs. Leaves TAKE in
@@ -70,11 +72,6 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     @Inject
     private ConsistentSnapshotTaker taker;
 
-    /** ElastiStor snapshot name of a CloudStack snapshot: unique, stable and traceable back to the record. */
-    public static String arraySnapshotName(String snapshotUuid) {
-        return "cs-" + snapshotUuid;
-    }
-
     @Override
     public StrategyPriority canHandle(Snapshot snapshot, Long zoneId, SnapshotOperation op) {
         try {
@@ -82,7 +79,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
                 LOG.debug("Declining {} of snapshot {}: copying ElastiStor snapshots between zones is not supported", op, snapshot.getId());
                 return StrategyPriority.CANT_HANDLE;
             }
-            Long poolId = op == SnapshotOperation.DELETE || op == SnapshotOperation.REVERT ? recordedPoolId(snapshot.getId()) : null;
+            Long poolId = op == SnapshotOperation.DELETE || op == SnapshotOperation.REVERT
+                    ? VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).map(ArraySnapshotLocation::poolId).orElse(null) : null;
             if (poolId == null) {
                 VolumeVO volume = volumeDao.findByIdIncludingRemoved(snapshot.getVolumeId());
                 poolId = volume == null ? null : volume.getPoolId();
@@ -97,12 +95,6 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             LOG.warn("Declining {} of snapshot {}: could not determine its pool: {}", op, snapshot.getId(), e.toString());
             return StrategyPriority.CANT_HANDLE;
         }
-    }
-
-    private Long recordedPoolId(long snapshotId) {
-        Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshotId);
-        String value = details == null ? null : details.get(ElastiStorPool.SNAPSHOT_POOL_ID);
-        return value == null ? null : Long.valueOf(value);
     }
 
     private boolean isElastiStorPool(long poolId) {
@@ -131,7 +123,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.CreateRequested);
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
 
-            VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, arraySnapshotName(snapshot.getUuid()));
+            VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, VolumeSnapshotRecord.arraySnapshotName(snapshot.getUuid()));
             // CloudStack's StorageVMSnapshotStrategy freezes the guest itself around its GROUP members: a second freeze
             // would be refused (already frozen), and none is needed.
             ConsistentSnapshotTaker.Taken result = isVmSnapshotMember(snapshot)
@@ -169,9 +161,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     }
 
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
-        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_POOL_ID, String.valueOf(poolId), false);
-        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, arraySnapshot.getVolumeId(), false);
-        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_PATH, arraySnapshot.getPath(), false);
+        VolumeSnapshotRecord.save(snapshotDetailsDao, snapshotId, new ArraySnapshotLocation(poolId, arraySnapshot.getVolumeId(),
+                arraySnapshot.getPath()));
         snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_CONSISTENCY, result.level(), true);
         snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(result.frozenWindowMillis()), true);
     }
@@ -208,15 +199,12 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         if (snapshot.getState() == Snapshot.State.Allocated) {
             return snapshotDao.remove(snapshotId);
         }
-        Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshotId);
-        String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
-        String esVolumeId = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
-        String poolId = details.get(ElastiStorPool.SNAPSHOT_POOL_ID);
-        if (path != null && esVolumeId != null && poolId != null) {
+        Optional<ArraySnapshotLocation> record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId);
+        if (record.isPresent()) {
             try {
-                boolean existed = arrays.forPool(Long.parseLong(poolId)).deleteSnapshot(esVolumeId, path);
+                boolean existed = arrays.forPool(record.get().poolId()).deleteSnapshot(record.get().esVolumeId(), record.get().path());
                 if (!existed) {
-                    LOG.info("ElastiStor snapshot {} of snapshot {} was already gone", path, snapshot.getUuid());
+                    LOG.info("ElastiStor snapshot {} of snapshot {} was already gone", record.get().path(), snapshot.getUuid());
                 }
             } catch (ArrayConflictException e) {
                 throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " cannot be deleted: " + e.getMessage()
@@ -245,21 +233,20 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
                         + " to snapshot " + snapshot.getName() + " (it is " + vm.getState() + ")");
             }
         }
-        Map<String, String> details = snapshotDetailsDao.listDetailsKeyPairs(snapshot.getId());
-        String path = details.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
-        String esVolumeId = details.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
-        String poolId = details.get(ElastiStorPool.SNAPSHOT_POOL_ID);
-        if (path == null || esVolumeId == null || poolId == null) {
-            throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted");
+        ArraySnapshotLocation record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
+                new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted"));
+        ElastiStorArray array = arrays.forPool(record.poolId());
+        try {
+            SnapshotChain.refuseToDestroyNewer(array, record, "snapshot " + snapshot.getName());
+        } catch (CloudRuntimeException e) {
+            throw new CloudRuntimeException("Cannot revert volume " + volumeVO.getName() + ": " + e.getMessage(), e);
         }
-        ElastiStorArray array = arrays.forPool(Long.parseLong(poolId));
-        refuseIfNewerSnapshotsExist(array, esVolumeId, path, snapshot.getName());
         VolumeInfo volume = snapshot.getBaseVolume();
         if (!volume.stateTransit(Volume.Event.RevertSnapshotRequested)) {
             throw new CloudRuntimeException("Volume " + volumeVO.getName() + " cannot be reverted in state " + volume.getState());
         }
         try {
-            List<String> destroyed = array.rollback(esVolumeId, path);
+            List<String> destroyed = array.rollback(record.esVolumeId(), record.path());
             if (!destroyed.isEmpty()) {
                 LOG.warn("Rollback of volume {} destroyed snapshots created meanwhile: {}", volumeVO.getName(), destroyed);
             }
@@ -269,16 +256,6 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             volume.stateTransit(Volume.Event.OperationFailed);
             throw new CloudRuntimeException("Revert of volume " + volumeVO.getName() + " to snapshot " + snapshot.getName()
                     + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** A ZFS rollback destroys newer snapshots; we never do that silently. */
-    private static void refuseIfNewerSnapshotsExist(ElastiStorArray array, String esVolumeId, String path, String snapshotName) {
-        List<String> newer = SnapshotChain.destroyedByRollback(array, esVolumeId, path).orElseThrow(() -> new CloudRuntimeException(
-                "ElastiStor snapshot " + path + " of snapshot " + snapshotName + " no longer exists on the array"));
-        if (!newer.isEmpty()) {
-            throw new CloudRuntimeException("Reverting to snapshot " + snapshotName + " would destroy newer ElastiStor snapshots "
-                    + newer + "; delete those snapshots (or the VM snapshots that own them) first");
         }
     }
 }

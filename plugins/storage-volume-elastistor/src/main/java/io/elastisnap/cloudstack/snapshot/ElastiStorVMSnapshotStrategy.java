@@ -30,13 +30,14 @@ import com.cloud.vm.snapshot.dao.VMSnapshotDao;
 import com.cloud.vm.snapshot.dao.VMSnapshotDetailsDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
+import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ArraySnapshotRef;
-import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.record.VmSnapshotVolume;
 
 /**
  * Disk-only VM snapshots of VMs whose volumes all live on ElastiStor pools of one ElastiCenter: one guest freeze for
@@ -65,11 +66,6 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     @Inject
     private ConsistentSnapshotTaker taker;
 
-    /** Array snapshot name of one volume in a VM snapshot. */
-    static String arraySnapshotName(String vmSnapshotUuid, long volumeId) {
-        return "vms-" + vmSnapshotUuid + "-" + volumeId;
-    }
-
     @Override
     public StrategyPriority canHandle(VMSnapshot vmSnapshot) {
         try {
@@ -77,7 +73,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                 LOG.debug("Declining VM snapshot {}: ElastiStor snapshots are disk-only, memory is not snapshotted", vmSnapshot.getId());
                 return StrategyPriority.CANT_HANDLE;
             }
-            if (vmSnapshot.getState() != VMSnapshot.State.Allocated && !recorded(vmSnapshot.getId()).isEmpty()) {
+            if (vmSnapshot.getState() != VMSnapshot.State.Allocated && !VmSnapshotVolume.findAll(vmSnapshotDetailsDao, vmSnapshot.getId()).isEmpty()) {
                 return StrategyPriority.HIGHEST;
             }
             boolean mayHandle = vmSnapshot.getState() == VMSnapshot.State.Allocated || vmSnapshot.getState() == VMSnapshot.State.Error;
@@ -135,21 +131,6 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         return true;
     }
 
-    private List<VmSnapshotVolume> recorded(long vmSnapshotId) {
-        List<VmSnapshotVolume> entries = new ArrayList<>();
-        Map<String, String> details = vmSnapshotDetailsDao.listDetailsKeyPairs(vmSnapshotId);
-        if (details != null) {
-            details.forEach((name, value) -> {
-                VmSnapshotVolume entry = VmSnapshotVolume.parse(name, value);
-                if (entry != null) {
-                    entries.add(entry);
-                }
-            });
-        }
-        entries.sort((a, b) -> Long.compare(a.volumeId, b.volumeId));
-        return entries;
-    }
-
     private void transit(VMSnapshot vmSnapshot, VMSnapshot.Event event) {
         try {
             vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, event);
@@ -178,15 +159,15 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
             List<VolumeSnapshotSpec> specs = new ArrayList<>();
             Map<String, VolumeVO> byEsVolume = new LinkedHashMap<>();
             for (VolumeVO volume : volumes) {
-                specs.add(new VolumeSnapshotSpec(volume.getFolder(), arraySnapshotName(vmSnapshot.getUuid(), volume.getId())));
+                specs.add(new VolumeSnapshotSpec(volume.getFolder(), VmSnapshotVolume.arraySnapshotName(vmSnapshot.getUuid(), volume.getId())));
                 byEsVolume.put(volume.getFolder(), volume);
             }
             ConsistentSnapshotTaker.Taken result = taker.take(vm, poolId, specs, quiesceRequested(vmSnapshot));
             taken = result.snapshots();
             for (VolumeSnapshotResult snapshot : taken) {
                 VolumeVO volume = byEsVolume.get(snapshot.getVolumeId());
-                VmSnapshotVolume entry = new VmSnapshotVolume(volume.getId(), volume.getPoolId(), snapshot.getVolumeId(), snapshot.getPath());
-                vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), entry.detailName(), entry.detailValue(), false);
+                new VmSnapshotVolume(volume.getId(), new ArraySnapshotLocation(volume.getPoolId(), snapshot.getVolumeId(), snapshot.getPath()))
+                        .save(vmSnapshotDetailsDao, vmSnapshot.getId());
             }
             vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_CONSISTENCY, result.level(), true);
             vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS,
@@ -232,7 +213,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
             throw new CloudRuntimeException("Stop VM " + vm.getInstanceName() + " before reverting it to VM snapshot "
                     + vmSnapshot.getName() + " (it is " + vm.getState() + ")");
         }
-        List<VmSnapshotVolume> entries = recorded(vmSnapshot.getId());
+        List<VmSnapshotVolume> entries = VmSnapshotVolume.findAll(vmSnapshotDetailsDao, vmSnapshot.getId());
         if (entries.isEmpty()) {
             throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " has no ElastiStor snapshots recorded");
         }
@@ -240,10 +221,11 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         List<VmSnapshotVolume> reverted = new ArrayList<>();
         try {
             for (VmSnapshotVolume entry : entries) {
-                refuseToDestroyNewerSnapshots(entry, vmSnapshot.getName());
+                SnapshotChain.refuseToDestroyNewer(arrays.forPool(entry.location().poolId()), entry.location(),
+                        "VM snapshot " + vmSnapshot.getName() + " (" + entry + ")");
             }
             for (VmSnapshotVolume entry : entries) {
-                arrays.forPool(entry.poolId).rollback(entry.esVolumeId, entry.path);
+                arrays.forPool(entry.location().poolId()).rollback(entry.location().esVolumeId(), entry.location().path());
                 reverted.add(entry);
             }
             makeCurrent((VMSnapshotVO) vmSnapshot, false);
@@ -259,21 +241,10 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         }
     }
 
-    /** A rollback destroys newer array snapshots; every volume is checked before any is touched. */
-    private void refuseToDestroyNewerSnapshots(VmSnapshotVolume entry, String vmSnapshotName) {
-        List<String> newer = SnapshotChain.destroyedByRollback(arrays.forPool(entry.poolId), entry.esVolumeId, entry.path)
-                .orElseThrow(() -> new CloudRuntimeException("the ElastiStor snapshot " + entry.path + " of " + entry
-                        + " no longer exists"));
-        if (!newer.isEmpty()) {
-            throw new CloudRuntimeException("reverting " + entry + " to VM snapshot " + vmSnapshotName + " would destroy the newer"
-                    + " ElastiStor snapshots " + newer + "; delete those snapshots (or the VM snapshots that own them) first");
-        }
-    }
-
     @Override
     public boolean deleteVMSnapshot(VMSnapshot vmSnapshot) {
         transit(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
-        List<VmSnapshotVolume> entries = recorded(vmSnapshot.getId());
+        List<VmSnapshotVolume> entries = VmSnapshotVolume.findAll(vmSnapshotDetailsDao, vmSnapshot.getId());
         List<VmSnapshotVolume> deleted = new ArrayList<>();
         try {
             for (VmSnapshotVolume entry : entries) {
@@ -281,7 +252,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
             }
             for (VmSnapshotVolume entry : entries) {
                 deleteArraySnapshot(entry);
-                vmSnapshotDetailsDao.removeDetail(vmSnapshot.getId(), entry.detailName());
+                entry.remove(vmSnapshotDetailsDao, vmSnapshot.getId());
                 deleted.add(entry);
             }
         } catch (RuntimeException e) {
@@ -298,23 +269,24 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private void refuseIfCloned(VmSnapshotVolume entry, String vmSnapshotName) {
+        ArraySnapshotLocation snapshot = entry.location();
         try {
-            for (ArraySnapshotRef ref : arrays.forPool(entry.poolId).listSnapshots(entry.esVolumeId)) {
-                if (ref.path().equals(entry.path) && ref.hasClones()) {
+            for (ArraySnapshotRef ref : arrays.forPool(snapshot.poolId()).listSnapshots(snapshot.esVolumeId())) {
+                if (ref.path().equals(snapshot.path()) && ref.hasClones()) {
                     throw new CloudRuntimeException("the ElastiStor snapshot of " + entry + " in VM snapshot " + vmSnapshotName
                             + " has clones (volumes created from it); delete those volumes first");
                 }
             }
         } catch (io.elastisnap.elasticenter.ElastiCenterNotFoundException gone) {
-            LOG.debug("ElastiStor volume {} is gone; its snapshot needs no check", entry.esVolumeId);
+            LOG.debug("ElastiStor volume {} is gone; its snapshot needs no check", snapshot.esVolumeId());
         }
     }
 
     private void deleteArraySnapshot(VmSnapshotVolume entry) {
-        ElastiStorArray array = arrays.forPool(entry.poolId);
+        ArraySnapshotLocation snapshot = entry.location();
         try {
-            if (!array.deleteSnapshot(entry.esVolumeId, entry.path)) {
-                LOG.info("ElastiStor snapshot {} was already gone", entry.path);
+            if (!arrays.forPool(snapshot.poolId()).deleteSnapshot(snapshot.esVolumeId(), snapshot.path())) {
+                LOG.info("ElastiStor snapshot {} was already gone", snapshot.path());
             }
         } catch (ArrayConflictException e) {
             throw new CloudRuntimeException(e.getMessage() + "; delete the volumes created from it first", e);

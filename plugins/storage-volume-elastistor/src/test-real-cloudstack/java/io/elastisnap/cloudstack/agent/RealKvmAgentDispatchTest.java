@@ -12,10 +12,12 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.logging.log4j.Level;
@@ -36,6 +38,14 @@ import com.cloud.hypervisor.kvm.resource.wrapper.LibvirtRequestWrapper;
 import com.cloud.hypervisor.kvm.resource.wrapper.LibvirtUtilitiesHelper;
 import com.cloud.serializer.GsonHelper;
 
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.SimVolume;
@@ -76,7 +86,7 @@ public class RealKvmAgentDispatchTest {
         installAgentRunnerWithJournalIn(journal);
     }
 
-    /** The agent's own wiring (what the wrapper gets at first use in a real agent), journal moved as an operator would. */
+    /** The agent's own wiring (what the wrapper builds when the agent loads it), journal moved as an operator would. */
     private static void installAgentRunnerWithJournalIn(Path directory) {
         String previous = System.getProperty(EngineSnapshotRunner.JOURNAL_DIRECTORY_PROPERTY);
         System.setProperty(EngineSnapshotRunner.JOURNAL_DIRECTORY_PROPERTY, directory.toString());
@@ -102,9 +112,10 @@ public class RealKvmAgentDispatchTest {
                 .map(v -> new VolumeSnapshotSpec(v.id(), "cs-" + policy.toLowerCase(Locale.ROOT) + "-" + v.name()))
                 .collect(Collectors.toList());
         return new TakeConsistentSnapshotCommand(TEST_DRIVER_DOMAIN, specs, policy, Collections.emptyList(),
-                new SnapshotLimits(4000, 2000, 2000, 30000),
-                ElastiCenterEndpoint.parse(elastiCenter.baseUrl().toString(), "sha256:" + elastiCenter.certificateSha256()),
-                API_KEY);
+                FreezeLimits.builder().maxFrozenWindow(Duration.ofSeconds(4)).freezeTimeout(Duration.ofSeconds(2))
+                        .thawTimeout(Duration.ofSeconds(2)).build(), Duration.ofSeconds(30),
+                new ElastiCenterEndpoint(elastiCenter.baseUrl().toString(), TlsTrust.pinnedSha256(elastiCenter.certificateSha256())),
+                Secret.of(API_KEY));
     }
 
     /** Management server -> agent: CloudStack's wire format, then the agent's dispatch, then the answer's way back. */
@@ -143,7 +154,8 @@ public class RealKvmAgentDispatchTest {
 
         assertFalse(answer.getResult());
         assertEquals(answer.getDetails(), "FREEZE_UNSUPPORTED", answer.getFailureReason());
-        assertTrue("names the domain: " + answer.getDetails(), answer.getDetails().contains("domain " + TEST_DRIVER_DOMAIN + " "));
+        assertTrue("names the domain: " + answer.getDetails(), Pattern.compile("\\bdomain " + Pattern.quote(TEST_DRIVER_DOMAIN) + "\\b")
+                .matcher(answer.getDetails()).find());
         assertFalse(answer.getDetails().contains(API_KEY));
         assertTrue(answer.getSnapshots().isEmpty());
         assertTrue(elastiCenter.snapshotPaths(root.id()).isEmpty());
@@ -174,6 +186,6 @@ public class RealKvmAgentDispatchTest {
         } finally {
             Configurator.setLevel(gsonLogger, previous);
         }
-        assertEquals("the key still reaches the agent", API_KEY, ((TakeConsistentSnapshotCommand) received.getCommand()).getApiKey());
+        assertEquals("the key still reaches the agent", Secret.of(API_KEY), ((TakeConsistentSnapshotCommand) received.getCommand()).getApiKey());
     }
 }

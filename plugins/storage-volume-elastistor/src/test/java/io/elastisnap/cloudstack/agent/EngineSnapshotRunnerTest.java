@@ -3,6 +3,7 @@ package io.elastisnap.cloudstack.agent;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.After;
@@ -19,8 +21,17 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.cloudstack.testsupport.ScriptedGuest;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.journal.JournalEntry;
 import io.elastisnap.engine.journal.JournalOwner;
@@ -63,8 +74,9 @@ public class EngineSnapshotRunnerTest {
             volumes.add(new VolumeSnapshotSpec(volumeAndName[i], volumeAndName[i + 1]));
         }
         return new TakeConsistentSnapshotCommand("i-2-10-VM", volumes, policy, Collections.emptyList(),
-                new SnapshotLimits(4000, 2000, 2000, 30000),
-                ElastiCenterEndpoint.parse(sim.baseUrl().toString(), "sha256:" + sim.certificateSha256()), sim.apiKey());
+                FreezeLimits.builder().maxFrozenWindow(Duration.ofSeconds(4)).freezeTimeout(Duration.ofSeconds(2))
+                        .thawTimeout(Duration.ofSeconds(2)).build(), Duration.ofSeconds(30),
+                new ElastiCenterEndpoint(sim.baseUrl().toString(), TlsTrust.pinnedSha256(sim.certificateSha256())), Secret.of(sim.apiKey()));
     }
 
     @Test
@@ -151,24 +163,46 @@ public class EngineSnapshotRunnerTest {
 
     @Test
     public void aChangedKeyGetsItsOwnClientWhileTheSameKeySharesOne() {
-        ElastiCenterEndpoint endpoint = ElastiCenterEndpoint.parse(ec1.baseUrl().toString(), "insecure");
+        ElastiCenterEndpoint endpoint = new ElastiCenterEndpoint(ec1.baseUrl().toString(), TlsTrust.insecure());
         java.time.Duration deadline = java.time.Duration.ofSeconds(30);
-        assertTrue(clients.get(endpoint, "k1", deadline) == clients.get(endpoint, "k1", deadline));
-        assertFalse(clients.get(endpoint, "k1", deadline) == clients.get(endpoint, "k2", deadline));
+        assertTrue(clients.get(endpoint, Secret.of("k1"), deadline) == clients.get(endpoint, Secret.of("k1"), deadline));
+        assertFalse(clients.get(endpoint, Secret.of("k1"), deadline) == clients.get(endpoint, Secret.of("k2"), deadline));
     }
 
     @Test
-    public void theFirstCommandThawsAGuestThatACrashedAgentLeftFrozen() throws Exception {
+    public void aRunnerNoWrapperStartedRecoversTheJournalFromItsFirstCommand() throws Exception {
         guest.leftFrozen();
-        // An agent process that died while the guest was frozen (a pid that cannot be running any more).
-        JournalOwner dead = JournalOwner.of(ProcessHandle.current().pid(), Instant.EPOCH);
-        new FreezeJournal(journal).record(new JournalEntry("i-2-99-VM", "session-1", dead, "kvm1", Instant.now(),
-                Duration.ofSeconds(8), Collections.emptyList()));
+        recordFreezeOfDeadAgent(journal, "i-2-99-VM");
         SimVolume root = ec1.provisionVolume("root", 1L << 30);
 
-        assertTrue(runner.run(command(ec1, "REQUIRED", root.id(), "cs-a"), null).getResult());
+        assertEquals("INVALID_REQUEST", runner.run(command(ec1, "SOMETIMES", root.id(), "cs-a"), null).getFailureReason());
 
-        assertEquals("recovery thawed first", "thaw i-2-99-VM", guest.calls.get(0));
+        List<RecoveryOutcome> outcomes = runner.startRecovery(null).get(1, TimeUnit.MINUTES);
+        assertEquals(RecoveryOutcome.Action.THAWED, outcomes.get(0).action());
+        assertEquals(1, guest.count("thaw"));
+        assertFalse(guest.isFrozen());
         assertFalse(new FreezeJournal(journal).read("i-2-99-VM").isPresent());
+    }
+
+    @Test
+    public void recoveryIsRetriedUntilLibvirtAnswersAndKeepsTheEntryMeanwhile() throws Exception {
+        guest.leftFrozen().libvirtUnreachableFor(2);
+        recordFreezeOfDeadAgent(journal, "i-2-96-VM");
+
+        List<RecoveryOutcome> outcomes = runner.startRecovery(null).get(1, TimeUnit.MINUTES);
+
+        assertEquals(RecoveryOutcome.Action.THAWED, outcomes.get(0).action());
+        assertEquals(Arrays.asList("unreachable i-2-96-VM", "unreachable i-2-96-VM", "status i-2-96-VM"), guest.calls.subList(0, 3));
+        assertEquals(1, guest.count("thaw"));
+        assertFalse(guest.isFrozen());
+        assertFalse(new FreezeJournal(journal).read("i-2-96-VM").isPresent());
+        assertSame("started once", runner.startRecovery(null).get(), outcomes);
+    }
+
+    /** An agent process that died while the guest was frozen (a pid that cannot be running any more). */
+    static void recordFreezeOfDeadAgent(Path journal, String domain) throws java.io.IOException {
+        JournalOwner dead = JournalOwner.of(ProcessHandle.current().pid(), Instant.EPOCH);
+        new FreezeJournal(journal).record(new JournalEntry(domain, "session-1", dead, "kvm1", Instant.now(), Duration.ofSeconds(8),
+                Collections.emptyList()));
     }
 }

@@ -17,6 +17,10 @@ import com.cloud.hypervisor.kvm.resource.LibvirtComputingResource;
 import com.cloud.hypervisor.kvm.resource.wrapper.ElastiSnapTakeConsistentSnapshotCommandWrapper;
 import com.cloud.hypervisor.kvm.resource.wrapper.LibvirtUtilitiesHelper;
 
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.testsupport.SampleCommand;
+
 public class WrapperExecutionTest {
     @Test
     public void wrapperRunsTheProcessRunnerWithTheAgentsLibvirtConnectionForTheDomain() throws Exception {
@@ -25,7 +29,7 @@ public class WrapperExecutionTest {
         Connect connect = mock(Connect.class);
         when(resource.getLibvirtUtilitiesHelper()).thenReturn(helper);
         when(helper.getConnection()).thenReturn(connect);
-        TakeConsistentSnapshotCommand command = CommandSerializationTest.command();
+        TakeConsistentSnapshotCommand command = SampleCommand.create();
         AgentSnapshotRuntime.install((cmd, libvirt) -> {
             try {
                 assertSame(connect, libvirt.connect());
@@ -43,10 +47,10 @@ public class WrapperExecutionTest {
         AgentSnapshotRuntime.install((cmd, libvirt) -> {
             throw new IllegalStateException("journal directory not writable");
         });
-        Answer answer = new ElastiSnapTakeConsistentSnapshotCommandWrapper().execute(CommandSerializationTest.command(),
+        Answer answer = new ElastiSnapTakeConsistentSnapshotCommandWrapper().execute(SampleCommand.create(),
                 mock(LibvirtComputingResource.class));
         assertFalse(answer.getResult());
         assertEquals("INTERNAL_ERROR", ((TakeConsistentSnapshotAnswer) answer).getFailureReason());
-        assertFalse(answer.getDetails().contains(CommandSerializationTest.KEY));
+        assertFalse(answer.getDetails().contains(SampleCommand.KEY));
     }
 }

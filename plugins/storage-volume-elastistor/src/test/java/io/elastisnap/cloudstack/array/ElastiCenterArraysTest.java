@@ -20,9 +20,11 @@ import org.junit.Test;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.SimVolume;
 
@@ -100,8 +102,8 @@ public class ElastiCenterArraysTest {
     @Test
     public void connectionComesFromThePoolDetailsWithTheKeyDecrypted() {
         PoolConnection connection = pools.arrays.connection(1L);
-        assertEquals(sim.apiKey(), connection.apiKey());
-        assertEquals(ElastiCenterEndpoint.TlsMode.PINNED_SHA256, connection.endpoint().getTlsMode());
+        assertEquals(Secret.of(sim.apiKey()), connection.apiKey());
+        assertEquals(TlsTrust.Mode.PINNED_SHA256, connection.endpoint().trust().mode());
         assertFalse(connection.toString().contains(sim.apiKey()));
         assertSame("one cached client per endpoint and key", pools.arrays.client(1L), pools.arrays.client(1L));
     }
@@ -110,7 +112,27 @@ public class ElastiCenterArraysTest {
     public void aPoolWithoutTlsDetailUsesTheGlobalDefault() {
         db.poolDetailRows.get(1L).remove(ElastiStorPool.DETAIL_TLS);
         pools.settings.tls = "insecure";
-        assertEquals(ElastiCenterEndpoint.TlsMode.INSECURE, pools.arrays.connection(1L).endpoint().getTlsMode());
+        assertEquals(TlsTrust.Mode.INSECURE, pools.arrays.connection(1L).endpoint().trust().mode());
+    }
+
+    @Test
+    public void anUnusableTlsSettingIsNamedWhereItComesFrom() {
+        db.poolDetailRows.get(1L).put(ElastiStorPool.DETAIL_TLS, "ca:");
+        try {
+            pools.arrays.connection(1L);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("Storage pool 1 has an unusable ElastiCenter TLS setting: TLS trust 'ca:'"));
+        }
+        db.poolDetailRows.get(1L).remove(ElastiStorPool.DETAIL_TLS);
+        pools.settings.tls = "pin:" + sim.certificateSha256();
+        try {
+            pools.arrays.connection(1L);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("The global setting elastistor.tls.default (used by storage pool 1)"
+                    + " is unusable: unknown TLS trust setting 'pin:"));
+        }
     }
 
     @Test
@@ -136,13 +158,13 @@ public class ElastiCenterArraysTest {
     public void aKeyRotatedThroughUpdateStoragePoolIsEncryptedAndHiddenAtTheNextUse() {
         // CloudStack 4.22's updateStoragePool stores the admin's details as given, displayed.
         db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, sim.apiKey(), true);
-        db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, SimulatedPools.CIPHER.encrypt("old-key"), true);
+        db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, SimulatedPools.CIPHER.encrypt(Secret.of("old-key")), true);
 
-        assertEquals(sim.apiKey(), pools.arrays.connection(1L).apiKey());
+        assertEquals(Secret.of(sim.apiKey()), pools.arrays.connection(1L).apiKey());
 
         Map<String, String> rows = db.poolDetailRows.get(1L);
         assertFalse(rows.containsKey(ElastiStorPool.INPUT_API_KEY));
-        assertEquals(sim.apiKey(), SimulatedPools.CIPHER.decrypt(rows.get(ElastiStorPool.DETAIL_API_KEY)));
+        assertEquals(Secret.of(sim.apiKey()), SimulatedPools.CIPHER.decrypt(rows.get(ElastiStorPool.DETAIL_API_KEY)));
         assertFalse(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_API_KEY));
     }
 

@@ -22,6 +22,8 @@ import org.junit.Test;
 import com.cloud.agent.api.to.DataObjectType;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.RecordingCallback;
@@ -58,9 +60,7 @@ public class ElastiStorDataMotionStrategyTest {
 
         SimVolume origin = ec1.provisionVolume("origin", 1L << 30);
         snapshotPath = pools.arrays.forPool(POOL).createSnapshot(origin.id(), "cs-snap-uuid-41");
-        db.snapshotDetails.addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_POOL_ID, String.valueOf(POOL), false);
-        db.snapshotDetails.addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, origin.id(), false);
-        db.snapshotDetails.addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_ARRAY_PATH, snapshotPath, false);
+        VolumeSnapshotRecord.save(db.snapshotDetails, SNAPSHOT, new ArraySnapshotLocation(POOL, origin.id(), snapshotPath));
         snapshot = mock(SnapshotInfo.class);
         when(snapshot.getId()).thenReturn(SNAPSHOT);
         when(snapshot.getUuid()).thenReturn("snap-uuid-41");

@@ -27,7 +27,8 @@ import com.cloud.storage.Storage.StoragePoolType;
 import com.cloud.utils.Pair;
 import com.cloud.vm.VirtualMachine;
 
-import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.RecordingCallback;
@@ -214,8 +215,7 @@ public class ElastiStorPrimaryDataStoreDriverTest {
     public void volumeFromSnapshotIsAnArrayCloneThatBlocksDeletingItsOrigin() {
         Entities.Vol origin = created(11, POOL, null);
         String path = pools.arrays.forPool(POOL).createSnapshot(origin.folder, "cs-snap-uuid-41");
-        db.snapshotDetails.addDetail(41L, ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, origin.folder, false);
-        db.snapshotDetails.addDetail(41L, ElastiStorPool.SNAPSHOT_ARRAY_PATH, path, false);
+        VolumeSnapshotRecord.save(db.snapshotDetails, 41L, new ArraySnapshotLocation(POOL, origin.folder, path));
         db.volumeDetails.addDetail(12L, ElastiStorPrimaryDataStoreDriver.CLONE_OF_SNAPSHOT, "41", false);
 
         Entities.Vol clone = created(12, POOL, null);

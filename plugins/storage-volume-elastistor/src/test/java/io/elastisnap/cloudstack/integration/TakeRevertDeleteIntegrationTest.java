@@ -46,10 +46,11 @@ import com.cloud.vm.snapshot.VMSnapshot;
 
 import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
 import io.elastisnap.cloudstack.agent.EngineSnapshotRunner;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.driver.ElastiStorDataMotionStrategy;
 import io.elastisnap.cloudstack.driver.ElastiStorPrimaryDataStoreDriver;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
+import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
 import io.elastisnap.cloudstack.snapshot.ElastiStorSnapshotStrategy;
 import io.elastisnap.cloudstack.snapshot.ElastiStorVMSnapshotStrategy;
@@ -232,7 +233,7 @@ public class TakeRevertDeleteIntegrationTest {
         volumeSnapshots.takeSnapshot(volumeSnapshot);
         assertEquals(Snapshot.State.CreatedOnPrimary, db.snapshots.get(41L).state);
         assertEquals(ObjectInDataStoreStateMachine.State.Ready, refs.get(41L));
-        String volumeSnapshotPath = path(root, ElastiStorSnapshotStrategy.arraySnapshotName("snap-uuid-41"));
+        String volumeSnapshotPath = path(root, VolumeSnapshotRecord.arraySnapshotName("snap-uuid-41"));
         assertEquals(Collections.singletonList(volumeSnapshotPath), onArray(root));
         assertEquals("FS_FROZEN", db.snapshotDetailRows.get(41L).get(io.elastisnap.cloudstack.ElastiStorPool.SNAPSHOT_CONSISTENCY));
         volumeSnapshots.backupSnapshot(volumeSnapshot);

@@ -10,6 +10,7 @@ import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -40,9 +41,13 @@ import com.cloud.storage.dao.StoragePoolHostDao;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ElastiCenterArrays;
+import io.elastisnap.cloudstack.array.PoolConnection;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
 import io.elastisnap.cloudstack.testsupport.Wiring;
+import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 
 public class ElastiStorLifeCycleTest {
@@ -55,6 +60,7 @@ public class ElastiStorLifeCycleTest {
     private StoragePoolHostDao poolHostDao;
     private ElastiStorHostListener listener;
     private ElastiStorPrimaryDataStoreLifeCycle lifeCycle;
+    private ElastiCenterArrays arrays;
     private DataStore created;
 
     @Before
@@ -71,8 +77,9 @@ public class ElastiStorLifeCycleTest {
         when(created.getName()).thenReturn("es1");
         when(helper.createPrimaryDataStore(any())).thenReturn(created);
         listener = Wiring.inject(new ElastiStorHostListener(), agentManager, db.poolDao, poolHostDao);
-        lifeCycle = Wiring.inject(new ElastiStorPrimaryDataStoreLifeCycle(), helper, db.poolDetails, hostDao,
-                SimulatedPools.CIPHER, pools.settings, listener);
+        arrays = spy(pools.arrays);
+        lifeCycle = Wiring.inject(new ElastiStorPrimaryDataStoreLifeCycle(), helper, db.poolDetails, hostDao, arrays,
+                pools.settings, listener);
     }
 
     @After
@@ -117,7 +124,7 @@ public class ElastiStorLifeCycleTest {
         assertEquals(sim.defaults().accountId(), p.getDetails().get(ElastiStorPool.DETAIL_ACCOUNT_ID));
         assertFalse("the key never travels in the displayed details", p.getDetails().containsValue(sim.apiKey()));
         String stored = db.poolDetailRows.get(9L).get(ElastiStorPool.DETAIL_API_KEY);
-        assertEquals(sim.apiKey(), SimulatedPools.CIPHER.decrypt(stored));
+        assertEquals(Secret.of(sim.apiKey()), SimulatedPools.CIPHER.decrypt(stored));
         assertFalse(stored.contains(sim.apiKey()));
         assertFalse(db.isDisplayed(org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao.class, 9L,
                 ElastiStorPool.DETAIL_API_KEY));
@@ -220,7 +227,55 @@ public class ElastiStorLifeCycleTest {
         Map<String, String> update = new HashMap<>();
         update.put("apisecretkey", "new-key");
         lifeCycle.updateStoragePool(db.pools.get(9L), update);
-        assertEquals("new-key", SimulatedPools.CIPHER.decrypt(db.poolDetailRows.get(9L).get(ElastiStorPool.DETAIL_API_KEY)));
+        assertEquals(Secret.of("new-key"), SimulatedPools.CIPHER.decrypt(db.poolDetailRows.get(9L).get(ElastiStorPool.DETAIL_API_KEY)));
+    }
+
+    @Test
+    public void registrationVerifiesThroughTheCachedClientAndLeavesItOpenForThePool() {
+        lifeCycle.initialize(request(sim.baseUrl().toString(), details()));
+
+        ArgumentCaptor<PoolConnection> used = ArgumentCaptor.forClass(PoolConnection.class);
+        verify(arrays).client(used.capture());
+        assertEquals(Secret.of(sim.apiKey()), used.getValue().apiKey());
+        assertEquals("sha256:" + sim.certificateSha256(), used.getValue().endpoint().tlsSpec());
+        ElastiCenterClient cached = pools.arrays.client(used.getValue());
+        assertFalse("still open after registration", cached.listAccounts().isEmpty());
+    }
+
+    @Test
+    public void anUnusableTlsDetailIsRefusedNamingTheDetail() {
+        Map<String, String> badTls = details();
+        badTls.put("tls", "ca:");
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), badTls));
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("details[0].tls: TLS trust 'ca:' names no file"));
+        }
+        verify(helper, never()).createPrimaryDataStore(any());
+    }
+
+    @Test
+    public void updatingTheTlsStoresTheCanonicalFormAndAnEmptyOneFallsBackToTheGlobalDefault() {
+        db.pool(9L, ElastiStorPool.PROVIDER_NAME);
+        Map<String, String> update = new HashMap<>();
+        update.put("tls", " SHA256:" + sim.certificateSha256().toUpperCase());
+        lifeCycle.updateStoragePool(db.pools.get(9L), update);
+        assertEquals("sha256:" + sim.certificateSha256(), db.poolDetailRows.get(9L).get(ElastiStorPool.DETAIL_TLS));
+
+        update.put("tls", "pin:" + sim.certificateSha256());
+        try {
+            lifeCycle.updateStoragePool(db.pools.get(9L), update);
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("sha256:<fingerprint>"));
+        }
+        assertEquals("a refused value leaves the old one", "sha256:" + sim.certificateSha256(),
+                db.poolDetailRows.get(9L).get(ElastiStorPool.DETAIL_TLS));
+
+        update.put("tls", " ");
+        lifeCycle.updateStoragePool(db.pools.get(9L), update);
+        assertFalse(db.poolDetailRows.get(9L).containsKey(ElastiStorPool.DETAIL_TLS));
     }
 
     private static HostVO host(long id) {

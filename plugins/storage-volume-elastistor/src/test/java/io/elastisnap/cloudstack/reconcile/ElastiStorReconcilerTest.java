@@ -16,8 +16,10 @@ import org.junit.Test;
 
 import com.cloud.storage.Snapshot;
 
-import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
+import io.elastisnap.cloudstack.record.VmSnapshotVolume;
+import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
@@ -44,12 +46,12 @@ public class ElastiStorReconcilerTest {
         volume = db.volume(11L, 1L, 21L);
         volume.folder = ec.provisionVolume("cs11", 1L << 30).id();
 
-        String recorded = array.createSnapshot(volume.folder, "cs-snap-uuid-41");
+        String recorded = array.createSnapshot(volume.folder, VolumeSnapshotRecord.arraySnapshotName("snap-uuid-41"));
         db.snapshots.put(41L, new Entities.Snap(41L, 11L, Snapshot.State.BackedUp));
-        db.snapshotDetails.addDetail(41L, ElastiStorPool.SNAPSHOT_ARRAY_PATH, recorded, false);
-        String inVmSnapshot = array.createSnapshot(volume.folder, "vms-vmsnap-uuid-100-11");
+        VolumeSnapshotRecord.save(db.snapshotDetails, 41L, new ArraySnapshotLocation(1L, volume.folder, recorded));
+        String inVmSnapshot = array.createSnapshot(volume.folder, VmSnapshotVolume.arraySnapshotName("vmsnap-uuid-100", 11));
         db.vmSnapshot(100L, 21L);
-        db.vmSnapshotDetails.addDetail(100L, ElastiStorPool.VM_SNAPSHOT_VOLUME_PREFIX + 11, "1|" + volume.folder + "|" + inVmSnapshot, false);
+        new VmSnapshotVolume(11L, new ArraySnapshotLocation(1L, volume.folder, inVmSnapshot)).save(db.vmSnapshotDetails, 100L);
         array.createSnapshot(volume.folder, "admin-manual-backup");
     }
 

@@ -14,6 +14,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -57,17 +58,19 @@ import com.cloud.vm.VirtualMachine;
 import com.cloud.vm.dao.VMInstanceDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.ElastiCenterEndpoint;
-import io.elastisnap.cloudstack.agent.SnapshotLimits;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
-import io.elastisnap.cloudstack.agent.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.FreezeLimits;
 
 @RunWith(MockitoJUnitRunner.Silent.class)
 public class ElastiStorSnapshotStrategyTest {
@@ -110,9 +113,10 @@ public class ElastiStorSnapshotStrategyTest {
         when(primaryDataStoreDao.findById(POOL)).thenReturn(ours);
         when(primaryDataStoreDao.findById(OTHER_POOL)).thenReturn(foreign);
         when(arrays.forPool(POOL)).thenReturn(array);
-        when(arrays.connection(POOL)).thenReturn(new PoolConnection(ElastiCenterEndpoint.parse("https://ec1", "system"), "key-1"));
+        when(arrays.connection(POOL)).thenReturn(new PoolConnection(new ElastiCenterEndpoint("https://ec1", TlsTrust.systemDefault()), Secret.of("key-1")));
         when(settings.defaultPolicy()).thenReturn("BEST_EFFORT");
-        when(settings.limits()).thenReturn(new SnapshotLimits(8000, 10000, 10000, 60000));
+        when(settings.limits()).thenReturn(FreezeLimits.defaults());
+        when(settings.jobPollDeadline()).thenReturn(Duration.ofMinutes(1));
 
         when(volumeDao.findById(VOLUME)).thenReturn(volumeVO);
         when(volumeDao.findByIdIncludingRemoved(VOLUME)).thenReturn(volumeVO);

@@ -35,8 +35,9 @@ import com.cloud.vm.snapshot.VMSnapshot;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.agent.EngineSnapshotRunner;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
+import io.elastisnap.cloudstack.record.VmSnapshotVolume;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.ScriptedGuest;
@@ -170,7 +171,7 @@ public class ElastiStorVMSnapshotStrategyTest {
         for (Entities.Vol volume : volumes) {
             String detail = db.vmSnapshotDetailRows.get(snapshot.id).get(ElastiStorPool.VM_SNAPSHOT_VOLUME_PREFIX + volume.id);
             String path = pools.simulator(volume.poolId).volume(volume.folder).get().zfsPath() + "@"
-                    + ElastiStorVMSnapshotStrategy.arraySnapshotName(snapshot.getUuid(), volume.id);
+                    + VmSnapshotVolume.arraySnapshotName(snapshot.getUuid(), volume.id);
             assertEquals(volume.poolId + "|" + volume.folder + "|" + path, detail);
             assertEquals(Collections.singletonList(path), pools.simulator(volume.poolId).snapshotPaths(volume.folder));
         }
@@ -263,7 +264,7 @@ public class ElastiStorVMSnapshotStrategyTest {
             strategy.revertVMSnapshot(older);
             fail();
         } catch (CloudRuntimeException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains(ElastiStorVMSnapshotStrategy.arraySnapshotName(newer.getUuid(), 11)));
+            assertTrue(e.getMessage(), e.getMessage().contains(VmSnapshotVolume.arraySnapshotName(newer.getUuid(), 11)));
             assertTrue(e.getMessage(), e.getMessage().contains("no volume was changed"));
         }
         assertEquals(VMSnapshot.State.Ready, older.state);

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.elastisnap.engine.AgentCapabilities;
 import io.elastisnap.engine.DomainRunState;
@@ -18,7 +19,8 @@ import io.elastisnap.engine.GuestQuiescer;
 public final class ScriptedGuest implements GuestQuiescer {
     private final AtomicBoolean frozen = new AtomicBoolean();
     private volatile boolean freezeFails;
-    /** Calls in order, e.g. "freeze i-2-10-VM", "thaw i-2-10-VM". */
+    private final AtomicInteger unreachableCalls = new AtomicInteger();
+    /** Calls in order, e.g. "status i-2-10-VM", "freeze i-2-10-VM", "thaw i-2-10-VM", "unreachable i-2-10-VM". */
     public final List<String> calls = new CopyOnWriteArrayList<>();
 
     public ScriptedGuest failFreezes() {
@@ -29,6 +31,12 @@ public final class ScriptedGuest implements GuestQuiescer {
     /** As a crashed predecessor would have left it. */
     public ScriptedGuest leftFrozen() {
         frozen.set(true);
+        return this;
+    }
+
+    /** libvirtd does not answer the next {@code calls} freeze-status calls (as at agent start, before libvirtd is up). */
+    public ScriptedGuest libvirtUnreachableFor(int calls) {
+        unreachableCalls.set(calls);
         return this;
     }
 
@@ -56,7 +64,13 @@ public final class ScriptedGuest implements GuestQuiescer {
     }
 
     @Override
-    public FreezeStatus freezeStatus(String domainName, Duration timeout) {
+    public FreezeStatus freezeStatus(String domainName, Duration timeout) throws GuestAgentException {
+        if (unreachableCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            calls.add("unreachable " + domainName);
+            throw new GuestAgentException(GuestAgentException.Kind.FAILED, "libvirt connection for guest-fsfreeze-status failed:"
+                    + " Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory");
+        }
+        calls.add("status " + domainName);
         return frozen.get() ? FreezeStatus.FROZEN : FreezeStatus.THAWED;
     }
 

@@ -1,15 +1,17 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.testsupport;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.SnapshotLimits;
 import io.elastisnap.cloudstack.array.ElastiCenterArrays;
 import io.elastisnap.cloudstack.config.KeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 
 /**
@@ -20,16 +22,16 @@ public final class SimulatedPools implements AutoCloseable {
     /** Stands in for CloudStack's database encryption: reversible, and visibly not the plain key. */
     public static final KeyCipher CIPHER = new KeyCipher() {
         @Override
-        public String encrypt(String plain) {
-            return "ENC(" + new StringBuilder(plain).reverse() + ")";
+        public String encrypt(Secret plain) {
+            return "ENC(" + new StringBuilder(plain.reveal()).reverse() + ")";
         }
 
         @Override
-        public String decrypt(String stored) {
+        public Secret decrypt(String stored) {
             if (!stored.startsWith("ENC(")) {
                 throw new IllegalStateException("not encrypted: " + stored);
             }
-            return new StringBuilder(stored.substring(4, stored.length() - 1)).reverse().toString();
+            return Secret.of(new StringBuilder(stored.substring(4, stored.length() - 1)).reverse().toString());
         }
     };
 
@@ -51,7 +53,7 @@ public final class SimulatedPools implements AutoCloseable {
         Map<String, String> details = new HashMap<>();
         details.put(ElastiStorPool.DETAIL_URL, sim.baseUrl().toString());
         details.put(ElastiStorPool.DETAIL_TLS, "sha256:" + sim.certificateSha256());
-        details.put(ElastiStorPool.DETAIL_API_KEY, CIPHER.encrypt(sim.apiKey()));
+        details.put(ElastiStorPool.DETAIL_API_KEY, CIPHER.encrypt(Secret.of(sim.apiKey())));
         details.put(ElastiStorPool.DETAIL_ACCOUNT, sim.defaults().accountName());
         details.put(ElastiStorPool.DETAIL_ACCOUNT_ID, sim.defaults().accountId());
         details.put(ElastiStorPool.DETAIL_TSM, sim.defaults().tsmName());
@@ -79,7 +81,9 @@ public final class SimulatedPools implements AutoCloseable {
     /** Settings a test can change. */
     public static final class MutableSettings implements SnapshotSettings {
         public String policy = "BEST_EFFORT";
-        public SnapshotLimits limits = new SnapshotLimits(4000, 2000, 2000, 30000);
+        public FreezeLimits limits = FreezeLimits.builder().maxFrozenWindow(Duration.ofSeconds(4)).freezeTimeout(Duration.ofSeconds(2))
+                .thawTimeout(Duration.ofSeconds(2)).build();
+        public Duration jobPollDeadline = Duration.ofSeconds(30);
         public String tls = "system";
 
         @Override
@@ -88,8 +92,13 @@ public final class SimulatedPools implements AutoCloseable {
         }
 
         @Override
-        public SnapshotLimits limits() {
+        public FreezeLimits limits() {
             return limits;
+        }
+
+        @Override
+        public Duration jobPollDeadline() {
+            return jobPollDeadline;
         }
 
         @Override

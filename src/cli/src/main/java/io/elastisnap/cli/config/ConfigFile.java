@@ -4,6 +4,8 @@ package io.elastisnap.cli.config;
 import io.elastisnap.cli.CliException;
 import io.elastisnap.cli.ExitCode;
 import io.elastisnap.engine.ConsistencyPolicy;
+import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.FreezeLimits.Setting;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,17 +42,21 @@ public final class ConfigFile {
     /** Where the CLI looks when neither --config nor ELASTISNAP_CONFIG names a file. */
     public static final Path DEFAULT_LOCATION = Path.of("/etc/elastisnap/elastisnap.conf");
 
+    /** The limits an operator sets, as {@code limits.<key>} lines and {@code --<key>} flags; the others keep the engine's defaults. */
+    public static final List<Setting> OPERATOR_LIMITS = List.of(Setting.MAX_FROZEN_WINDOW, Setting.FREEZE_TIMEOUT,
+            Setting.THAW_TIMEOUT, Setting.THAW_RETRY_FOR, Setting.PREFLIGHT_TIMEOUT);
+
     private static final Pattern DOMAIN_DISK = Pattern.compile("domain\\.(.+)\\.disk\\.([A-Za-z0-9_]+)");
     private static final Pattern DOMAIN_SETTING = Pattern.compile("domain\\.(.+)\\.(policy|mount-points|limits\\.[a-z-]+)");
     private static final Pattern VOLUME_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
     private static final List<String> GLOBAL_KEYS = Arrays.asList(
             "elasticenter.url", "elasticenter.api-key-file", "elasticenter.ca-file", "elasticenter.pin-sha256",
             "elasticenter.insecure", "elasticenter.connect-timeout", "elasticenter.read-timeout",
-            "elasticenter.job-deadline", "libvirt.uri", "state-dir", "policy", "mount-points");
+            "elasticenter.job-deadline", "libvirt.uri", "state-dir", "lock-wait", "policy", "mount-points");
 
     private final String source;
     private final Map<String, String> globals = new LinkedHashMap<>();
-    private final Map<Limit, Duration> limits = new EnumMap<>(Limit.class);
+    private FreezeLimits limits = FreezeLimits.defaults();
     private final Map<String, DomainConfig> domains = new LinkedHashMap<>();
     private ConsistencyPolicy policy;
     private List<String> mountPoints;
@@ -133,12 +138,12 @@ public final class ConfigFile {
             return;
         }
         if (key.startsWith("limits.")) {
-            limits.put(limit(key.substring("limits.".length())), Durations.parse(value));
+            limits = limits.toBuilder().set(limit(key.substring("limits.".length())), Durations.parse(value)).build();
             return;
         }
         if (!GLOBAL_KEYS.contains(key)) {
             throw new IllegalArgumentException("unknown key" + suggestion(key) + "; known keys: "
-                    + String.join(", ", GLOBAL_KEYS) + ", limits.<" + Limit.allKeys().replace(", ", "|")
+                    + String.join(", ", GLOBAL_KEYS) + ", limits.<" + String.join("|", limitKeys())
                     + ">, domain.<name>.disk.<target>, domain.<name>.policy|mount-points|limits.<key>");
         }
         if (globals.containsKey(key)) {
@@ -162,6 +167,7 @@ public final class ConfigFile {
             case "elasticenter.connect-timeout":
             case "elasticenter.read-timeout":
             case "elasticenter.job-deadline":
+            case "lock-wait":
                 Durations.parse(value);
                 break;
             default:
@@ -171,9 +177,13 @@ public final class ConfigFile {
         }
     }
 
-    private static Limit limit(String key) {
-        return Limit.byKey(key).orElseThrow(() -> new IllegalArgumentException(
-                "unknown limit '" + key + "' (known: " + Limit.allKeys() + ")"));
+    private static Setting limit(String key) {
+        return OPERATOR_LIMITS.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "unknown limit '" + key + "' (known: " + String.join(", ", limitKeys()) + ")"));
+    }
+
+    private static List<String> limitKeys() {
+        return OPERATOR_LIMITS.stream().map(Setting::key).collect(Collectors.toList());
     }
 
     static boolean parseBoolean(String value) {
@@ -275,8 +285,9 @@ public final class ConfigFile {
         return mountPoints;
     }
 
-    public Map<Limit, Duration> limits() {
-        return Collections.unmodifiableMap(limits);
+    /** The limits the file gives (the others take the engine's defaults). */
+    public FreezeLimits limits() {
+        return limits;
     }
 
     public Map<String, DomainConfig> domains() {

@@ -2,9 +2,10 @@
 package io.elastisnap.cli.config;
 
 import io.elastisnap.engine.ConsistencyPolicy;
+import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.FreezeLimits.Setting;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Map;
 public final class DomainConfig {
     private final String name;
     private final Map<String, String> volumeIdByDisk = new LinkedHashMap<>();
-    private final Map<Limit, Duration> limits = new EnumMap<>(Limit.class);
+    private FreezeLimits limits = FreezeLimits.defaults();
     private ConsistencyPolicy policy;
     private List<String> mountPoints;
 
@@ -40,8 +41,9 @@ public final class DomainConfig {
         return mountPoints;
     }
 
-    public Map<Limit, Duration> limits() {
-        return Collections.unmodifiableMap(limits);
+    /** The limits this domain's lines give (the others come from the global lines, then the engine's defaults). */
+    public FreezeLimits limits() {
+        return limits;
     }
 
     void putDisk(String disk, String volumeId) {
@@ -56,7 +58,7 @@ public final class DomainConfig {
         mountPoints = value;
     }
 
-    void limit(Limit limit, Duration value) {
-        limits.put(limit, value);
+    void limit(Setting limit, Duration value) {
+        limits = limits.toBuilder().set(limit, value).build();
     }
 }

@@ -110,16 +110,31 @@ public final class Doctor {
         return new Report(results);
     }
 
+    /** Doctor only looks: a missing state directory is left for the first create, which makes it. */
     private void stateDirectory() {
-        Path dir = ctx.store().directory();
+        Path dir = ctx.store().directory().toAbsolutePath();
+        String check = "state directory writable";
+        String fix = "create it writable for this user (mkdir -p " + dir + "), or pass --state-dir DIR";
+        if (!Files.exists(dir)) {
+            Path parent = dir.getParent();
+            while (parent != null && !Files.exists(parent)) {
+                parent = parent.getParent();
+            }
+            if (parent != null && Files.isDirectory(parent) && Files.isWritable(parent)) {
+                results.add(CheckResult.pass(check, dir + " does not exist yet; the first create makes it (" + parent
+                        + " is writable)"));
+            } else {
+                results.add(CheckResult.fail(check, dir + " does not exist and " + parent
+                        + (parent != null && Files.isDirectory(parent) ? " is not writable by this user" : " is not a directory"), fix));
+            }
+            return;
+        }
         try {
-            Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".doctor", ".tmp");
             Files.delete(probe);
-            results.add(CheckResult.pass("state directory writable", dir.toString()));
+            results.add(CheckResult.pass(check, dir.toString()));
         } catch (IOException e) {
-            results.add(CheckResult.fail("state directory writable", dir + ": " + e.getMessage(),
-                    "create it writable for this user, or pass --state-dir DIR"));
+            results.add(CheckResult.fail(check, dir + ": " + e.getMessage(), fix));
         }
     }
 

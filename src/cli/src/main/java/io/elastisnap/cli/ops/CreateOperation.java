@@ -125,7 +125,7 @@ public final class CreateOperation {
         Domain domain = host.domain(request.domain);
         checkDisks(host, domain, request);
         checkVolumes(request);
-        return ctx.store().withDomainLock(request.domain, CliContext.DOMAIN_LOCK_WAIT, () -> {
+        return ctx.store().withDomainLock(request.domain, ctx.domainLockWait(), () -> {
             new Recovery(ctx).resolveInterrupted(request.domain);
             SnapshotSet set = recordPending(request);
             ctx.output().progress("snapshotting " + request.volumes.size() + " volume(s) of " + request.domain

@@ -88,9 +88,14 @@ public final class DeleteOperation {
             volumes = set.volumes();
         }
         List<VolumeRecord> chosen = volumes;
-        return ctx.store().withDomainLock(set.domain(), CliContext.DOMAIN_LOCK_WAIT, () -> {
+        return ctx.store().withDomainLock(set.domain(), ctx.domainLockWait(), () -> {
             ArrayView array = new ArrayView(ctx);
-            new Recovery(ctx, array).resolveInterrupted(set.domain());
+            boolean finishedByRecovery = new Recovery(ctx, array).resolveInterrupted(set.domain()).stream()
+                    .anyMatch(s -> s.id().equals(set.id()));
+            if (finishedByRecovery) {
+                // an earlier delete of this set failed half-way; recovery has just deleted all that was left of it
+                return new Result(false, List.of(set), set.volumes());
+            }
             deleteVolumes(set, chosen, array);
             return new Result(false, List.of(set), chosen);
         });
@@ -102,7 +107,7 @@ public final class DeleteOperation {
             throw new CliException(ExitCode.USAGE, "--keep-newest must be 0 or more, got " + keepNewest,
                     "give how many of the newest sets to keep, e.g. --keep-newest 7");
         }
-        return ctx.store().withDomainLock(domain, CliContext.DOMAIN_LOCK_WAIT, () -> {
+        return ctx.store().withDomainLock(domain, ctx.domainLockWait(), () -> {
             ArrayView array = new ArrayView(ctx);
             if (!dryRun) {
                 new Recovery(ctx, array).resolveInterrupted(domain);

@@ -111,7 +111,7 @@ public final class RollbackOperation {
         List<VolumeRecord> targets = select(set, disks);
         LibvirtHost host = ctx.libvirt();
         Domain domain = host.domain(set.domain());
-        return ctx.store().withDomainLock(set.domain(), CliContext.DOMAIN_LOCK_WAIT, () -> {
+        return ctx.store().withDomainLock(set.domain(), ctx.domainLockWait(), () -> {
             if (host.isActive(domain)) {
                 throw new CliException(ExitCode.REFUSED, "domain " + set.domain() + " is " + host.state(domain)
                         .name().replace("VIR_DOMAIN_", "").toLowerCase() + "; a rollback changes its disks underneath it",

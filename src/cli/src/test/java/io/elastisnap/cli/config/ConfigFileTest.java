@@ -9,9 +9,12 @@ import static org.junit.Assert.assertTrue;
 import io.elastisnap.cli.CliException;
 import io.elastisnap.cli.ExitCode;
 import io.elastisnap.engine.ConsistencyPolicy;
+import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.FreezeLimits.Setting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.Test;
 
 public class ConfigFileTest {
@@ -36,12 +39,13 @@ public class ConfigFileTest {
         assertEquals("https://ec.example:8443", c.get("elasticenter.url"));
         assertEquals(ConsistencyPolicy.BEST_EFFORT, c.policy());
         assertEquals(List.of("/", "/data"), c.mountPoints());
-        assertEquals(Duration.ofSeconds(5), c.limits().get(Limit.MAX_FROZEN_WINDOW));
-        assertEquals(Duration.ofMinutes(2), c.limits().get(Limit.THAW_RETRY_FOR));
+        assertEquals(Optional.of(Duration.ofSeconds(5)), c.limits().given(Setting.MAX_FROZEN_WINDOW));
+        assertEquals(Optional.of(Duration.ofMinutes(2)), c.limits().given(Setting.THAW_RETRY_FOR));
+        assertEquals("not given, so derived from the window", Optional.empty(), c.limits().given(Setting.FREEZE_TIMEOUT));
         DomainConfig vm = c.domains().get("i-2-10-VM");
         assertEquals(Map.of("vda", "8d7e-1", "vdb", "8d7e-2"), vm.volumeIdByDisk());
         assertEquals(ConsistencyPolicy.REQUIRED, vm.policy());
-        assertEquals(Duration.ofMillis(500), vm.limits().get(Limit.FREEZE_TIMEOUT));
+        assertEquals(FreezeLimits.builder().freezeTimeout(Duration.ofMillis(500)).build(), vm.limits());
         assertNull(vm.mountPoints());
         assertEquals("domain names may contain dots", Map.of("sda", "vol-3"), c.domains().get("web.01").volumeIdByDisk());
         assertEquals(List.of("8d7e-1", "8d7e-2", "vol-3"), c.allVolumeIds());

@@ -7,11 +7,13 @@ import com.cloud.resource.CommandWrapper;
 import com.cloud.resource.ResourceWrapper;
 
 import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotAnswer;
-import io.elastisnap.cloudstack.agent.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 
 /**
- * Discovered by CloudStack's LibvirtRequestWrapper (reflection over this package at agent start). Runs the
+ * Discovered by CloudStack's LibvirtRequestWrapper (reflection over this package) and constructed by it once, when its
+ * class is initialised: at the first command the agent executes, the ReadyCommand the management server sends as soon
+ * as the agent has connected. Construction starts the freeze journal recovery in the background; commands run the
  * consistency engine on the host that runs the VM.
  */
 @ResourceWrapper(handles = TakeConsistentSnapshotCommand.class)
@@ -19,6 +21,8 @@ public final class ElastiSnapTakeConsistentSnapshotCommandWrapper
         extends CommandWrapper<TakeConsistentSnapshotCommand, Answer, LibvirtComputingResource> {
 
     public ElastiSnapTakeConsistentSnapshotCommandWrapper() {
+        // The agent's own connection, as commands get it from LibvirtComputingResource (its URI is set at configure()).
+        AgentSnapshotRuntime.startRecovery(() -> new LibvirtUtilitiesHelper().getConnection());
     }
 
     @Override

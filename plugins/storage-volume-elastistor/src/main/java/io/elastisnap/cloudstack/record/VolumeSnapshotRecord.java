@@ -1,0 +1,50 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.record;
+
+import java.util.Map;
+import java.util.Optional;
+
+import com.cloud.storage.dao.SnapshotDetailsDao;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+
+/**
+ * The record of a CloudStack volume snapshot's ElastiStor snapshot: its {@link ArraySnapshotLocation} as three hidden
+ * snapshot details, and the array snapshot's name. The one reader and writer of those details.
+ */
+public final class VolumeSnapshotRecord {
+    private static final String ARRAY_NAME_PREFIX = "cs-";
+
+    private VolumeSnapshotRecord() {
+    }
+
+    /** ElastiStor snapshot name of a CloudStack snapshot: unique, stable and traceable back to the record. */
+    public static String arraySnapshotName(String snapshotUuid) {
+        return ARRAY_NAME_PREFIX + snapshotUuid;
+    }
+
+    /** Whether an array snapshot carries a name {@link #arraySnapshotName} gives. */
+    public static boolean isArraySnapshotName(String name) {
+        return name.startsWith(ARRAY_NAME_PREFIX);
+    }
+
+    /** The snapshot's ElastiStor snapshot; empty when it has none (not ours, or taken before the array snapshot existed). */
+    public static Optional<ArraySnapshotLocation> find(SnapshotDetailsDao details, long snapshotId) {
+        Map<String, String> all = details.listDetailsKeyPairs(snapshotId);
+        String poolId = all == null ? null : all.get(ElastiStorPool.SNAPSHOT_POOL_ID);
+        String esVolumeId = all == null ? null : all.get(ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
+        String path = all == null ? null : all.get(ElastiStorPool.SNAPSHOT_ARRAY_PATH);
+        if (poolId == null || esVolumeId == null || path == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ArraySnapshotLocation(Long.parseLong(poolId), esVolumeId, path));
+    }
+
+    /** Records the snapshot's ElastiStor snapshot (hidden details: they are for the plugin, not for users). */
+    public static void save(SnapshotDetailsDao details, long snapshotId, ArraySnapshotLocation location) {
+        details.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_POOL_ID, String.valueOf(location.poolId()), false);
+        details.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, location.esVolumeId(), false);
+        details.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_PATH, location.path(), false);
+    }
+}

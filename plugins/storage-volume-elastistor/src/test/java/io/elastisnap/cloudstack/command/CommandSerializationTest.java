@@ -1,0 +1,105 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.command;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.apache.logging.log4j.Level;
+import org.junit.Test;
+
+import com.cloud.agent.api.Command;
+import com.cloud.agent.api.LogLevel;
+import com.google.gson.ExclusionStrategy;
+import com.google.gson.FieldAttributes;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+import io.elastisnap.cloudstack.testsupport.SampleCommand;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
+
+public class CommandSerializationTest {
+    /**
+     * CloudStack's core LoggingExclusionStrategy, as Request.toString() uses it for the DEBUG log of every command:
+     * skip a field whose @LogLevel level is not enabled for the logger (Off never is: Log4jLevel.enabled() is
+     * "level != OFF && logger.isEnabled(level)"), and skip Command classes whose class-level @LogLevel is not enabled.
+     * Replicated here with a logger that has every level enabled, the most revealing case.
+     */
+    static final class CloudStackLoggingExclusion implements ExclusionStrategy {
+        private static boolean enabled(LogLevel.Log4jLevel level) {
+            Level log4j = level == LogLevel.Log4jLevel.Off ? Level.OFF : level == LogLevel.Log4jLevel.Trace ? Level.TRACE : Level.DEBUG;
+            return log4j != Level.OFF;
+        }
+
+        @Override
+        public boolean shouldSkipField(FieldAttributes field) {
+            LogLevel level = field.getAnnotation(LogLevel.class);
+            return level != null && !enabled(level.value());
+        }
+
+        @Override
+        public boolean shouldSkipClass(Class<?> clazz) {
+            if (clazz.isArray() || !Command.class.isAssignableFrom(clazz)) {
+                return false;
+            }
+            LogLevel level = clazz.getAnnotation(LogLevel.class);
+            return !enabled(level == null ? LogLevel.Log4jLevel.Debug : level.value());
+        }
+    }
+
+    @Test
+    public void apiKeyIsExcludedFromCloudStackCommandLogging() {
+        Gson logging = new GsonBuilder().setExclusionStrategies(new CloudStackLoggingExclusion()).create();
+        String logged = logging.toJson(SampleCommand.create());
+        assertFalse(logged, logged.contains(SampleCommand.KEY));
+        assertTrue("the rest of the command is still logged: " + logged, logged.contains("es-vol-2") && logged.contains("i-2-10-VM")
+                && logged.contains("\"limits\":{\"givenMillis\":{\"FREEZE_TIMEOUT\":4000}}"));
+    }
+
+    @Test
+    public void apiKeyNeverAppearsInToString() {
+        TakeConsistentSnapshotCommand command = SampleCommand.create();
+        assertEquals(TakeConsistentSnapshotCommand.class.getName(), command.toString());
+        assertFalse(command.getEndpoint().toString().contains(SampleCommand.KEY));
+    }
+
+    @Test
+    public void commandSurvivesTheWireWithItsKeyAndLimits() {
+        Gson wire = new Gson();
+        TakeConsistentSnapshotCommand copy = wire.fromJson(wire.toJson(SampleCommand.create()), TakeConsistentSnapshotCommand.class);
+        assertEquals(Secret.of(SampleCommand.KEY), copy.getApiKey());
+        assertEquals(SampleCommand.create().getVolumes(), copy.getVolumes());
+        assertEquals(SampleCommand.create().getEndpoint(), copy.getEndpoint());
+        assertEquals(TlsTrust.Mode.PINNED_SHA256, copy.getEndpoint().trust().mode());
+        assertEquals(SampleCommand.create().getLimits(), copy.getLimits());
+        assertEquals(Duration.ofMinutes(10), copy.getJobPollDeadline());
+        assertFalse(copy.executeInSequence());
+        assertEquals(Duration.ofSeconds(4), copy.getLimits().freezeTimeout());
+        assertEquals("freeze + window + thaw + job deadline + slack", 4 + 8 + 10 + 600 + TakeConsistentSnapshotCommand.WAIT_SLACK_SECONDS,
+                copy.getWait());
+    }
+
+    @Test
+    public void answerCarriesTheEngineResultOverTheWire() {
+        TakeConsistentSnapshotAnswer answer = TakeConsistentSnapshotAnswer.success(SampleCommand.create(),
+                Arrays.asList(new VolumeSnapshotResult("es-vol-1", "cs-a", "pool/vol1@cs-a")), "FS_FROZEN", 12, 40, 9, 55);
+        Gson wire = new Gson();
+        TakeConsistentSnapshotAnswer copy = wire.fromJson(wire.toJson(answer), TakeConsistentSnapshotAnswer.class);
+        assertTrue(copy.getResult());
+        assertEquals("pool/vol1@cs-a", copy.getSnapshots().get(0).getPath());
+        assertEquals("FS_FROZEN", copy.getConsistencyLevel());
+        assertEquals(55, copy.getFrozenWindowMillis());
+    }
+
+    @Test
+    public void theEndpointCarriesTheTrustInTheClientsOneLineForm() {
+        ElastiCenterEndpoint endpoint = SampleCommand.create().getEndpoint();
+        assertEquals("sha256:" + "ab".repeat(32), endpoint.tlsSpec());
+        assertEquals("ab".repeat(32), endpoint.trust().pinnedFingerprint().get());
+        assertEquals("{\"url\":\"https://ec.example:443\",\"tls\":\"sha256:" + "ab".repeat(32) + "\"}", new Gson().toJson(endpoint));
+    }
+}
