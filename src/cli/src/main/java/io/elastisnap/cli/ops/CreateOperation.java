@@ -46,6 +46,13 @@ import org.libvirt.Domain;
  * at any point leaves a record that the next run resolves (no orphan can escape the operator's list).
  */
 public final class CreateOperation {
+    /**
+     * How long a failed create waits for array calls still out when the guest was thawed: a call that a sibling's
+     * failure overtook usually returns (and is cleaned up) within milliseconds, a hung array never does; its answer
+     * must not wait for that.
+     */
+    private static final Duration CALLS_STILL_OUT_WAIT = Duration.ofSeconds(1);
+
     private final CliContext ctx;
 
     public CreateOperation(CliContext ctx) {
@@ -225,16 +232,17 @@ public final class CreateOperation {
 
     /**
      * The engine deleted what it created (all-or-nothing), except snapshots whose create call had not returned when the
-     * guest was thawed: the answer does not wait for those (against a hung array that can take minutes), it names them.
-     * What the engine reports deleted or never created is checked on the array by name, within the pre-flight timeout;
-     * the PENDING record goes only once nothing of the set can be left, else it stays and the next create, delete,
-     * list or reconcile of this domain deletes its snapshots by their unique names.
+     * guest was thawed: those the answer waits for only {@link #CALLS_STILL_OUT_WAIT} (against a hung array that could
+     * take minutes), then it names them. What the engine reports deleted or never created is checked on the array by
+     * name, within the pre-flight timeout; the PENDING record goes only once nothing of the set can be left, else it
+     * stays and the next create, delete, list or reconcile of this domain deletes its snapshots by their unique names.
      */
     private CliException failed(Request request, SnapshotSet set, ConsistentSnapshotException e) {
+        List<VolumeOutcome> outcomes = outcomesAfterCallsStillOut(e);
         List<String> outstanding = new ArrayList<>();
         List<VolumeRecord> toCheck = new ArrayList<>();
         for (int i = 0; i < set.volumes().size(); i++) {
-            VolumeOutcome outcome = e.volumeOutcomes().get(i);
+            VolumeOutcome outcome = outcomes.get(i);
             if (outcome.state() == VolumeOutcome.State.PENDING) {
                 outstanding.add(set.volumes().get(i).snapshotName() + " (its create call had not returned)");
             } else {
@@ -252,6 +260,20 @@ public final class CreateOperation {
                 + " deletes them by name";
         ctx.output().warn(note);
         return new CliException(failure.exitCode(), failure.getMessage() + "; " + note, failure.fix(), e);
+    }
+
+    private static List<VolumeOutcome> outcomesAfterCallsStillOut(ConsistentSnapshotException e) {
+        if (e.volumeOutcomes().stream().noneMatch(o -> o.state() == VolumeOutcome.State.PENDING)) {
+            return e.volumeOutcomes();
+        }
+        try {
+            return e.lateCleanup().get(CALLS_STILL_OUT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException stillOut) {
+            // named as outstanding below
+        }
+        return e.volumeOutcomes();
     }
 
     /** Deletes by name whatever of these is on the array; the names it could not clear within {@code budget}. */
