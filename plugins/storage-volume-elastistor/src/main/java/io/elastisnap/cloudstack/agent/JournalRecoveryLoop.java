@@ -77,12 +77,13 @@ final class JournalRecoveryLoop {
         }
     }
 
+    /** Thawed now, or found thawed by the dead predecessor's thaw guard: each says when it was frozen, by whom, how long. */
     private static void logThawed(List<RecoveryOutcome> outcomes) {
-        List<RecoveryOutcome> thawed = outcomes.stream().filter(o -> o.action() == RecoveryOutcome.Action.THAWED)
+        List<RecoveryOutcome> thawed = outcomes.stream().filter(o -> o.thawedBy().isPresent())
                 .collect(Collectors.toList());
         if (!thawed.isEmpty()) {
-            LOG.warn("Freeze journal recovery at agent start thawed {} guest(s) a dead predecessor left frozen: {}", thawed.size(),
-                    thawed);
+            LOG.warn("Freeze journal recovery at agent start: {} guest(s) a dead predecessor left frozen were thawed (by this"
+                    + " recovery or by their thaw guards): {}", thawed.size(), thawed);
         }
     }
 }
