@@ -16,6 +16,8 @@ public final class ElastiStorPool {
     public static final String DETAIL_URL = "elasticenter.url";
     /** Stored encrypted, with display=false, never in the same map as the displayed details. */
     public static final String DETAIL_API_KEY = "elasticenter.apikey";
+    /** Displayed: why the last key set with updateStoragePool was not adopted (removed when a key is adopted). */
+    public static final String DETAIL_KEY_ROTATION = "elasticenter.apikey.rotation";
     public static final String DETAIL_TLS = "elasticenter.tls";
     public static final String DETAIL_ACCOUNT = "elasticenter.account";
     public static final String DETAIL_TSM = "elasticenter.tsm";

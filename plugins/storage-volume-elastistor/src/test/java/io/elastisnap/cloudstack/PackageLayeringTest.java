@@ -47,11 +47,12 @@ public class PackageLayeringTest {
         // management server side
         allow("lifecycle", "driver", "array", "config", "command", "");
         allow("driver", "record", "array", "config", "");
-        allow("reconcile", "record", "array", "config", "");
-        allow("snapshot", "record", "array", "config", "command", "");
+        allow("reconcile", "record", "array", "config", "cluster", "");
+        allow("snapshot", "record", "array", "config", "command", "cluster", "");
         allow("record", "array", "");
         allow("array", "config", "elasticenter", "command", "");
         allow("config");
+        allow("cluster");
         // shared by both sides
         allow("elasticenter", "command");
         allow("command");
@@ -61,7 +62,7 @@ public class PackageLayeringTest {
     /** Packages that run only in the KVM agent, and packages that run only in the management server. */
     static final Set<String> HOST_SIDE = new HashSet<>(Arrays.asList(WRAPPER, "agent"));
     static final Set<String> MANAGEMENT_SIDE = new HashSet<>(Arrays.asList("lifecycle", "driver", "reconcile", "snapshot", "record",
-            "array", "config"));
+            "array", "config", "cluster"));
 
     private static void allow(String from, String... to) {
         ALLOWED.put(from, new HashSet<>(Arrays.asList(to)));

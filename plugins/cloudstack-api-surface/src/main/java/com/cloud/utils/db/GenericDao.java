@@ -9,6 +9,10 @@ public interface GenericDao<T, ID extends Serializable> {
 
     T findByIdIncludingRemoved(ID id);
 
+    T findByUuid(String uuid);
+
+    T findByUuidIncludingRemoved(String uuid);
+
     T acquireInLockTable(ID id, int seconds);
 
     boolean releaseFromLockTable(ID id);

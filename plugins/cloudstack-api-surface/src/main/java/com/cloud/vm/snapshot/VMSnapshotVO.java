@@ -29,6 +29,10 @@ public class VMSnapshotVO implements VMSnapshot {
         throw new UnsupportedOperationException();
     }
 
+    public java.util.Date getRemoved() {
+        throw new UnsupportedOperationException();
+    }
+
     public State getState() {
         throw new UnsupportedOperationException();
     }

@@ -1,14 +1,14 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.inject.Inject;
 
 import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailVO;
 import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 import com.cloud.utils.exception.CloudRuntimeException;
 
@@ -18,7 +18,9 @@ import io.elastisnap.cloudstack.config.ElastiSnapConfiguration;
 import io.elastisnap.cloudstack.config.KeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
+import io.elastisnap.elasticenter.ElastiCenterAuthException;
 import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.ElastiCenterException;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
 
@@ -28,8 +30,6 @@ import io.elastisnap.elasticenter.TlsTrust;
  * are cached per endpoint, trust and key fingerprint. Nothing is static: pools on different ElastiCenters coexist.
  */
 public class ElastiCenterArrays implements ElastiStorArrays {
-    private static final Logger LOG = LogManager.getLogger(ElastiCenterArrays.class);
-
     @Inject
     private StoragePoolDetailsDao poolDetailsDao;
     @Inject
@@ -70,51 +70,87 @@ public class ElastiCenterArrays implements ElastiStorArrays {
 
     @Override
     public PoolConnection connection(long poolId) {
-        Map<String, String> details = protectApiKey(poolId, poolDetailsDao.listDetailsKeyPairs(poolId));
+        Map<String, String> details = poolDetailsDao.listDetailsKeyPairs(poolId);
+        return new PoolConnection(endpoint(poolId, details), storedKey(poolId, details));
+    }
+
+    private ElastiCenterEndpoint endpoint(long poolId, Map<String, String> details) {
         String url = required(details, ElastiStorPool.DETAIL_URL, poolId);
-        String storedKey = required(details, ElastiStorPool.DETAIL_API_KEY, poolId);
         String tls = details.get(ElastiStorPool.DETAIL_TLS);
         boolean poolSetsTls = tls != null && !tls.trim().isEmpty();
-        ElastiCenterEndpoint endpoint;
         try {
-            endpoint = new ElastiCenterEndpoint(url, TlsTrust.fromSpec(poolSetsTls ? tls : settings.defaultTls()));
+            return new ElastiCenterEndpoint(url, TlsTrust.fromSpec(poolSetsTls ? tls : settings.defaultTls()));
         } catch (IllegalArgumentException e) {
             throw new CloudRuntimeException((poolSetsTls ? "Storage pool " + poolId + " has an unusable ElastiCenter TLS setting"
                     : "The global setting " + ElastiSnapConfiguration.TLS_MODE.key() + " (used by storage pool " + poolId
                     + ") is unusable") + ": " + e.getMessage());
         }
-        Secret apiKey;
+    }
+
+    private Secret storedKey(long poolId, Map<String, String> details) {
+        String storedKey = required(details, ElastiStorPool.DETAIL_API_KEY, poolId);
         try {
-            apiKey = cipher.decrypt(storedKey);
+            return cipher.decrypt(storedKey);
         } catch (RuntimeException e) {
             // The cipher's message could quote its input; never pass it on.
             throw new CloudRuntimeException("The ElastiCenter API key of storage pool " + poolId + " cannot be decrypted ("
                     + e.getClass().getSimpleName() + "); update it with updateStoragePool details[0].apisecretkey=...");
         }
-        return new PoolConnection(endpoint, apiKey);
     }
 
     /**
      * CloudStack 4.22's updateStoragePool never calls the lifecycle: it merges the given details into
      * storage_pool_details as they are, all displayed. So a key rotated with {@code details[0].apisecretkey=...} arrives in
-     * clear, and any update re-saves the encrypted key as displayed. Both are repaired at the pool's next use (the
-     * storage statistics poll uses every pool every few minutes).
+     * clear, and any update re-saves the encrypted key as displayed. The periodic task repairs both for every pool (on
+     * one management server, pool locked), also for pools no host is connected to. A rotated key is first checked
+     * against the pool's ElastiCenter: a key it rejects is removed, the previous key stays in use and the pool's
+     * displayed detail {@link ElastiStorPool#DETAIL_KEY_ROTATION} says why; if ElastiCenter cannot be reached the new key
+     * waits for the next run.
      */
-    private Map<String, String> protectApiKey(long poolId, Map<String, String> details) {
+    @Override
+    public Optional<String> repairApiKey(long poolId) {
+        Map<String, String> details = poolDetailsDao.listDetailsKeyPairs(poolId);
         String rotated = details == null ? null : details.get(ElastiStorPool.INPUT_API_KEY);
         if (rotated != null && !rotated.trim().isEmpty()) {
-            storeApiKey(poolId, Secret.of(rotated.trim()));
-            poolDetailsDao.removeDetail(poolId, ElastiStorPool.INPUT_API_KEY);
-            LOG.info("Stored the new ElastiCenter API key of storage pool {} encrypted and hidden", poolId);
-            return poolDetailsDao.listDetailsKeyPairs(poolId);
+            return Optional.of(adoptRotatedKey(poolId, details, rotated.trim()));
         }
         StoragePoolDetailVO stored = poolDetailsDao.findDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
         if (stored != null && stored.isDisplay()) {
             poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
             poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_API_KEY, stored.getValue(), false);
-            LOG.info("Hid the encrypted ElastiCenter API key detail of storage pool {} again", poolId);
+            return Optional.of("hid the encrypted ElastiCenter API key detail of storage pool " + poolId + " again");
         }
-        return details;
+        return Optional.empty();
+    }
+
+    private String adoptRotatedKey(long poolId, Map<String, String> details, String rotated) {
+        Secret newKey;
+        String rejection;
+        try {
+            newKey = Secret.of(rotated);
+            client(new PoolConnection(endpoint(poolId, details), newKey)).listAccounts();
+            rejection = null;
+        } catch (ElastiCenterAuthException e) {
+            newKey = null;
+            rejection = "ElastiCenter rejected it (" + e.getMessage() + ")";
+        } catch (IllegalArgumentException e) {
+            newKey = null;
+            rejection = "it is not a usable API key (" + e.getMessage() + ")";
+        } catch (ElastiCenterException e) {
+            // Not a verdict on the key: it stays pending (and visible to root admins) until ElastiCenter answers.
+            return "could not check the new ElastiCenter API key of storage pool " + poolId + " (" + e.getMessage()
+                    + "); trying again at the next run";
+        }
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.INPUT_API_KEY);
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_KEY_ROTATION);
+        if (rejection == null) {
+            storeApiKey(poolId, newKey);
+            return "stored the new ElastiCenter API key of storage pool " + poolId + " encrypted and hidden (ElastiCenter accepted it)";
+        }
+        String outcome = "the ElastiCenter API key set on " + Instant.now() + " was not adopted: " + rejection + "; the previous key"
+                + " stays in use. Set a valid key with updateStoragePool details[0]." + ElastiStorPool.INPUT_API_KEY + "=...";
+        poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_KEY_ROTATION, outcome, true);
+        return "storage pool " + poolId + ": " + outcome;
     }
 
     private static String required(Map<String, String> details, String name, long poolId) {

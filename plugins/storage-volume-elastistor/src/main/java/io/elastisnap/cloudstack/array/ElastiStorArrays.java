@@ -1,6 +1,8 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
+import java.util.Optional;
+
 import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.elasticenter.Secret;
 
@@ -16,6 +18,12 @@ public interface ElastiStorArrays {
 
     /** The cached client of a connection that is not (yet) a pool's: registration verifies with it. */
     ElastiCenterClient client(PoolConnection connection);
+
+    /**
+     * Adopts a key rotated with updateStoragePool once ElastiCenter accepts it, and hides an encrypted key an update
+     * re-saved as displayed; says what it did, or empty when there was nothing to repair.
+     */
+    Optional<String> repairApiKey(long poolId);
 
     /** Stores a pool's API key encrypted, as a hidden detail, replacing any previous one. */
     void storeApiKey(long poolId, Secret apiKey);

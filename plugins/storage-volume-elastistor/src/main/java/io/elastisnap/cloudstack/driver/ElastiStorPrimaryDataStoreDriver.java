@@ -53,6 +53,7 @@ import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
+import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.elasticenter.AddQosGroupRequest;
 import io.elastisnap.elasticenter.CreateVolumeRequest;
@@ -94,6 +95,8 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     private StoragePoolDetailsDao poolDetailsDao;
     @Inject
     private VMInstanceDao vmInstanceDao;
+    @Inject
+    private ArraySnapshotOwners owners;
 
     @Override
     public Map<String, String> getCapabilities() {
@@ -451,7 +454,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
             ArraySnapshotLocation record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
                     new CloudRuntimeException("no ElastiStor snapshot is recorded for it"));
             ElastiStorArray array = arrays.forPool(record.poolId());
-            SnapshotChain.refuseToDestroyNewer(array, record, "snapshot " + snapshot.getUuid());
+            SnapshotChain.refuseToDestroyNewer(array, record, "snapshot " + snapshot.getUuid(), owners::isOrphan);
             array.rollback(record.esVolumeId(), record.path());
             return new CommandResult();
         }, ElastiStorPrimaryDataStoreDriver::failure);

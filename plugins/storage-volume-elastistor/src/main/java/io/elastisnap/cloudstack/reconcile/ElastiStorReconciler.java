@@ -1,10 +1,12 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.reconcile;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,29 +20,25 @@ import org.apache.cloudstack.storage.datastore.db.StoragePoolVO;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import com.cloud.storage.Snapshot;
-import com.cloud.storage.SnapshotVO;
 import com.cloud.storage.VolumeVO;
-import com.cloud.storage.dao.SnapshotDao;
-import com.cloud.storage.dao.SnapshotDetailsDao;
 import com.cloud.storage.dao.VolumeDao;
-import com.cloud.vm.snapshot.VMSnapshotVO;
-import com.cloud.vm.snapshot.dao.VMSnapshotDao;
-import com.cloud.vm.snapshot.dao.VMSnapshotDetailsDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
-import io.elastisnap.cloudstack.record.VmSnapshotVolume;
-import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
+import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
 
 /**
- * Compares the snapshots this plugin created on each ElastiStor volume (names {@code cs-*}, {@code vms-*}) with the
- * snapshots and VM snapshots CloudStack records, and reports the orphans a crash can leave (an array snapshot made,
- * its record never written). Removal is opt-in and only of orphans already seen by the previous run, so a snapshot
- * whose record is being written right now is never touched; snapshots with clones are never removed.
+ * The plugin's periodic work, on one management server at a time (the cluster lock {@link ClusterLocks#PERIODIC_WORK};
+ * the others skip that round): every minute the key-rotation repair of every pool, and at the reconcile interval a
+ * pass over each pool (under the pool's lock, so no take, revert or delete runs on it meanwhile) that compares the
+ * snapshots this plugin created on each ElastiStor volume (names {@code cs-*}, {@code vms-*}) with the snapshots and VM
+ * snapshots CloudStack has, and reports the orphans a crash can leave: an array snapshot whose CloudStack snapshot
+ * failed or never got a row ({@link ArraySnapshotOwners}). Removal is opt-in and only of orphans already seen by the
+ * previous run; snapshots with clones are never removed.
  */
 public class ElastiStorReconciler {
     private static final Logger LOG = LogManager.getLogger(ElastiStorReconciler.class);
@@ -50,17 +48,16 @@ public class ElastiStorReconciler {
     @Inject
     private VolumeDao volumeDao;
     @Inject
-    private SnapshotDao snapshotDao;
-    @Inject
-    private SnapshotDetailsDao snapshotDetailsDao;
-    @Inject
-    private VMSnapshotDao vmSnapshotDao;
-    @Inject
-    private VMSnapshotDetailsDao vmSnapshotDetailsDao;
-    @Inject
     private ElastiStorArrays arrays;
     @Inject
     private SnapshotSettings settings;
+    @Inject
+    private ClusterLocks locks;
+    @Inject
+    private ArraySnapshotOwners owners;
+
+    /** How long a reconcile pass waits for an operation on its pool before leaving the pool to the next run. */
+    static final Duration POOL_PASS_WAIT = Duration.ofSeconds(30);
 
     private Set<String> orphansOfPreviousRun = Collections.emptySet();
     private ScheduledExecutorService scheduler;
@@ -114,9 +111,9 @@ public class ElastiStorReconciler {
         scheduler.scheduleWithFixedDelay(new ManagedContextRunnable() {
             @Override
             protected void runInContext() {
-                runIfDue();
+                runPeriodicWork();
             }
-        }, 5, 1, TimeUnit.MINUTES);
+        }, 1, 1, TimeUnit.MINUTES);
     }
 
     /** Spring destroy-method. */
@@ -126,16 +123,43 @@ public class ElastiStorReconciler {
         }
     }
 
-    private void runIfDue() {
-        try {
-            int interval = settings.reconcileIntervalMinutes();
-            long now = System.currentTimeMillis();
-            if (interval > 0 && now - lastRunMillis >= TimeUnit.MINUTES.toMillis(interval)) {
-                lastRunMillis = now;
-                reconcile(settings.removeOrphans());
+    /**
+     * One round of the periodic work, if no other management server is running it: key repair of every pool, and a
+     * reconcile when its interval has passed (the time of the last run is this server's own; the lock keeps two from
+     * overlapping).
+     *
+     * @return false when another management server held the lock, so this one did nothing
+     */
+    boolean runPeriodicWork() {
+        return locks.withLock(ClusterLocks.PERIODIC_WORK, Duration.ZERO, () -> {
+            try {
+                repairKeys();
+                int interval = settings.reconcileIntervalMinutes();
+                long now = System.currentTimeMillis();
+                if (interval > 0 && now - lastRunMillis >= TimeUnit.MINUTES.toMillis(interval)) {
+                    lastRunMillis = now;
+                    reconcile(settings.removeOrphans());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("ElastiStor periodic work failed", e);
             }
-        } catch (RuntimeException e) {
-            LOG.error("ElastiStor reconcile run failed", e);
+            return true;
+        }, () -> {
+            LOG.debug("ElastiStor periodic work skipped: another management server holds {}", ClusterLocks.PERIODIC_WORK);
+            return false;
+        });
+    }
+
+    /** Key-rotation repair of every ElastiStor pool, whether or not a host is connected to it. */
+    void repairKeys() {
+        for (StoragePoolVO pool : primaryDataStoreDao.findPoolsByProvider(ElastiStorPool.PROVIDER_NAME)) {
+            try {
+                locks.withLock(ClusterLocks.poolLock(pool.getId()), POOL_PASS_WAIT, () -> arrays.repairApiKey(pool.getId()),
+                        () -> Optional.of("storage pool " + pool.getId() + " is locked by an operation; its key is repaired at the next run"))
+                        .ifPresent(done -> LOG.info("ElastiStor key rotation: {}", done));
+            } catch (RuntimeException e) {
+                LOG.warn("ElastiStor key rotation of storage pool {} failed: {}", pool.getName(), e.getMessage());
+            }
         }
     }
 
@@ -145,7 +169,14 @@ public class ElastiStorReconciler {
         Set<String> seen = new HashSet<>();
         for (StoragePoolVO pool : primaryDataStoreDao.findPoolsByProvider(ElastiStorPool.PROVIDER_NAME)) {
             try {
-                reconcilePool(pool, remove, report, seen);
+                boolean passed = locks.withLock(ClusterLocks.poolLock(pool.getId()), POOL_PASS_WAIT, () -> {
+                    reconcilePool(pool, remove, report, seen);
+                    return true;
+                }, () -> false);
+                if (!passed) {
+                    report.problems.add("pool " + pool.getName() + ": locked by an operation for " + POOL_PASS_WAIT.getSeconds()
+                            + " s; checked at the next run");
+                }
             } catch (RuntimeException e) {
                 report.problems.add("pool " + pool.getName() + ": " + e.getMessage());
             }
@@ -164,10 +195,8 @@ public class ElastiStorReconciler {
             if (volume.getFolder() == null) {
                 continue;
             }
-            Set<String> known = knownPaths(volume);
             for (ArraySnapshotRef snapshot : array.listSnapshots(volume.getFolder())) {
-                boolean ours = VolumeSnapshotRecord.isArraySnapshotName(snapshot.name()) || VmSnapshotVolume.isArraySnapshotName(snapshot.name());
-                if (!ours || known.contains(snapshot.path())) {
+                if (!owners.isOrphan(snapshot.name())) {
                     continue;
                 }
                 Orphan orphan = new Orphan(pool.getId(), volume.getFolder(), snapshot);
@@ -185,18 +214,4 @@ public class ElastiStorReconciler {
         }
     }
 
-    private Set<String> knownPaths(VolumeVO volume) {
-        Set<String> known = new HashSet<>();
-        for (SnapshotVO snapshot : snapshotDao.listByVolumeId(volume.getId())) {
-            if (snapshot.getState() != Snapshot.State.Destroyed) {
-                VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).ifPresent(r -> known.add(r.path()));
-            }
-        }
-        if (volume.getInstanceId() != null) {
-            for (VMSnapshotVO vmSnapshot : vmSnapshotDao.findByVm(volume.getInstanceId())) {
-                VmSnapshotVolume.find(vmSnapshotDetailsDao, vmSnapshot.getId(), volume.getId()).ifPresent(e -> known.add(e.location().path()));
-            }
-        }
-        return known;
-    }
 }

@@ -34,6 +34,13 @@ public final class VmSnapshotVolume {
         return ARRAY_NAME_PREFIX + vmSnapshotUuid + "-" + volumeId;
     }
 
+    /** The VM snapshot uuid an array snapshot name {@link #arraySnapshotName} gave carries; empty for other names. */
+    public static Optional<String> vmSnapshotUuidOf(String arraySnapshotName) {
+        int volumeIdStart = arraySnapshotName.lastIndexOf('-');
+        return isArraySnapshotName(arraySnapshotName) && volumeIdStart > ARRAY_NAME_PREFIX.length()
+                ? Optional.of(arraySnapshotName.substring(ARRAY_NAME_PREFIX.length(), volumeIdStart)) : Optional.empty();
+    }
+
     /** Whether an array snapshot carries a name {@link #arraySnapshotName} gives. */
     public static boolean isArraySnapshotName(String name) {
         return name.startsWith(ARRAY_NAME_PREFIX);

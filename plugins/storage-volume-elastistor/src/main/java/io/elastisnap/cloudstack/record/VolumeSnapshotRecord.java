@@ -8,6 +8,7 @@ import com.cloud.storage.dao.SnapshotDetailsDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+import io.elastisnap.cloudstack.array.ElastiStorArray;
 
 /**
  * The record of a CloudStack volume snapshot's ElastiStor snapshot: its {@link ArraySnapshotLocation} as three hidden
@@ -29,6 +30,12 @@ public final class VolumeSnapshotRecord {
         return name.startsWith(ARRAY_NAME_PREFIX);
     }
 
+    /** The CloudStack snapshot uuid an array snapshot name {@link #arraySnapshotName} gave carries; empty for other names. */
+    public static Optional<String> snapshotUuidOf(String arraySnapshotName) {
+        return isArraySnapshotName(arraySnapshotName) ? Optional.of(arraySnapshotName.substring(ARRAY_NAME_PREFIX.length()))
+                : Optional.empty();
+    }
+
     /** The snapshot's ElastiStor snapshot; empty when it has none (not ours, or taken before the array snapshot existed). */
     public static Optional<ArraySnapshotLocation> find(SnapshotDetailsDao details, long snapshotId) {
         Map<String, String> all = details.listDetailsKeyPairs(snapshotId);
@@ -39,6 +46,16 @@ public final class VolumeSnapshotRecord {
             return Optional.empty();
         }
         return Optional.of(new ArraySnapshotLocation(Long.parseLong(poolId), esVolumeId, path));
+    }
+
+    /**
+     * The array snapshot a snapshot's name gives it, looked up on its volume: for a snapshot whose take was cut short
+     * before its details were written (a management server killed mid-take leaves it in Error).
+     */
+    public static Optional<ArraySnapshotLocation> findByName(ElastiStorArray array, long poolId, String esVolumeId, String snapshotUuid) {
+        String name = arraySnapshotName(snapshotUuid);
+        return array.listSnapshots(esVolumeId).stream().filter(s -> s.name().equals(name)).findFirst()
+                .map(s -> new ArraySnapshotLocation(poolId, esVolumeId, s.path()));
     }
 
     /** Records the snapshot's ElastiStor snapshot (hidden details: they are for the plugin, not for users). */

@@ -42,8 +42,10 @@ import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 
 /**
@@ -71,6 +73,10 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private ElastiStorArrays arrays;
     @Inject
     private ConsistentSnapshotTaker taker;
+    @Inject
+    private ClusterLocks locks;
+    @Inject
+    private ArraySnapshotOwners owners;
 
     @Override
     public StrategyPriority canHandle(Snapshot snapshot, Long zoneId, SnapshotOperation op) {
@@ -113,6 +119,10 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         }
         long poolId = volume.getPoolId();
         VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
+        return locks.onPool(poolId, "Snapshot of volume " + volume.getUuid(), () -> take(snapshot, volume, esVolumeId, poolId, vm));
+    }
+
+    private SnapshotInfo take(SnapshotInfo snapshot, VolumeInfo volume, String esVolumeId, long poolId, VirtualMachine vm) {
         if (!volume.stateTransit(Volume.Event.SnapshotRequested)) {
             throw new CloudRuntimeException("Volume " + volume.getUuid() + " cannot be snapshotted in state " + volume.getState());
         }
@@ -199,18 +209,44 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         if (snapshot.getState() == Snapshot.State.Allocated) {
             return snapshotDao.remove(snapshotId);
         }
-        Optional<ArraySnapshotLocation> record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId);
-        if (record.isPresent()) {
-            try {
-                boolean existed = arrays.forPool(record.get().poolId()).deleteSnapshot(record.get().esVolumeId(), record.get().path());
-                if (!existed) {
-                    LOG.info("ElastiStor snapshot {} of snapshot {} was already gone", record.get().path(), snapshot.getUuid());
-                }
-            } catch (ArrayConflictException e) {
-                throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " cannot be deleted: " + e.getMessage()
-                        + ". Delete the volumes created from it first.", e);
-            }
+        VolumeVO volume = volumeDao.findByIdIncludingRemoved(snapshot.getVolumeId());
+        Long poolId = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId).map(ArraySnapshotLocation::poolId)
+                .orElse(volume == null ? null : volume.getPoolId());
+        if (poolId == null) {
+            return forget(snapshotId, snapshot);
         }
+        return locks.onPool(poolId, "Delete of snapshot " + snapshot.getName(), () -> {
+            deleteOnArray(snapshotId, snapshot, volume, poolId);
+            return forget(snapshotId, snapshot);
+        });
+    }
+
+    /**
+     * Deletes the snapshot's array snapshot: the recorded one, or for a snapshot whose take was cut short before its
+     * details were written (Error after a management-server crash) the one its name gives, on its volume.
+     */
+    private void deleteOnArray(long snapshotId, SnapshotVO snapshot, VolumeVO volume, long poolId) {
+        ElastiStorArray array = arrays.forPool(poolId);
+        Optional<ArraySnapshotLocation> record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId);
+        if (!record.isPresent() && volume != null && volume.getFolder() != null) {
+            record = VolumeSnapshotRecord.findByName(array, poolId, volume.getFolder(), snapshot.getUuid());
+            record.ifPresent(r -> LOG.info("Snapshot {} ({}) has no ElastiStor snapshot recorded; deleting {} found by its name",
+                    snapshot.getUuid(), snapshot.getState(), r.path()));
+        }
+        if (!record.isPresent()) {
+            return;
+        }
+        try {
+            if (!array.deleteSnapshot(record.get().esVolumeId(), record.get().path())) {
+                LOG.info("ElastiStor snapshot {} of snapshot {} was already gone", record.get().path(), snapshot.getUuid());
+            }
+        } catch (ArrayConflictException e) {
+            throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " cannot be deleted: " + e.getMessage()
+                    + ". Delete the volumes created from it first.", e);
+        }
+    }
+
+    private boolean forget(long snapshotId, SnapshotVO snapshot) {
         for (SnapshotDataStoreVO ref : snapshotDataStoreDao.listBySnapshotAndDataStoreRole(snapshotId, DataStoreRole.Primary)) {
             snapshotDataStoreDao.remove(ref.getId());
         }
@@ -235,9 +271,13 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         }
         ArraySnapshotLocation record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
                 new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted"));
+        return locks.onPool(record.poolId(), "Revert of volume " + volumeVO.getName(), () -> revert(snapshot, volumeVO, record));
+    }
+
+    private boolean revert(SnapshotInfo snapshot, VolumeVO volumeVO, ArraySnapshotLocation record) {
         ElastiStorArray array = arrays.forPool(record.poolId());
         try {
-            SnapshotChain.refuseToDestroyNewer(array, record, "snapshot " + snapshot.getName());
+            SnapshotChain.refuseToDestroyNewer(array, record, "snapshot " + snapshot.getName(), owners::isOrphan);
         } catch (CloudRuntimeException e) {
             throw new CloudRuntimeException("Cannot revert volume " + volumeVO.getName() + ": " + e.getMessage(), e);
         }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
@@ -35,8 +37,10 @@ import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
 import io.elastisnap.cloudstack.record.VmSnapshotVolume;
 
 /**
@@ -65,6 +69,10 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     private ElastiStorArrays arrays;
     @Inject
     private ConsistentSnapshotTaker taker;
+    @Inject
+    private ClusterLocks locks;
+    @Inject
+    private ArraySnapshotOwners owners;
 
     @Override
     public StrategyPriority canHandle(VMSnapshot vmSnapshot) {
@@ -152,6 +160,11 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     public VMSnapshot takeVMSnapshot(VMSnapshot vmSnapshot) {
         VMInstanceVO vm = vmInstanceDao.findById(vmSnapshot.getVmId());
         List<VolumeVO> volumes = volumeDao.findByInstance(vmSnapshot.getVmId());
+        Set<Long> poolIds = volumes.stream().map(VolumeVO::getPoolId).collect(Collectors.toSet());
+        return locks.onPools(poolIds, "VM snapshot " + vmSnapshot.getName(), () -> take(vmSnapshot, vm, volumes));
+    }
+
+    private VMSnapshot take(VMSnapshot vmSnapshot, VMInstanceVO vm, List<VolumeVO> volumes) {
         transit(vmSnapshot, VMSnapshot.Event.CreateRequested);
         List<VolumeSnapshotResult> taken = new ArrayList<>();
         long poolId = volumes.isEmpty() ? 0 : volumes.get(0).getPoolId();
@@ -217,12 +230,20 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         if (entries.isEmpty()) {
             throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " has no ElastiStor snapshots recorded");
         }
+        return locks.onPools(poolsOf(entries), "Revert to VM snapshot " + vmSnapshot.getName(), () -> revert(vmSnapshot, entries));
+    }
+
+    private static Set<Long> poolsOf(List<VmSnapshotVolume> entries) {
+        return entries.stream().map(e -> e.location().poolId()).collect(Collectors.toSet());
+    }
+
+    private boolean revert(VMSnapshot vmSnapshot, List<VmSnapshotVolume> entries) {
         transit(vmSnapshot, VMSnapshot.Event.RevertRequested);
         List<VmSnapshotVolume> reverted = new ArrayList<>();
         try {
             for (VmSnapshotVolume entry : entries) {
                 SnapshotChain.refuseToDestroyNewer(arrays.forPool(entry.location().poolId()), entry.location(),
-                        "VM snapshot " + vmSnapshot.getName() + " (" + entry + ")");
+                        "VM snapshot " + vmSnapshot.getName() + " (" + entry + ")", owners::isOrphan);
             }
             for (VmSnapshotVolume entry : entries) {
                 arrays.forPool(entry.location().poolId()).rollback(entry.location().esVolumeId(), entry.location().path());
@@ -243,8 +264,12 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
 
     @Override
     public boolean deleteVMSnapshot(VMSnapshot vmSnapshot) {
-        transit(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
         List<VmSnapshotVolume> entries = VmSnapshotVolume.findAll(vmSnapshotDetailsDao, vmSnapshot.getId());
+        return locks.onPools(poolsOf(entries), "Delete of VM snapshot " + vmSnapshot.getName(), () -> delete(vmSnapshot, entries));
+    }
+
+    private boolean delete(VMSnapshot vmSnapshot, List<VmSnapshotVolume> entries) {
+        transit(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
         List<VmSnapshotVolume> deleted = new ArrayList<>();
         try {
             for (VmSnapshotVolume entry : entries) {

@@ -10,6 +10,7 @@ import static org.junit.Assert.fail;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
@@ -26,6 +27,7 @@ import io.elastisnap.cloudstack.testsupport.SimulatedPools;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.simulator.Fault;
 import io.elastisnap.simulator.SimVolume;
 
 public class ElastiCenterArraysTest {
@@ -155,17 +157,54 @@ public class ElastiCenterArraysTest {
     }
 
     @Test
-    public void aKeyRotatedThroughUpdateStoragePoolIsEncryptedAndHiddenAtTheNextUse() {
+    public void aKeyRotatedThroughUpdateStoragePoolIsCheckedThenEncryptedAndHiddenByTheRepair() {
         // CloudStack 4.22's updateStoragePool stores the admin's details as given, displayed.
         db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, sim.apiKey(), true);
         db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, SimulatedPools.CIPHER.encrypt(Secret.of("old-key")), true);
+        assertEquals("reading a connection changes nothing", Secret.of("old-key"), pools.arrays.connection(1L).apiKey());
 
+        Optional<String> done = pools.arrays.repairApiKey(1L);
+
+        assertTrue(done.get(), done.get().contains("ElastiCenter accepted it"));
         assertEquals(Secret.of(sim.apiKey()), pools.arrays.connection(1L).apiKey());
-
         Map<String, String> rows = db.poolDetailRows.get(1L);
         assertFalse(rows.containsKey(ElastiStorPool.INPUT_API_KEY));
         assertEquals(Secret.of(sim.apiKey()), SimulatedPools.CIPHER.decrypt(rows.get(ElastiStorPool.DETAIL_API_KEY)));
         assertFalse(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_API_KEY));
+        assertEquals(Optional.empty(), pools.arrays.repairApiKey(1L));
+    }
+
+    @Test
+    public void aRotatedKeyElastiCenterRejectsIsNotAdoptedAndThePoolSaysWhyWithoutTheKey() {
+        String previous = db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY);
+        db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, "typo-in-the-new-key", true);
+
+        String done = pools.arrays.repairApiKey(1L).get();
+
+        Map<String, String> rows = db.poolDetailRows.get(1L);
+        assertEquals("the previous key stays in use", previous, rows.get(ElastiStorPool.DETAIL_API_KEY));
+        assertFalse("the rejected key is not left in the details", rows.containsKey(ElastiStorPool.INPUT_API_KEY));
+        String why = rows.get(ElastiStorPool.DETAIL_KEY_ROTATION);
+        assertTrue(why, why.contains("was not adopted: ElastiCenter rejected it") && why.contains("the previous key stays in use"));
+        assertTrue(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_KEY_ROTATION));
+        assertFalse(why + done, (why + done).contains("typo-in-the-new-key"));
+        assertEquals(Secret.of(sim.apiKey()), pools.arrays.connection(1L).apiKey());
+
+        db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, sim.apiKey(), true);
+        pools.arrays.repairApiKey(1L);
+        assertFalse("a key adopted later clears the complaint", db.poolDetailRows.get(1L).containsKey(ElastiStorPool.DETAIL_KEY_ROTATION));
+    }
+
+    @Test
+    public void aRotatedKeyWaitsWhileElastiCenterCannotBeReached() {
+        db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, sim.apiKey(), true);
+        sim.faults().inject("listAccount", Fault.error(503, "maintenance").times(5));
+
+        String done = pools.arrays.repairApiKey(1L).get();
+
+        assertTrue(done, done.contains("trying again at the next run"));
+        assertEquals(sim.apiKey(), db.poolDetailRows.get(1L).get(ElastiStorPool.INPUT_API_KEY));
+        assertFalse(db.poolDetailRows.get(1L).containsKey(ElastiStorPool.DETAIL_KEY_ROTATION));
     }
 
     @Test
@@ -173,7 +212,7 @@ public class ElastiCenterArraysTest {
         String stored = db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY);
         db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, stored, true);
 
-        pools.arrays.connection(1L);
+        assertTrue(pools.arrays.repairApiKey(1L).isPresent());
 
         assertEquals(stored, db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY));
         assertFalse(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_API_KEY));

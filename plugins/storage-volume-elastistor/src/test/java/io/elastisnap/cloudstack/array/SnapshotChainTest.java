@@ -23,7 +23,7 @@ public class SnapshotChainTest {
 
     @Test
     public void theNewestSnapshotCanBeRevertedTo() {
-        SnapshotChain.refuseToDestroyNewer(array, new ArraySnapshotLocation(1L, "v1", "p/v1@vms-c-11"), "VM snapshot c");
+        SnapshotChain.refuseToDestroyNewer(array, new ArraySnapshotLocation(1L, "v1", "p/v1@vms-c-11"), "VM snapshot c", name -> false);
     }
 
     @Test
@@ -37,9 +37,21 @@ public class SnapshotChainTest {
         assertRefused("p/v1@cs-z", "the ElastiStor snapshot p/v1@cs-z of snapshot a no longer exists on the array");
     }
 
+    @Test
+    public void newerOrphansDoNotBlockButOwnedSnapshotsStillDo() {
+        // what takes a killed management server left (their snapshots are in Error, or have no row)
+        SnapshotChain.refuseToDestroyNewer(array, new ArraySnapshotLocation(1L, "v1", "p/v1@cs-a"), "snapshot a", name -> true);
+        assertRefused("p/v1@cs-a", "reverting to snapshot a would destroy the newer ElastiStor snapshots [vms-c-11]; delete those"
+                + " snapshots (or the VM snapshots that own them) first", name -> name.equals("cs-b"));
+    }
+
     private void assertRefused(String path, String message) {
+        assertRefused(path, message, name -> false);
+    }
+
+    private void assertRefused(String path, String message, java.util.function.Predicate<String> isOrphan) {
         try {
-            SnapshotChain.refuseToDestroyNewer(array, new ArraySnapshotLocation(1L, "v1", path), "snapshot a");
+            SnapshotChain.refuseToDestroyNewer(array, new ArraySnapshotLocation(1L, "v1", path), "snapshot a", isOrphan);
             fail();
         } catch (CloudRuntimeException e) {
             assertEquals(message, e.getMessage());

@@ -55,7 +55,7 @@ public class ElastiStorDataMotionStrategyTest {
         pools.add(OTHER_EC_POOL);
         db.pool(FOREIGN_POOL, "DefaultPrimary");
         ElastiStorPrimaryDataStoreDriver driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao,
-                db.volumeDetails, db.snapshotDetails, db.poolDetails, db.vmDao);
+                db.volumeDetails, db.snapshotDetails, db.poolDetails, db.vmDao, db.owners);
         strategy = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver);
 
         SimVolume origin = ec1.provisionVolume("origin", 1L << 30);

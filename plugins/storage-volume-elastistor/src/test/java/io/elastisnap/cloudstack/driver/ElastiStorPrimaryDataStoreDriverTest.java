@@ -56,7 +56,7 @@ public class ElastiStorPrimaryDataStoreDriverTest {
         pools = new SimulatedPools(db);
         ec1 = pools.add(POOL);
         driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao, db.volumeDetails,
-                db.snapshotDetails, db.poolDao, db.poolDetails, db.vmDao);
+                db.snapshotDetails, db.poolDao, db.poolDetails, db.vmDao, db.owners);
     }
 
     @After

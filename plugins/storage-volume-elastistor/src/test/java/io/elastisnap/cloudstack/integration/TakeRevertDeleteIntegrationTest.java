@@ -117,15 +117,15 @@ public class TakeRevertDeleteIntegrationTest {
         when(store.getId()).thenReturn(POOL);
         when(store.getName()).thenReturn("es1");
         driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao, db.volumeDetails, db.snapshotDetails,
-                db.poolDao, db.poolDetails, db.vmDao);
+                db.poolDao, db.poolDetails, db.vmDao, db.owners);
         ConsistentSnapshotTaker taker = new ConsistentSnapshotTaker(agentManager, pools.arrays, pools.settings);
         SnapshotDataStoreDao snapshotStoreDao = mock(SnapshotDataStoreDao.class);
         when(snapshotStoreDao.listBySnapshotAndDataStoreRole(anyLong(), any())).thenReturn(Collections.emptyList());
         volumeSnapshots = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao, snapshotStoreDao,
-                db.snapshotDetails, snapshotService(), db.vmDao, pools.arrays, taker);
+                db.snapshotDetails, snapshotService(), db.vmDao, pools.arrays, taker, pools.locks, db.owners);
         dataMotion = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver);
         vmSnapshots = Wiring.inject(new ElastiStorVMSnapshotStrategy(), db.vmSnapshotHelper, db.vmSnapshotDao, db.vmSnapshotDetails,
-                db.volumeDao, db.vmDao, db.poolDao, pools.arrays, taker);
+                db.volumeDao, db.vmDao, db.poolDao, pools.arrays, taker, pools.locks, db.owners);
 
         vm = db.vm(VM, VirtualMachine.State.Running, HOST);
         root = provision(11);

@@ -2,29 +2,39 @@
 package io.elastisnap.cloudstack.reconcile;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.mockito.Mockito.mock;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreDao;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 
 import com.cloud.storage.Snapshot;
 
+import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.record.VmSnapshotVolume;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
 import io.elastisnap.cloudstack.testsupport.Wiring;
+import io.elastisnap.cloudstack.snapshot.ElastiStorSnapshotStrategy;
 import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.simulator.Fault;
 
 public class ElastiStorReconcilerTest {
     private FakeDb db;
@@ -40,8 +50,8 @@ public class ElastiStorReconcilerTest {
         pools = new SimulatedPools(db);
         ec = pools.add(1L);
         array = pools.arrays.forPool(1L);
-        reconciler = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.volumeDao, db.snapshotDao, db.snapshotDetails,
-                db.vmSnapshotDao, db.vmSnapshotDetails, pools.arrays, pools.settings);
+        reconciler = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.volumeDao, pools.arrays, pools.settings,
+                pools.locks, db.owners);
         db.vm(21L, com.cloud.vm.VirtualMachine.State.Stopped, null);
         volume = db.volume(11L, 1L, 21L);
         volume.folder = ec.provisionVolume("cs11", 1L << 30).id();
@@ -100,5 +110,76 @@ public class ElastiStorReconcilerTest {
     public void aDestroyedSnapshotsArraySnapshotIsAnOrphan() {
         db.snapshots.get(41L).state = Snapshot.State.Destroyed;
         assertEquals(Arrays.asList("cs-snap-uuid-41"), names(reconciler.reconcile(false).orphans));
+    }
+
+    @Test
+    public void theArraySnapshotOfATakeAKilledServerLeftInErrorIsAnOrphanAndIsFinished() {
+        // killed mid-take: the array snapshot was made, the snapshot row ended in Error without its details
+        String left = array.createSnapshot(volume.folder, VolumeSnapshotRecord.arraySnapshotName("snap-uuid-42"));
+        db.snapshots.put(42L, new Entities.Snap(42L, 11L, Snapshot.State.Error));
+        // a take running right now: row Creating, no details yet, array snapshot already there
+        String running = array.createSnapshot(volume.folder, VolumeSnapshotRecord.arraySnapshotName("snap-uuid-43"));
+        db.snapshots.put(43L, new Entities.Snap(43L, 11L, Snapshot.State.Creating));
+
+        assertEquals(Arrays.asList("cs-snap-uuid-42"), names(reconciler.reconcile(true).orphans));
+        assertEquals(Arrays.asList("cs-snap-uuid-42"), names(reconciler.reconcile(true).removed));
+        assertTrue(!onArray().contains(left) && onArray().contains(running));
+    }
+
+    @Test
+    public void periodicWorkRunsOnOneManagementServerAtATime() throws Exception {
+        ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.volumeDao, pools.arrays, pools.settings,
+                pools.database.server("ms2"), db.owners);
+        db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, ec.apiKey(), true);
+        CountDownLatch ms1Running = new CountDownLatch(1);
+        CountDownLatch ms1MayFinish = new CountDownLatch(1);
+        Thread ms1 = new Thread(() -> pools.locks.withLock(ClusterLocks.PERIODIC_WORK, Duration.ZERO, () -> {
+            ms1Running.countDown();
+            await(ms1MayFinish);
+            return true;
+        }, () -> false));
+        ms1.start();
+        assertTrue(ms1Running.await(10, TimeUnit.SECONDS));
+
+        assertFalse("ms2 skips the round while ms1 runs it", onMs2.runPeriodicWork());
+        assertTrue("nothing was repaired by ms2", db.poolDetailRows.get(1L).containsKey(ElastiStorPool.INPUT_API_KEY));
+
+        ms1MayFinish.countDown();
+        ms1.join(10_000);
+        assertTrue("ms2 runs the next round", onMs2.runPeriodicWork());
+        assertFalse(db.poolDetailRows.get(1L).containsKey(ElastiStorPool.INPUT_API_KEY));
+        assertEquals(Arrays.asList("ms1:elastistor.periodic:acquired", "ms2:elastistor.periodic:busy",
+                "ms1:elastistor.periodic:released", "ms2:elastistor.periodic:acquired"), pools.database.events().subList(0, 4));
+    }
+
+    @Test
+    public void aDeleteOnAnotherServerWaitsForTheReconcilePassOverItsPool() throws Exception {
+        ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.volumeDao, pools.arrays, pools.settings,
+                pools.database.server("ms2"), db.owners);
+        ElastiStorSnapshotStrategy onMs1 = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao,
+                mock(SnapshotDataStoreDao.class), db.snapshotDetails, pools.arrays, pools.locks, db.owners);
+        ec.faults().inject("listStorageSnapshots", Fault.latency(Duration.ofMillis(1500)).times(1));
+        Thread pass = new Thread(() -> onMs2.reconcile(true));
+        pass.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!pools.database.isHeld(ClusterLocks.poolLock(1L)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+
+        assertTrue(onMs1.deleteSnapshot(41L, null));
+        pass.join(10_000);
+
+        assertEquals(Arrays.asList("ms2:elastistor.pool.1:acquired", "ms2:elastistor.pool.1:released", "ms1:elastistor.pool.1:acquired",
+                "ms1:elastistor.pool.1:released"), pools.database.events());
+        assertEquals(Snapshot.State.Destroyed, db.snapshots.get(41L).state);
+        assertFalse(onArray().stream().anyMatch(p -> p.endsWith("@cs-snap-uuid-41")));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

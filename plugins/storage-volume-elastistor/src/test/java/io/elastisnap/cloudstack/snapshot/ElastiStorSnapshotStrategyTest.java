@@ -39,6 +39,7 @@ import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 import org.mockito.InjectMocks;
 import org.mockito.Mock;
+import org.mockito.Spy;
 import org.mockito.junit.MockitoJUnitRunner;
 
 import com.cloud.agent.AgentManager;
@@ -67,7 +68,10 @@ import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
+import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
+import io.elastisnap.cloudstack.testsupport.SharedDatabaseLocks;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.engine.FreezeLimits;
@@ -92,6 +96,8 @@ public class ElastiStorSnapshotStrategyTest {
     @Mock private ElastiStorArray array;
     @Mock private AgentManager agentManager;
     @Mock private SnapshotSettings settings;
+    @Mock private ArraySnapshotOwners owners;
+    @Spy private ClusterLocks locks = new SharedDatabaseLocks().server("ms1");
     private ConsistentSnapshotTaker taker;
     @InjectMocks private ElastiStorSnapshotStrategy strategy;
 
@@ -307,6 +313,36 @@ public class ElastiStorSnapshotStrategyTest {
         verify(destroyed, never()).setState(any());
         when(snapshotDao.findById(SNAPSHOT)).thenReturn(null);
         assertTrue(strategy.deleteSnapshot(SNAPSHOT, null));
+    }
+
+    @Test
+    public void deleteOfAnErrorSnapshotAKilledServerLeftRemovesTheArraySnapshotItsNameGives() {
+        // killed mid-take: the array snapshot exists, the row is in Error and has no details
+        SnapshotVO vo = snapshotVO(Snapshot.State.Error);
+        when(vo.getUuid()).thenReturn("uuid-41");
+        when(vo.getVolumeId()).thenReturn(VOLUME);
+        when(array.listSnapshots("es-vol-1")).thenReturn(Arrays.asList(new ArraySnapshotRef("cs-uuid-40", "tsm/vol1@cs-uuid-40", false),
+                new ArraySnapshotRef("cs-uuid-41", "tsm/vol1@cs-uuid-41", false)));
+        when(array.deleteSnapshot("es-vol-1", "tsm/vol1@cs-uuid-41")).thenReturn(true);
+
+        assertTrue(strategy.deleteSnapshot(SNAPSHOT, null));
+
+        verify(array).deleteSnapshot("es-vol-1", "tsm/vol1@cs-uuid-41");
+        verify(array, never()).deleteSnapshot("es-vol-1", "tsm/vol1@cs-uuid-40");
+        verify(vo).setState(Snapshot.State.Destroyed);
+    }
+
+    @Test
+    public void revertIsNotBlockedByANewerOrphan() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(details());
+        when(array.listSnapshots("es-vol-1")).thenReturn(Arrays.asList(new ArraySnapshotRef("cs-uuid-41", "tsm/vol1@cs-uuid-41", false),
+                new ArraySnapshotRef("cs-uuid-42", "tsm/vol1@cs-uuid-42", false)));
+        when(owners.isOrphan("cs-uuid-42")).thenReturn(true);
+        when(array.rollback("es-vol-1", "tsm/vol1@cs-uuid-41")).thenReturn(Collections.singletonList("cs-uuid-42"));
+
+        assertTrue(strategy.revertSnapshot(snapshot));
+        verify(array).rollback("es-vol-1", "tsm/vol1@cs-uuid-41");
     }
 
     @Test

@@ -94,7 +94,7 @@ public class ElastiStorVMSnapshotStrategyTest {
         });
         ConsistentSnapshotTaker taker = new ConsistentSnapshotTaker(agentManager, pools.arrays, pools.settings);
         strategy = Wiring.inject(new ElastiStorVMSnapshotStrategy(), db.vmSnapshotHelper, db.vmSnapshotDao, db.vmSnapshotDetails,
-                db.volumeDao, db.vmDao, db.poolDao, pools.arrays, taker);
+                db.volumeDao, db.vmDao, db.poolDao, pools.arrays, taker, pools.locks, db.owners);
         vm = db.vm(VM, VirtualMachine.State.Running, HOST);
         volumes = Arrays.asList(volumeOn(11, POOL, VM), volumeOn(12, POOL, VM), volumeOn(13, SAME_EC_POOL, VM));
     }

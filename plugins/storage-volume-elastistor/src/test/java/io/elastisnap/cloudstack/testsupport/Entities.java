@@ -262,6 +262,11 @@ public final class Entities {
         }
 
         @Override
+        public java.util.Date getRemoved() {
+            return removed ? new java.util.Date(0) : null;
+        }
+
+        @Override
         public String getUuid() {
             return "vmsnap-uuid-" + id;
         }

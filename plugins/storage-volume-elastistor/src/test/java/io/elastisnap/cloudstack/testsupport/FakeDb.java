@@ -40,6 +40,8 @@ import com.cloud.vm.snapshot.VMSnapshotVO;
 import com.cloud.vm.snapshot.dao.VMSnapshotDao;
 import com.cloud.vm.snapshot.dao.VMSnapshotDetailsDao;
 
+import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
+
 /**
  * CloudStack's DAOs as Mockito mocks over in-memory tables, and VMSnapshotHelper enforcing CloudStack's real VM snapshot
  * state machine (cloudstack-api.md 1.19), so tests observe the rows and states a flow leaves behind.
@@ -69,6 +71,7 @@ public final class FakeDb {
     public final VMSnapshotDetailsDao vmSnapshotDetails = details(VMSnapshotDetailsDao.class, vmSnapshotDetailRows);
     public final VolumeDetailsDao volumeDetails = details(VolumeDetailsDao.class, volumeDetailRows);
     public final VMSnapshotHelper vmSnapshotHelper = mock(VMSnapshotHelper.class);
+    public final ArraySnapshotOwners owners = new ArraySnapshotOwners(snapshotDao, vmSnapshotDao);
 
     private static final Map<String, VMSnapshot.State> VM_SNAPSHOT_FSM = new HashMap<>();
 
@@ -117,6 +120,10 @@ public final class FakeDb {
         when(snapshotDao.findById(anyLong())).thenAnswer(i -> snapshots.get((Long) i.getArgument(0)));
         when(snapshotDao.listByVolumeId(anyLong())).thenAnswer(i -> snapshots.values().stream()
                 .filter(s -> s.volumeId == (Long) i.getArgument(0)).collect(Collectors.<SnapshotVO>toList()));
+        when(snapshotDao.findByUuidIncludingRemoved(anyString())).thenAnswer(i -> snapshots.values().stream()
+                .filter(s -> s.getUuid().equals(i.getArgument(0))).findFirst().orElse(null));
+        when(vmSnapshotDao.findByUuidIncludingRemoved(anyString())).thenAnswer(i -> vmSnapshots.values().stream()
+                .filter(s -> s.getUuid().equals(i.getArgument(0))).findFirst().orElse(null));
         when(snapshotDao.update(anyLong(), any())).thenReturn(true);
         when(snapshotDao.remove(anyLong())).thenAnswer(i -> snapshots.remove((Long) i.getArgument(0)) != null);
         try {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ElastiCenterArrays;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.config.KeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.elasticenter.Secret;
@@ -38,6 +39,10 @@ public final class SimulatedPools implements AutoCloseable {
     public final FakeDb db;
     public final MutableSettings settings = new MutableSettings();
     public final ElastiCenterArrays arrays;
+    /** The named locks of the (one) database the management servers of a test share. */
+    public final SharedDatabaseLocks database = new SharedDatabaseLocks();
+    /** The cluster locks of the management server the test's beans run on. */
+    public final ClusterLocks locks = database.server("ms1");
     private final Map<Long, ElastiCenterSimulator> simulators = new LinkedHashMap<>();
 
     public SimulatedPools(FakeDb db) {
