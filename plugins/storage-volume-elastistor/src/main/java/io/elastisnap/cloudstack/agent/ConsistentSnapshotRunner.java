@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.elastisnap.cloudstack.command.FreezeLeaseAnswer;
+import io.elastisnap.cloudstack.command.FreezeLeaseCommand;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.engine.RecoveryOutcome;
@@ -30,4 +32,12 @@ public interface ConsistentSnapshotRunner {
      * @param libvirt the agent's own libvirt connection (CloudStack's helper decides the hypervisor URI)
      */
     TakeConsistentSnapshotAnswer run(TakeConsistentSnapshotCommand command, LibvirtConnectionProvider libvirt);
+
+    /**
+     * Acquires or releases a freeze lease on this host. Never throws: every failure becomes a failed answer naming the
+     * reason. A runner without an engine of its own has no leases.
+     */
+    default FreezeLeaseAnswer lease(FreezeLeaseCommand command, LibvirtConnectionProvider libvirt) {
+        return FreezeLeaseAnswer.failure(command, "UNSUPPORTED", "This host's ElastiSnap runner does not hold freeze leases");
+    }
 }

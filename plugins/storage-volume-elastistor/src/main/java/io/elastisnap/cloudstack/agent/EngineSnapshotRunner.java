@@ -17,6 +17,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.libvirt.Connect;
 
+import io.elastisnap.cloudstack.command.FreezeLeaseAnswer;
+import io.elastisnap.cloudstack.command.FreezeLeaseCommand;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
@@ -60,6 +62,7 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     private final ConsistencyEngine engine;
     private final RoutingArraySnapshotter routes = new RoutingArraySnapshotter();
     private final ElastiCenterClients clients;
+    private final FreezeLeases leases;
     private CompletableFuture<List<RecoveryOutcome>> recovery;
 
     /**
@@ -85,6 +88,7 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
         this.clients = clients;
         this.engine = new ConsistencyEngine(quiescer, routes, journal, EngineRuntime.shared(), ConsistencyEngineListener.NONE,
                 thawGuard);
+        this.leases = new FreezeLeases(engine, routes);
     }
 
     /**
@@ -130,11 +134,21 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     }
 
     @Override
-    public TakeConsistentSnapshotAnswer run(TakeConsistentSnapshotCommand command, LibvirtConnectionProvider agentLibvirt) {
+    public FreezeLeaseAnswer lease(FreezeLeaseCommand command, LibvirtConnectionProvider agentLibvirt) {
+        useConnection(agentLibvirt);
+        return leases.handle(command);
+    }
+
+    private void useConnection(LibvirtConnectionProvider agentLibvirt) {
         if (agentLibvirt != null) {
             libvirt.current = agentLibvirt;
         }
         startRecovery(agentLibvirt);
+    }
+
+    @Override
+    public TakeConsistentSnapshotAnswer run(TakeConsistentSnapshotCommand command, LibvirtConnectionProvider agentLibvirt) {
+        useConnection(agentLibvirt);
         ConsistentSnapshotRequest request;
         try {
             request = toRequest(command);

@@ -25,6 +25,15 @@ final class RoutingArraySnapshotter implements ArraySnapshotter {
         byVolume.put(volumeId, byClient.computeIfAbsent(client, ElastiCenterArraySnapshotter::new));
     }
 
+    /** Routes a stand-in volume to a snapshotter of its own (a freeze lease's hold) until {@link #forget}. */
+    void hold(String volumeId, ArraySnapshotter snapshotter) {
+        byVolume.put(volumeId, snapshotter);
+    }
+
+    void forget(String volumeId) {
+        byVolume.remove(volumeId);
+    }
+
     private ArraySnapshotter of(String volumeId) {
         ArraySnapshotter snapshotter = byVolume.get(volumeId);
         if (snapshotter == null) {
