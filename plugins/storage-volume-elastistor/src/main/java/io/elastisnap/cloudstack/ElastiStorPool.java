@@ -28,6 +28,10 @@ public final class ElastiStorPool {
     public static final String SNAPSHOT_ARRAY_VOLUME = "elastistor.snapshot.volume";
     public static final String SNAPSHOT_CONSISTENCY = "elastistor.consistency.level";
     public static final String SNAPSHOT_FROZEN_WINDOW_MS = "elastistor.frozen.window.ms";
+    /** Why a snapshot is not FS_FROZEN when the guest could not be frozen (the engine's reason and message). */
+    public static final String SNAPSHOT_CONSISTENCY_REASON = "elastistor.consistency.reason";
+    /** Why a snapshot or VM snapshot failed: CloudStack 4.22's API error text says only "internal error". */
+    public static final String SNAPSHOT_FAILURE = "elastistor.failure";
     /** ElastiStor account and TSM ids resolved at registration (the admin may name them by name or id). */
     public static final String DETAIL_ACCOUNT_ID = "elasticenter.account.id";
     public static final String DETAIL_TSM_ID = "elasticenter.tsm.id";

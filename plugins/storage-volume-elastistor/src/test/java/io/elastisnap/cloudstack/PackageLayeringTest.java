@@ -45,6 +45,7 @@ public class PackageLayeringTest {
         allow(WRAPPER, "agent", "command");
         allow("agent", "command", "elasticenter");
         // management server side
+        allow("api", "config", "command", "");
         allow("lifecycle", "driver", "array", "config", "command", "");
         allow("driver", "record", "array", "config", "");
         allow("reconcile", "record", "array", "config", "cluster", "");
@@ -61,7 +62,7 @@ public class PackageLayeringTest {
 
     /** Packages that run only in the KVM agent, and packages that run only in the management server. */
     static final Set<String> HOST_SIDE = new HashSet<>(Arrays.asList(WRAPPER, "agent"));
-    static final Set<String> MANAGEMENT_SIDE = new HashSet<>(Arrays.asList("lifecycle", "driver", "reconcile", "snapshot", "record",
+    static final Set<String> MANAGEMENT_SIDE = new HashSet<>(Arrays.asList("api", "lifecycle", "driver", "reconcile", "snapshot", "record",
             "array", "config", "cluster"));
 
     private static void allow(String from, String... to) {

@@ -165,7 +165,8 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
             }
             return TakeConsistentSnapshotAnswer.success(command, snapshots, result.level().name(),
                     result.timings().freeze().toMillis(), result.timings().snapshots().toMillis(),
-                    result.timings().thaw().toMillis(), result.timings().frozenWindow().toMillis());
+                    result.timings().thaw().toMillis(), result.timings().frozenWindow().toMillis(),
+                    result.quiesceFailure().map(f -> f.reason() + ": " + f.message()).orElse(null));
         } catch (ConsistentSnapshotException e) {
             LOG.warn("Consistent snapshot of {} failed ({}): {}", command.getDomainName(), e.reason(), e.getMessage());
             return TakeConsistentSnapshotAnswer.failure(command, e.reason().name(), describe(e));

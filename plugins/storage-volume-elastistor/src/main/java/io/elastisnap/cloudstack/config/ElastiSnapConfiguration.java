@@ -90,7 +90,7 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
     }
 
     /** A limit as the admin knows it: the global setting, or for the limits without one, their fixed value's name. */
-    static String settingName(FreezeLimits.Setting setting) {
+    public static String settingName(FreezeLimits.Setting setting) {
         switch (setting) {
             case MAX_FROZEN_WINDOW: return MAX_FROZEN_WINDOW_MS.key();
             case FREEZE_TIMEOUT: return FREEZE_TIMEOUT_MS.key();

@@ -59,11 +59,13 @@ public class ConsistentSnapshotTaker {
         private final List<VolumeSnapshotResult> snapshots;
         private final String level;
         private final long frozenWindowMillis;
+        private final String quiesceFailure;
 
-        Taken(List<VolumeSnapshotResult> snapshots, String level, long frozenWindowMillis) {
+        Taken(List<VolumeSnapshotResult> snapshots, String level, long frozenWindowMillis, String quiesceFailure) {
             this.snapshots = Collections.unmodifiableList(new ArrayList<>(snapshots));
             this.level = level;
             this.frozenWindowMillis = frozenWindowMillis;
+            this.quiesceFailure = quiesceFailure;
         }
 
         public List<VolumeSnapshotResult> snapshots() {
@@ -76,6 +78,20 @@ public class ConsistentSnapshotTaker {
 
         public long frozenWindowMillis() {
             return frozenWindowMillis;
+        }
+
+        /** Why the guest was not frozen (QUIESCE_FAILED, QUIESCE_TIMEOUT), or null. */
+        public String quiesceFailure() {
+            return quiesceFailure;
+        }
+
+        /** Records level, frozen window and (if any) the reason the guest was not frozen as displayed details. */
+        public void record(java.util.function.BiConsumer<String, String> detail) {
+            detail.accept(io.elastisnap.cloudstack.ElastiStorPool.SNAPSHOT_CONSISTENCY, level);
+            detail.accept(io.elastisnap.cloudstack.ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(frozenWindowMillis));
+            if (quiesceFailure != null) {
+                detail.accept(io.elastisnap.cloudstack.ElastiStorPool.SNAPSHOT_CONSISTENCY_REASON, quiesceFailure);
+            }
         }
     }
 
@@ -102,7 +118,7 @@ public class ConsistentSnapshotTaker {
             throw new CloudRuntimeException("Agent reported " + answer.getSnapshots().size() + " snapshot(s) for " + volumes.size()
                     + " volume(s) of " + vm.getInstanceName());
         }
-        return new Taken(answer.getSnapshots(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis());
+        return new Taken(answer.getSnapshots(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis(), answer.getQuiesceFailure());
     }
 
     /** Array snapshots without any guest interaction, one volume after the other; all-or-nothing. */
@@ -118,7 +134,7 @@ public class ConsistentSnapshotTaker {
             throw new CloudRuntimeException("ElastiStor snapshot failed after " + done.size() + " of " + volumes.size()
                     + " volume(s): " + e.getMessage(), e);
         }
-        return new Taken(done, level, 0);
+        return new Taken(done, level, 0, null);
     }
 
     /** Compensation: removes snapshots already taken; failures are logged, the caller reports the original error. */

@@ -156,6 +156,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             }
             volume.stateTransit(Volume.Event.OperationFailed);
             LOG.error("ElastiStor snapshot of volume {} failed", volume.getUuid(), e);
+            recordFailure(snapshot.getId(), e);
             throw e instanceof CloudRuntimeException ? (CloudRuntimeException) e
                     : new CloudRuntimeException("ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage(), e);
         }
@@ -173,8 +174,16 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
         VolumeSnapshotRecord.save(snapshotDetailsDao, snapshotId, new ArraySnapshotLocation(poolId, arraySnapshot.getVolumeId(),
                 arraySnapshot.getPath()));
-        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_CONSISTENCY, result.level(), true);
-        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(result.frozenWindowMillis()), true);
+        result.record((name, value) -> snapshotDetailsDao.addDetail(snapshotId, name, value, true));
+    }
+
+    /** CloudStack 4.22's createSnapshot answers only "internal error": the Error snapshot keeps the real cause. */
+    private void recordFailure(long snapshotId, RuntimeException e) {
+        try {
+            snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_FAILURE, String.valueOf(e.getMessage()), true);
+        } catch (RuntimeException detailFailed) {
+            LOG.warn("Could not record why snapshot {} failed: {}", snapshotId, detailFailed.toString());
+        }
     }
 
     static boolean isVmSnapshotMember(Snapshot snapshot) {

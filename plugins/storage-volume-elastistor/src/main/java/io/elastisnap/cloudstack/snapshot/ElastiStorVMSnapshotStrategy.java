@@ -182,9 +182,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                 new VmSnapshotVolume(volume.getId(), new ArraySnapshotLocation(volume.getPoolId(), snapshot.getVolumeId(), snapshot.getPath()))
                         .save(vmSnapshotDetailsDao, vmSnapshot.getId());
             }
-            vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_CONSISTENCY, result.level(), true);
-            vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS,
-                    String.valueOf(result.frozenWindowMillis()), true);
+            result.record((name, value) -> vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), name, value, true));
             makeCurrent((VMSnapshotVO) vmSnapshot, true);
             transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             LOG.info("VM snapshot {} of {}: {} volume(s), {}, frozen {} ms", vmSnapshot.getName(), vm.getInstanceName(), taken.size(),
@@ -194,8 +192,10 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
             taker.deleteQuietly(poolId, taken);
             vmSnapshotDetailsDao.removeDetails(vmSnapshot.getId());
             failQuietly(vmSnapshot);
-            throw new CloudRuntimeException("ElastiStor VM snapshot " + vmSnapshot.getName() + " of " + vm.getInstanceName()
-                    + " failed: " + e.getMessage(), e);
+            String message = "ElastiStor VM snapshot " + vmSnapshot.getName() + " of " + vm.getInstanceName() + " failed: " + e.getMessage();
+            // CloudStack 4.22's createVMSnapshot answers only "internal error": the Error VM snapshot keeps the real cause.
+            vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_FAILURE, message, true);
+            throw new CloudRuntimeException(message, e);
         }
     }
 

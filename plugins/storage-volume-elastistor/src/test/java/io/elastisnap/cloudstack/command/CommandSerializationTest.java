@@ -21,6 +21,7 @@ import com.google.gson.GsonBuilder;
 import io.elastisnap.cloudstack.testsupport.SampleCommand;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.FreezeLimits;
 
 public class CommandSerializationTest {
     /**
@@ -86,13 +87,32 @@ public class CommandSerializationTest {
     @Test
     public void answerCarriesTheEngineResultOverTheWire() {
         TakeConsistentSnapshotAnswer answer = TakeConsistentSnapshotAnswer.success(SampleCommand.create(),
-                Arrays.asList(new VolumeSnapshotResult("es-vol-1", "cs-a", "pool/vol1@cs-a")), "FS_FROZEN", 12, 40, 9, 55);
+                Arrays.asList(new VolumeSnapshotResult("es-vol-1", "cs-a", "pool/vol1@cs-a")), "QUIESCE_FAILED", 12, 40, 9, 55,
+                "FREEZE_FAILED: guest-fsfreeze-freeze failed: Permission denied");
         Gson wire = new Gson();
         TakeConsistentSnapshotAnswer copy = wire.fromJson(wire.toJson(answer), TakeConsistentSnapshotAnswer.class);
         assertTrue(copy.getResult());
         assertEquals("pool/vol1@cs-a", copy.getSnapshots().get(0).getPath());
-        assertEquals("FS_FROZEN", copy.getConsistencyLevel());
+        assertEquals("QUIESCE_FAILED", copy.getConsistencyLevel());
+        assertEquals("FREEZE_FAILED: guest-fsfreeze-freeze failed: Permission denied", copy.getQuiesceFailure());
         assertEquals(55, copy.getFrozenWindowMillis());
+    }
+
+    @Test
+    public void aFreezeLeaseTravelsWithItsLimitsAndItsAnswerWithItsTimes() {
+        FreezeLimits limits = FreezeLimits.builder().maxFrozenWindow(Duration.ofSeconds(6)).build();
+        Gson wire = new Gson();
+        FreezeLeaseCommand acquire = wire.fromJson(wire.toJson(FreezeLeaseCommand.acquire("i-2-10-VM", "lease-1", limits)),
+                FreezeLeaseCommand.class);
+        assertEquals(FreezeLeaseCommand.Action.ACQUIRE, acquire.getAction());
+        assertEquals(limits, acquire.getLimits());
+        assertEquals("lease-1", acquire.getLeaseId());
+        FreezeLeaseAnswer answer = wire.fromJson(wire.toJson(FreezeLeaseAnswer.ended(acquire, FreezeLeaseAnswer.State.THAWED, "RELEASE",
+                1000, 7000, 2500, "ended")), FreezeLeaseAnswer.class);
+        assertEquals(FreezeLeaseAnswer.State.THAWED, answer.getState());
+        assertEquals("RELEASE", answer.getEndedBy());
+        assertEquals(2500, answer.getFrozenWindowMillis());
+        assertEquals("lease-1", answer.getLeaseId());
     }
 
     @Test

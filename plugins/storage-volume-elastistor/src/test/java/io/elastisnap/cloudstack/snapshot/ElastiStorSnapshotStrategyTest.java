@@ -194,7 +194,7 @@ public class ElastiStorSnapshotStrategyTest {
         when(agentManager.send(eq(HOST), any(Command.class))).thenAnswer(inv -> {
             TakeConsistentSnapshotCommand cmd = inv.getArgument(1);
             return TakeConsistentSnapshotAnswer.success(cmd, Collections.singletonList(new VolumeSnapshotResult("es-vol-1",
-                    cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60);
+                    cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60, null);
         });
 
         assertSame(onPrimary, strategy.takeSnapshot(snapshot));

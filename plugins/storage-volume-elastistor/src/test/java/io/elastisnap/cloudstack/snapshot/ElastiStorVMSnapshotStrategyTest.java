@@ -227,7 +227,10 @@ public class ElastiStorVMSnapshotStrategyTest {
                 }
                 assertEquals(state + ", failing volume #" + failing, VMSnapshot.State.Error, snapshot.state);
                 assertEquals(state + ", failing volume #" + failing, 0, arraySnapshotCount());
-                assertTrue(db.detailsOf(db.vmSnapshotDetailRows, snapshot.id).isEmpty());
+                java.util.Map<String, String> details = db.detailsOf(db.vmSnapshotDetailRows, snapshot.id);
+                assertEquals("no snapshot mapped, only why it failed", java.util.Collections.singleton(ElastiStorPool.SNAPSHOT_FAILURE),
+                        details.keySet());
+                assertTrue(details.get(ElastiStorPool.SNAPSHOT_FAILURE).startsWith("ElastiStor VM snapshot "));
                 assertFalse(guest.isFrozen());
             }
         }
