@@ -3,12 +3,19 @@ package io.elastisnap.e2e;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.libvirt.Connect;
 
+import com.cloud.hypervisor.kvm.resource.LibvirtComputingResource;
+import com.cloud.hypervisor.kvm.resource.wrapper.ElastiSnapFreezeLeaseCommandWrapper;
+import com.cloud.hypervisor.kvm.resource.wrapper.LibvirtUtilitiesHelper;
+
 import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
+import io.elastisnap.cloudstack.command.FreezeLeaseAnswer;
+import io.elastisnap.cloudstack.command.FreezeLeaseCommand;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
@@ -26,7 +33,11 @@ import io.elastisnap.engine.RecoveryOutcome;
  * (journal directory from {@code -Delastisnap.journal.dir}, the guard's URI from the handed-over libvirt connection).
  *
  * <p>Arguments: {@code snapshot URI DOMAIN BASE-URL CERT-SHA256 VOLUME SNAPSHOT WINDOW-MS} (the kill -9 scenarios kill
- * it while the guest is frozen), or {@code start URI} (an agent start: waits for the recovery and prints what it did).
+ * it while the guest is frozen), {@code start URI} (an agent start: waits for the recovery and prints what it did), or
+ * {@code lease URI DOMAIN DURATION-MS RELEASE-AFTER-MS}: a freeze lease through the plugin's real lease wrapper
+ * ({@code ElastiSnapFreezeLeaseCommandWrapper.execute}, with a host resource that hands it this JVM's libvirt
+ * connection), released after RELEASE-AFTER-MS, or with -1 never before the lease ends (a late release then reports
+ * how it ended).
  * The API key comes in {@value FreezeThenHangOnArray#API_KEY_VARIABLE}, never on the command line.
  */
 public final class AgentStandIn {
@@ -35,11 +46,14 @@ public final class AgentStandIn {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 5 && args[0].equals("lease")) {
+            System.exit(lease(new Connect(args[1]), args[2], Long.parseLong(args[3]), Long.parseLong(args[4])));
+        }
         boolean snapshot = args.length == 8 && args[0].equals("snapshot");
         if (!snapshot && !(args.length == 2 && args[0].equals("start"))) {
             System.err.println("usage: AgentStandIn snapshot <libvirt-uri> <domain> <base-url> <cert-sha256> <volume-id> "
                     + "<snapshot-name> <max-frozen-window-ms>  (API key in $" + FreezeThenHangOnArray.API_KEY_VARIABLE + ")"
-                    + " | AgentStandIn start <libvirt-uri>");
+                    + " | AgentStandIn start <libvirt-uri> | AgentStandIn lease <libvirt-uri> <domain> <duration-ms> <release-after-ms>");
             System.exit(2);
         }
         Connect connection = new Connect(args[1]);
@@ -60,5 +74,33 @@ public final class AgentStandIn {
         TakeConsistentSnapshotAnswer answer = AgentSnapshotRuntime.runner().run(command, () -> connection);
         System.out.println("agent stand-in: answer " + answer.getResult() + ": " + answer.getDetails());
         System.exit(answer.getResult() ? 0 : 1);
+    }
+
+    private static int lease(Connect connection, String domain, long durationMillis, long releaseAfterMillis) throws Exception {
+        AgentSnapshotRuntime.startRecovery(() -> connection);
+        LibvirtComputingResource host = new LibvirtComputingResource() {
+            @Override
+            public LibvirtUtilitiesHelper getLibvirtUtilitiesHelper() {
+                return new LibvirtUtilitiesHelper() {
+                    @Override
+                    public Connect getConnection() {
+                        return connection;
+                    }
+                };
+            }
+        };
+        ElastiSnapFreezeLeaseCommandWrapper wrapper = new ElastiSnapFreezeLeaseCommandWrapper();
+        String leaseId = UUID.randomUUID().toString();
+        FreezeLeaseAnswer acquired = (FreezeLeaseAnswer) wrapper.execute(FreezeLeaseCommand.acquire(domain, leaseId,
+                FreezeLimits.builder().maxFrozenWindow(Duration.ofMillis(durationMillis)).build()), host);
+        System.out.println("agent stand-in: acquire " + acquired.getResult() + " " + acquired.getState() + ": " + acquired.getDetails());
+        if (!acquired.getResult()) {
+            return 1;
+        }
+        Thread.sleep(releaseAfterMillis >= 0 ? releaseAfterMillis : durationMillis + 2_000);
+        FreezeLeaseAnswer released = (FreezeLeaseAnswer) wrapper.execute(FreezeLeaseCommand.release(domain, leaseId), host);
+        System.out.println("agent stand-in: release " + released.getResult() + " " + released.getState() + " ended by "
+                + released.getEndedBy() + ", frozen " + released.getFrozenWindowMillis() + " ms: " + released.getDetails());
+        return released.getResult() ? 0 : 1;
     }
 }
