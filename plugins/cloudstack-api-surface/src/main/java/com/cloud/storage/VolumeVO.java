@@ -39,6 +39,10 @@ public class VolumeVO implements Volume {
         throw new UnsupportedOperationException();
     }
 
+    public Volume.Type getVolumeType() {
+        throw new UnsupportedOperationException();
+    }
+
     public void setPoolId(Long poolId) {
         throw new UnsupportedOperationException();
     }

@@ -2,6 +2,7 @@
 package io.elastisnap.cloudstack.driver;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -406,10 +407,15 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         return size == null ? 0 : size;
     }
 
+    /** Every volume of the pool: CloudStack 4.22's one-argument {@code VolumeDao.findByPoolId} returns ROOT volumes only. */
+    private List<VolumeVO> volumesOf(long poolId) {
+        return volumeDao.findByPoolId(poolId, null);
+    }
+
     @Override
     public long getUsedBytes(StoragePool storagePool) {
         long used = 0;
-        for (VolumeVO volume : volumeDao.findByPoolId(storagePool.getId())) {
+        for (VolumeVO volume : volumesOf(storagePool.getId())) {
             if (volume.getFolder() != null && volume.getSize() != null) {
                 used += volume.getSize();
             }
@@ -420,7 +426,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     @Override
     public long getUsedIops(StoragePool storagePool) {
         long used = 0;
-        for (VolumeVO volume : volumeDao.findByPoolId(storagePool.getId())) {
+        for (VolumeVO volume : volumesOf(storagePool.getId())) {
             if (volume.getFolder() != null) {
                 used += iopsOf(volume.getMaxIops(), volume.getMinIops());
             }
@@ -487,7 +493,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     @Override
     public Pair<Long, Long> getVolumeStats(StoragePool storagePool, String volumeId) {
         String esVolumeId = volumeId;
-        for (VolumeVO volume : volumeDao.findByPoolId(storagePool.getId())) {
+        for (VolumeVO volume : volumesOf(storagePool.getId())) {
             if (volumeId.equals(volume.getPath()) || volumeId.equals(volume.get_iScsiName())) {
                 esVolumeId = volume.getFolder();
             }

@@ -160,7 +160,8 @@ public class ElastiStorReconciler {
 
     private void reconcilePool(StoragePoolVO pool, boolean remove, Report report, Set<String> seen) {
         ElastiStorArray array = arrays.forPool(pool.getId());
-        for (VolumeVO volume : volumeDao.findByPoolId(pool.getId())) {
+        // every type: the one-argument findByPoolId returns ROOT volumes only in 4.22, which hid every data disk's orphans
+        for (VolumeVO volume : volumeDao.findByPoolId(pool.getId(), null)) {
             if (volume.getFolder() == null) {
                 continue;
             }

@@ -240,6 +240,15 @@ public class ElastiStorPrimaryDataStoreDriverTest {
     }
 
     @Test
+    public void usedBytesAndIopsCountRootAndDataDisks() {
+        Entities.Vol data = created(11, POOL, null);
+        Entities.Vol root = created(12, POOL, null);
+        root.type = com.cloud.storage.Volume.Type.ROOT;
+        assertEquals(data.size + root.size, driver.getUsedBytes(db.pools.get(POOL)));
+        assertEquals(2 * ElastiStorPrimaryDataStoreDriver.iopsOf(null, null), driver.getUsedIops(db.pools.get(POOL)));
+    }
+
+    @Test
     public void poolsOnTwoElastiCentersKeepTheirVolumesApart() {
         ElastiCenterSimulator ec2 = pools.add(OTHER_POOL);
         Entities.Vol one = created(11, POOL, null);

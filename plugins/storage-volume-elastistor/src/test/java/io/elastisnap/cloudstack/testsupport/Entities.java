@@ -100,6 +100,7 @@ public final class Entities {
         public String path;
         public StoragePoolType poolType;
         public Volume.State state = Volume.State.Ready;
+        public Volume.Type type = Volume.Type.DATADISK;
 
         public Vol(long id, Long poolId, Long instanceId) {
             this.id = id;
@@ -161,6 +162,11 @@ public final class Entities {
         @Override
         public State getState() {
             return state;
+        }
+
+        @Override
+        public Volume.Type getVolumeType() {
+            return type;
         }
 
         @Override
