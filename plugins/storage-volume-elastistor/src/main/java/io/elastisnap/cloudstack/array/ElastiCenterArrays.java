@@ -16,6 +16,7 @@ import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.config.ElastiSnapConfiguration;
 import io.elastisnap.cloudstack.config.KeyCipher;
+import io.elastisnap.cloudstack.config.PoolKeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.elasticenter.ElastiCenterClient;
@@ -70,7 +71,8 @@ public class ElastiCenterArrays implements ElastiStorArrays {
 
     @Override
     public PoolConnection connection(long poolId) {
-        Map<String, String> details = protectApiKey(poolId, poolDetailsDao.listDetailsKeyPairs(poolId));
+        protectApiKey(poolId);
+        Map<String, String> details = poolDetailsDao.listDetailsKeyPairs(poolId);
         String url = required(details, ElastiStorPool.DETAIL_URL, poolId);
         String storedKey = required(details, ElastiStorPool.DETAIL_API_KEY, poolId);
         String tls = details.get(ElastiStorPool.DETAIL_TLS);
@@ -97,24 +99,37 @@ public class ElastiCenterArrays implements ElastiStorArrays {
     /**
      * CloudStack 4.22's updateStoragePool never calls the lifecycle: it merges the given details into
      * storage_pool_details as they are, all displayed. So a key rotated with {@code details[0].apisecretkey=...} arrives in
-     * clear, and any update re-saves the encrypted key as displayed. Both are repaired at the pool's next use (the
-     * storage statistics poll uses every pool every few minutes).
+     * clear, and any update re-saves the encrypted key as displayed. Both are repaired at the pool's next use, and
+     * before CloudStack builds any answer that shows the pool (its response builder asks the driver for the pool's used
+     * IOPS before it reads the details), so the rotated key never reaches an API answer, a job result or a log.
      */
-    private Map<String, String> protectApiKey(long poolId, Map<String, String> details) {
-        String rotated = details == null ? null : details.get(ElastiStorPool.INPUT_API_KEY);
-        if (rotated != null && !rotated.trim().isEmpty()) {
-            storeApiKey(poolId, Secret.of(rotated.trim()));
+    @Override
+    public void protectApiKey(long poolId) {
+        StoragePoolDetailVO rotated = poolDetailsDao.findDetail(poolId, ElastiStorPool.INPUT_API_KEY);
+        if (rotated != null && rotated.getValue() != null && !rotated.getValue().trim().isEmpty()) {
+            storeApiKey(poolId, Secret.of(rotated.getValue().trim()));
             poolDetailsDao.removeDetail(poolId, ElastiStorPool.INPUT_API_KEY);
             LOG.info("Stored the new ElastiCenter API key of storage pool {} encrypted and hidden", poolId);
-            return poolDetailsDao.listDetailsKeyPairs(poolId);
+            return;
         }
         StoragePoolDetailVO stored = poolDetailsDao.findDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
-        if (stored != null && stored.isDisplay()) {
+        if (stored == null) {
+            return;
+        }
+        if (!cipher.isCurrent(stored.getValue())) {
+            Secret key;
+            try {
+                key = cipher.decrypt(stored.getValue());
+            } catch (RuntimeException e) {
+                return; // connection() reports it, without the cipher's message
+            }
+            storeApiKey(poolId, key);
+            LOG.info("Re-encrypted the ElastiCenter API key of storage pool {} with {}", poolId, PoolKeyCipher.KEY_ENCRYPTION_KEY_SETTING);
+        } else if (stored.isDisplay()) {
             poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
             poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_API_KEY, stored.getValue(), false);
             LOG.info("Hid the encrypted ElastiCenter API key detail of storage pool {} again", poolId);
         }
-        return details;
     }
 
     private static String required(Map<String, String> details, String name, long poolId) {

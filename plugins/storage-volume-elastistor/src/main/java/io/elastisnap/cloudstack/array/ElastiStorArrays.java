@@ -19,4 +19,10 @@ public interface ElastiStorArrays {
 
     /** Stores a pool's API key encrypted, as a hidden detail, replacing any previous one. */
     void storeApiKey(long poolId, Secret apiKey);
+
+    /**
+     * Moves a key that CloudStack's updateStoragePool stored as a plain displayed detail into the encrypted hidden one,
+     * and re-encrypts a key stored by an earlier version; a pool needing neither is left as it is.
+     */
+    void protectApiKey(long poolId);
 }

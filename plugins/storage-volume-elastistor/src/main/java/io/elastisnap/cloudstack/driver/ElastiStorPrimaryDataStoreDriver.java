@@ -423,8 +423,18 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         return used;
     }
 
+    /**
+     * Also the hook that keeps a rotated key out of every answer: CloudStack's StoragePoolResponse builder calls this
+     * for managed pools before it reads the pool's details (createStoragePool, updateStoragePool, listStoragePools,
+     * maintenance job results), so a key updateStoragePool stored in clear is encrypted and hidden first.
+     */
     @Override
     public long getUsedIops(StoragePool storagePool) {
+        try {
+            arrays.protectApiKey(storagePool.getId());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not protect the ElastiCenter API key detail of storage pool {}: {}", storagePool.getId(), e.getClass().getSimpleName());
+        }
         long used = 0;
         for (VolumeVO volume : volumesOf(storagePool.getId())) {
             if (volume.getFolder() != null) {

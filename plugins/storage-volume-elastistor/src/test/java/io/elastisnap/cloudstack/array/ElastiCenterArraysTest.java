@@ -169,6 +169,17 @@ public class ElastiCenterArraysTest {
     }
 
     @Test
+    public void aKeyStoredByAnEarlierVersionIsReEncryptedAtTheNextUse() {
+        db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, SimulatedPools.legacyEncrypt(sim.apiKey()), false);
+
+        assertEquals(Secret.of(sim.apiKey()), pools.arrays.connection(1L).apiKey());
+
+        String stored = db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY);
+        assertTrue(stored, SimulatedPools.CIPHER.isCurrent(stored));
+        assertEquals(Secret.of(sim.apiKey()), SimulatedPools.CIPHER.decrypt(stored));
+    }
+
+    @Test
     public void anEncryptedKeyThatCloudStackReSavedAsDisplayedIsHiddenAgain() {
         String stored = db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY);
         db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, stored, true);

@@ -32,6 +32,7 @@ import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.RecordingCallback;
+import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
 import io.elastisnap.cloudstack.testsupport.Wiring;
 import io.elastisnap.elasticenter.ElastiCenterClient;
@@ -237,6 +238,21 @@ public class ElastiStorPrimaryDataStoreDriverTest {
         Pair<Long, Long> stats = driver.getVolumeStats(db.pools.get(POOL), volume.iscsiName);
         assertEquals(Long.valueOf(volume.size), stats.second());
         assertEquals(volume.size.longValue(), driver.getUsedBytes(db.pools.get(POOL)));
+    }
+
+    /** CloudStack's StoragePoolResponse builder asks for the used IOPS before it reads the details it shows. */
+    @Test
+    public void askingForTheUsedIopsFirstHidesAKeyRotatedThroughUpdateStoragePool() {
+        db.poolDetails.addDetail(POOL, ElastiStorPool.INPUT_API_KEY, ec1.apiKey(), true);
+
+        driver.getUsedIops(db.pools.get(POOL));
+
+        Map<String, String> rows = db.poolDetailRows.get(POOL);
+        assertFalse(rows.containsKey(ElastiStorPool.INPUT_API_KEY));
+        assertTrue(rows.values().stream().noneMatch(v -> v.contains(ec1.apiKey())));
+        assertTrue(SimulatedPools.CIPHER.isCurrent(rows.get(ElastiStorPool.DETAIL_API_KEY)));
+        assertFalse(db.isDisplayed(org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao.class, POOL,
+                ElastiStorPool.DETAIL_API_KEY));
     }
 
     @Test
