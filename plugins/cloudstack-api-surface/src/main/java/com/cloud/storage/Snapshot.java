@@ -39,4 +39,6 @@ public interface Snapshot extends ControlledEntity, Identity, InternalIdentity, 
     State getState();
 
     short getSnapshotType();
+
+    LocationType getLocationType();
 }

@@ -29,6 +29,10 @@ public class SnapshotVO implements Snapshot {
         throw new UnsupportedOperationException();
     }
 
+    public LocationType getLocationType() {
+        throw new UnsupportedOperationException();
+    }
+
     public Date getCreated() {
         throw new UnsupportedOperationException();
     }

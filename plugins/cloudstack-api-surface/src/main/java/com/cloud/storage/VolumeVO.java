@@ -43,6 +43,18 @@ public class VolumeVO implements Volume {
         throw new UnsupportedOperationException();
     }
 
+    public void setMinIops(Long minIops) {
+        throw new UnsupportedOperationException();
+    }
+
+    public void setMaxIops(Long maxIops) {
+        throw new UnsupportedOperationException();
+    }
+
+    public void setDiskOfferingId(long diskOfferingId) {
+        throw new UnsupportedOperationException();
+    }
+
     public void setPoolId(Long poolId) {
         throw new UnsupportedOperationException();
     }

@@ -23,6 +23,7 @@ import org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo;
 import org.apache.cloudstack.framework.async.AsyncCompletionCallback;
 import org.apache.cloudstack.storage.command.CommandResult;
 import org.apache.cloudstack.storage.command.CreateObjectAnswer;
+import org.apache.cloudstack.storage.datastore.db.PrimaryDataStoreDao;
 import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
 import org.apache.cloudstack.storage.to.SnapshotObjectTO;
 import org.apache.logging.log4j.LogManager;
@@ -49,6 +50,7 @@ import com.cloud.vm.VirtualMachine;
 import com.cloud.vm.dao.VMInstanceDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.Refusal;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
@@ -95,6 +97,8 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     private StoragePoolDetailsDao poolDetailsDao;
     @Inject
     private VMInstanceDao vmInstanceDao;
+    @Inject
+    private PrimaryDataStoreDao poolDao;
 
     @Override
     public Map<String, String> getCapabilities() {
@@ -326,6 +330,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
             }
             ResizeVolumePayload resize = (ResizeVolumePayload) payload;
             VolumeVO vo = volumeDao.findById(volume.getId());
+            Refusal.unlessInService(poolDao.findById(volume.getDataStore().getId()), "Resizing volume " + vo.getName());
             ElastiCenterClient client = arrays.client(volume.getDataStore().getId());
             if (resize.newSize != null && resize.newSize > 0) {
                 client.updateFileSystem(vo.getFolder(), UpdateFileSystemRequest.builder().sizeBytes(resize.newSize).build());
@@ -336,8 +341,30 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
                 client.updateQosGroup(fs.qosGroupId().orElseThrow(() -> new CloudRuntimeException("ElastiStor volume "
                         + vo.getFolder() + " has no QoS group")), resize.newMaxIops);
             }
+            recordNewOffering(vo, resize);
             return new CreateCmdResult(vo.get_iScsiName(), new Answer(null, true, null));
         }, ElastiStorPrimaryDataStoreDriver::createFailure);
+    }
+
+    /**
+     * CloudStack 4.22's resizeVolume sets the new offering and IOPS on its copy of the volume, then reloads the volume
+     * from the database before saving it, which drops them: the array would serve the new IOPS while CloudStack kept
+     * the old offering and no IOPS. Written here, before that reload, they are what the reload reads and saves.
+     */
+    private void recordNewOffering(VolumeVO volume, ResizeVolumePayload resize) {
+        if (resize.newDiskOfferingId == null && resize.newMinIops == null && resize.newMaxIops == null) {
+            return;
+        }
+        if (resize.newDiskOfferingId != null) {
+            volume.setDiskOfferingId(resize.newDiskOfferingId);
+        }
+        if (resize.newMinIops != null) {
+            volume.setMinIops(resize.newMinIops);
+        }
+        if (resize.newMaxIops != null) {
+            volume.setMaxIops(resize.newMaxIops);
+        }
+        volumeDao.update(volume.getId(), volume);
     }
 
     @Override

@@ -37,6 +37,7 @@ import com.cloud.vm.VirtualMachine;
 import com.cloud.vm.dao.VMInstanceDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.Refusal;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
@@ -112,6 +113,12 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
                     + ElastiStorPool.PROVIDER_NAME + " driver");
         }
         long poolId = volume.getPoolId();
+        if (snapshot.getLocationType() == Snapshot.LocationType.SECONDARY) {
+            // CloudStack would list it as on secondary storage while it exists only on the array
+            throw Refusal.of("locationtype=SECONDARY is not supported for volumes on ElastiStor pools: their snapshots are"
+                    + " ElastiStor snapshots on the array; omit locationtype (or give PRIMARY)");
+        }
+        Refusal.unlessInService(primaryDataStoreDao.findById(poolId), "A snapshot of volume " + volume.getName());
         VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
         if (!volume.stateTransit(Volume.Event.SnapshotRequested)) {
             throw new CloudRuntimeException("Volume " + volume.getUuid() + " cannot be snapshotted in state " + volume.getState());
@@ -235,6 +242,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         }
         ArraySnapshotLocation record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
                 new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted"));
+        Refusal.unlessInService(primaryDataStoreDao.findById(record.poolId()), "Reverting volume " + volumeVO.getName()
+                + " to snapshot " + snapshot.getName());
         ElastiStorArray array = arrays.forPool(record.poolId());
         try {
             SnapshotChain.refuseToDestroyNewer(array, record, "snapshot " + snapshot.getName());

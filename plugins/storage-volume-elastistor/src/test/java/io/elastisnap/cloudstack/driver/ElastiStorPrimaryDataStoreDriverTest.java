@@ -7,6 +7,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.util.Map;
@@ -194,6 +195,41 @@ public class ElastiStorPrimaryDataStoreDriverTest {
         RecordingCallback<CreateCmdResult> shrunk = new RecordingCallback<>();
         driver.resize(shrink, shrunk);
         assertFalse(shrunk.single().isSuccess());
+    }
+
+    /** CloudStack 4.22 reloads the volume after the driver's resize and before saving it: what the driver wrote is kept. */
+    @Test
+    public void resizeToANewOfferingRecordsItsOfferingAndIopsOnTheVolumeAsTheArrayHasThem() {
+        Entities.Vol volume = created(11, POOL, null);
+        VolumeInfo info = volumeInfo(volume, POOL);
+        ResizeVolumePayload payload = new ResizeVolumePayload(2L << 30, 500L, 1500L, null, false, null, null, true);
+        payload.newDiskOfferingId = 77L;
+        when(info.getpayload()).thenReturn(payload);
+        RecordingCallback<CreateCmdResult> done = new RecordingCallback<>();
+
+        driver.resize(info, done);
+
+        assertTrue(done.single().getResult(), done.single().isSuccess());
+        assertEquals(1500, client(POOL).findFileSystem(volume.folder).orElseThrow(AssertionError::new).iops().getAsLong());
+        assertEquals(Long.valueOf(77L), volume.diskOfferingId);
+        assertEquals(Long.valueOf(1500L), volume.maxIops);
+        assertEquals(Long.valueOf(500L), volume.minIops);
+        verify(db.volumeDao, org.mockito.Mockito.atLeastOnce()).update(volume.getId(), volume);
+    }
+
+    @Test
+    public void resizeOnAPoolInMaintenanceIsRefusedBeforeTheArrayChanges() {
+        Entities.Vol volume = created(11, POOL, null);
+        db.pools.get(POOL).inMaintenance = true;
+        VolumeInfo info = volumeInfo(volume, POOL);
+        when(info.getpayload()).thenReturn(new ResizeVolumePayload(4L << 30, null, 800L, null, false, null, null, true));
+        RecordingCallback<CreateCmdResult> done = new RecordingCallback<>();
+
+        driver.resize(info, done);
+
+        assertFalse(done.single().isSuccess());
+        assertTrue(done.single().getResult(), done.single().getResult().contains("in maintenance"));
+        assertEquals(1L << 30, client(POOL).findFileSystem(volume.folder).orElseThrow(AssertionError::new).quotaBytes().getAsLong());
     }
 
     @Test

@@ -364,6 +364,51 @@ public class ElastiStorSnapshotStrategyTest {
         order.verify(volumeInfo).stateTransit(Volume.Event.OperationSucceeded);
     }
 
+    /** The message must reach the API caller: CloudStack keeps it only from an UnsupportedOperationException cause. */
+    private static void assertRefusal(CloudRuntimeException e, String expected) {
+        assertTrue(e.getMessage(), e.getMessage().contains(expected));
+        assertTrue("cause carries the message to the API answer", e.getCause() instanceof UnsupportedOperationException);
+        assertEquals(e.getMessage(), e.getCause().getMessage());
+    }
+
+    @Test
+    public void takeOnSecondaryStorageIsRefusedBeforeAnythingChanges() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        when(snapshot.getLocationType()).thenReturn(Snapshot.LocationType.SECONDARY);
+        try {
+            strategy.takeSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertRefusal(e, "locationtype=SECONDARY");
+        }
+        verify(array, never()).createSnapshot(any(), any());
+        verify(volumeInfo, never()).stateTransit(any());
+    }
+
+    @Test
+    public void takeAndRevertOnAPoolInMaintenanceAreRefused() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        StoragePoolVO ours = primaryDataStoreDao.findById(POOL);
+        when(ours.isInMaintenance()).thenReturn(true);
+        when(ours.getName()).thenReturn("es1");
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(details());
+        try {
+            strategy.takeSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertRefusal(e, "ElastiStor pool es1 is in maintenance");
+        }
+        try {
+            strategy.revertSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertRefusal(e, "ElastiStor pool es1 is in maintenance");
+        }
+        verify(array, never()).createSnapshot(any(), any());
+        verify(array, never()).rollback(any(), any());
+        verify(volumeInfo, never()).stateTransit(any());
+    }
+
     @Test
     public void backupMarksBackedUpWithoutCopying() {
         assertSame(snapshot, strategy.backupSnapshot(snapshot));

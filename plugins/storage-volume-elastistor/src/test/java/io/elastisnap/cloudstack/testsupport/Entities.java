@@ -24,6 +24,7 @@ public final class Entities {
         public final String name;
         public final String provider;
         public long usedBytes;
+        public boolean inMaintenance;
 
         public Pool(long id, String name, String provider) {
             this.id = id;
@@ -49,6 +50,11 @@ public final class Entities {
         @Override
         public String getStorageProviderName() {
             return provider;
+        }
+
+        @Override
+        public boolean isInMaintenance() {
+            return inMaintenance;
         }
 
         @Override
@@ -95,6 +101,8 @@ public final class Entities {
         public Long instanceId;
         public Long size = 1L << 30;
         public Long maxIops;
+        public Long minIops;
+        public Long diskOfferingId;
         public String folder;
         public String iscsiName;
         public String path;
@@ -196,12 +204,27 @@ public final class Entities {
 
         @Override
         public Long getMinIops() {
-            return null;
+            return minIops;
         }
 
         @Override
         public Long getMaxIops() {
             return maxIops;
+        }
+
+        @Override
+        public void setMinIops(Long minIops) {
+            this.minIops = minIops;
+        }
+
+        @Override
+        public void setMaxIops(Long maxIops) {
+            this.maxIops = maxIops;
+        }
+
+        @Override
+        public void setDiskOfferingId(long diskOfferingId) {
+            this.diskOfferingId = diskOfferingId;
         }
     }
 
@@ -322,6 +345,7 @@ public final class Entities {
         public final long id;
         public final long volumeId;
         public Snapshot.State state;
+        public Snapshot.LocationType locationType;
 
         public Snap(long id, long volumeId, Snapshot.State state) {
             this.id = id;
@@ -347,6 +371,11 @@ public final class Entities {
         @Override
         public long getVolumeId() {
             return volumeId;
+        }
+
+        @Override
+        public Snapshot.LocationType getLocationType() {
+            return locationType;
         }
 
         @Override
