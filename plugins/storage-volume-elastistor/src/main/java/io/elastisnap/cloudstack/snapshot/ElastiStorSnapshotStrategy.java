@@ -127,7 +127,9 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         List<VolumeSnapshotResult> taken = Collections.emptyList();
         try {
             onPrimary = (SnapshotInfo) snapshot.getDataStore().create(snapshot);
-            snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.CreateRequested);
+            // Snapshot events on the caller's object, whose state CloudStack puts in the createSnapshot answer (defect 5:
+            // processed on onPrimary, a second copy of the row, the answer said Allocated while the database said BackedUp)
+            snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.CreateRequested);
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
 
             VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, VolumeSnapshotRecord.arraySnapshotName(snapshot.getUuid()));
@@ -142,14 +144,16 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             SnapshotObjectTO to = new SnapshotObjectTO();
             to.setPath(arraySnapshot.getPath());
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationSuccessed, new CreateObjectAnswer(to));
-            snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+            snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
             recordDetails(snapshot.getId(), poolId, arraySnapshot, result);
             volume.stateTransit(Volume.Event.OperationSucceeded);
-            return onPrimary;
+            // the caller's object is on primary storage already (CloudStack got it for the volume's store) and
+            // carries the state: backup and the answer see one copy
+            return snapshot;
         } catch (RuntimeException e) {
             taker.deleteQuietly(poolId, taken);
             if (onPrimary != null) {
-                failQuietly(onPrimary);
+                failQuietly(snapshot, onPrimary);
             }
             volume.stateTransit(Volume.Event.OperationFailed);
             LOG.error("ElastiStor snapshot of volume {} failed", volume.getUuid(), e);
@@ -158,13 +162,13 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         }
     }
 
-    private void failQuietly(SnapshotInfo onPrimary) {
+    private void failQuietly(SnapshotInfo snapshot, SnapshotInfo onPrimary) {
         try {
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
         } catch (RuntimeException e) {
             LOG.warn("Could not mark the primary reference of snapshot {} failed: {}", onPrimary.getUuid(), e.toString());
         }
-        snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationFailed);
+        snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationFailed);
     }
 
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {

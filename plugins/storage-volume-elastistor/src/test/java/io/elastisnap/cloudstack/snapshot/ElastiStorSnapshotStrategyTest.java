@@ -191,7 +191,7 @@ public class ElastiStorSnapshotStrategyTest {
                     cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60);
         });
 
-        assertSame(onPrimary, strategy.takeSnapshot(snapshot));
+        assertSame("the caller's object, whose state the createSnapshot answer shows", snapshot, strategy.takeSnapshot(snapshot));
 
         ArgumentCaptor<TakeConsistentSnapshotCommand> sent = ArgumentCaptor.forClass(TakeConsistentSnapshotCommand.class);
         verify(agentManager).send(eq(HOST), sent.capture());
@@ -201,10 +201,10 @@ public class ElastiStorSnapshotStrategyTest {
         ArgumentCaptor<CreateObjectAnswer> answer = ArgumentCaptor.forClass(CreateObjectAnswer.class);
         InOrder order = inOrder(volumeInfo, snapshotService, onPrimary, snapshotDetailsDao);
         order.verify(volumeInfo).stateTransit(Volume.Event.SnapshotRequested);
-        order.verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.CreateRequested);
+        order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.CreateRequested);
         order.verify(onPrimary).processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
         order.verify(onPrimary).processEvent(eq(ObjectInDataStoreStateMachine.Event.OperationSuccessed), answer.capture());
-        order.verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+        order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
         order.verify(volumeInfo).stateTransit(Volume.Event.OperationSucceeded);
         assertEquals("tsm/vol1@cs-uuid-41", answer.getValue().getData().getPath());
         verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY, "FS_FROZEN", true);
@@ -230,7 +230,7 @@ public class ElastiStorSnapshotStrategyTest {
         verify(agentManager).send(eq(HOST), sent.capture());
         assertEquals("REQUIRED", sent.getValue().getPolicy());
         verify(onPrimary).processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
-        verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationFailed);
+        verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationFailed);
         verify(volumeInfo).stateTransit(Volume.Event.OperationFailed);
     }
 
@@ -241,7 +241,7 @@ public class ElastiStorSnapshotStrategyTest {
         strategy.takeSnapshot(snapshot);
         verify(agentManager, never()).send(anyLong(), any(Command.class));
         verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY, ConsistentSnapshotTaker.LEVEL_VM_NOT_RUNNING, true);
-        verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+        verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
     }
 
     @Test
