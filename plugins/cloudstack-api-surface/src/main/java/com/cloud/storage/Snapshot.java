@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package com.cloud.storage;
 
+import com.cloud.hypervisor.Hypervisor.HypervisorType;
 import com.cloud.utils.fsm.StateObject;
 import java.util.Date;
 import org.apache.cloudstack.acl.ControlledEntity;
@@ -41,4 +42,6 @@ public interface Snapshot extends ControlledEntity, Identity, InternalIdentity, 
     short getSnapshotType();
 
     LocationType getLocationType();
+
+    HypervisorType getHypervisorType();
 }

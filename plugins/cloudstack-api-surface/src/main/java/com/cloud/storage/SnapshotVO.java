@@ -33,6 +33,10 @@ public class SnapshotVO implements Snapshot {
         throw new UnsupportedOperationException();
     }
 
+    public com.cloud.hypervisor.Hypervisor.HypervisorType getHypervisorType() {
+        throw new UnsupportedOperationException();
+    }
+
     public Date getCreated() {
         throw new UnsupportedOperationException();
     }

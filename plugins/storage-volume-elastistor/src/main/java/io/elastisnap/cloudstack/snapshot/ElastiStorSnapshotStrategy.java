@@ -72,6 +72,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private ElastiStorArrays arrays;
     @Inject
     private ConsistentSnapshotTaker taker;
+    @Inject
+    private SkippedPostProcessing skippedPostProcessing;
 
     @Override
     public StrategyPriority canHandle(Snapshot snapshot, Long zoneId, SnapshotOperation op) {
@@ -147,6 +149,9 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
             recordDetails(snapshot.getId(), poolId, arraySnapshot, result);
             volume.stateTransit(Volume.Event.OperationSucceeded);
+            if (!isVmSnapshotMember(snapshot)) {
+                skippedPostProcessing.recordIfCloudStackWillSkip(snapshot, volume);
+            }
             // the caller's object is on primary storage already (CloudStack got it for the volume's store) and
             // carries the state: backup and the answer see one copy
             return snapshot;

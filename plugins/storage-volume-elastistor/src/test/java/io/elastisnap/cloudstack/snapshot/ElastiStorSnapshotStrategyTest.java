@@ -92,6 +92,7 @@ public class ElastiStorSnapshotStrategyTest {
     @Mock private ElastiStorArray array;
     @Mock private AgentManager agentManager;
     @Mock private SnapshotSettings settings;
+    @Mock private SkippedPostProcessing skippedPostProcessing;
     private ConsistentSnapshotTaker taker;
     @InjectMocks private ElastiStorSnapshotStrategy strategy;
 
