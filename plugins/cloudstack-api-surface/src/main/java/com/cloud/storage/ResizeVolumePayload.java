@@ -5,6 +5,7 @@ public class ResizeVolumePayload {
     public final Long newSize;
     public final Long newMinIops;
     public final Long newMaxIops;
+    public Long newDiskOfferingId;
 
     public ResizeVolumePayload(Long newSize, Long newMinIops, Long newMaxIops, Integer newHypervisorSnapshotReserve, boolean shrinkOk,
                                String instanceName, long[] hosts, boolean isManaged) {

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package com.cloud.storage;
 
+import com.cloud.hypervisor.Hypervisor.HypervisorType;
 import com.cloud.utils.fsm.StateObject;
 import java.util.Date;
 import org.apache.cloudstack.acl.ControlledEntity;
@@ -39,4 +40,8 @@ public interface Snapshot extends ControlledEntity, Identity, InternalIdentity, 
     State getState();
 
     short getSnapshotType();
+
+    LocationType getLocationType();
+
+    HypervisorType getHypervisorType();
 }

@@ -29,6 +29,14 @@ public class SnapshotVO implements Snapshot {
         throw new UnsupportedOperationException();
     }
 
+    public LocationType getLocationType() {
+        throw new UnsupportedOperationException();
+    }
+
+    public com.cloud.hypervisor.Hypervisor.HypervisorType getHypervisorType() {
+        throw new UnsupportedOperationException();
+    }
+
     public Date getCreated() {
         throw new UnsupportedOperationException();
     }

@@ -18,4 +18,6 @@ public interface StoragePool extends Identity, InternalIdentity {
     String getStorageProviderName();
 
     boolean isManaged();
+
+    boolean isInMaintenance();
 }

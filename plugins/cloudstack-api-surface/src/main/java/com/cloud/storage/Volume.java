@@ -13,6 +13,10 @@ public interface Volume extends ControlledEntity, Identity, InternalIdentity, St
         Restoring
     }
 
+    enum Type {
+        UNKNOWN, ROOT, SWAP, DATADISK, ISO
+    }
+
     enum Event {
         CreateRequested, CopyRequested, CopySucceeded, CopyFailed, OperationFailed, OperationSucceeded, OperationRetry,
         UploadRequested, MigrationRequested, MigrationCopyRequested, MigrationCopySucceeded, MigrationCopyFailed,
@@ -28,6 +32,8 @@ public interface Volume extends ControlledEntity, Identity, InternalIdentity, St
     Long getInstanceId();
 
     Long getPoolId();
+
+    Type getVolumeType();
 
     String getPath();
 

@@ -39,6 +39,22 @@ public class VolumeVO implements Volume {
         throw new UnsupportedOperationException();
     }
 
+    public Volume.Type getVolumeType() {
+        throw new UnsupportedOperationException();
+    }
+
+    public void setMinIops(Long minIops) {
+        throw new UnsupportedOperationException();
+    }
+
+    public void setMaxIops(Long maxIops) {
+        throw new UnsupportedOperationException();
+    }
+
+    public void setDiskOfferingId(long diskOfferingId) {
+        throw new UnsupportedOperationException();
+    }
+
     public void setPoolId(Long poolId) {
         throw new UnsupportedOperationException();
     }

@@ -17,6 +17,8 @@ public final class ElastiStorPool {
     /** Stored encrypted, with display=false, never in the same map as the displayed details. */
     public static final String DETAIL_API_KEY = "elasticenter.apikey";
     /** Displayed: why the last key set with updateStoragePool was not adopted (removed when a key is adopted). */
+    /** A key set with updateStoragePool, encrypted and hidden while ElastiCenter has not yet accepted it. */
+    public static final String DETAIL_PENDING_API_KEY = "elasticenter.apikey.pending";
     public static final String DETAIL_KEY_ROTATION = "elasticenter.apikey.rotation";
     public static final String DETAIL_TLS = "elasticenter.tls";
     public static final String DETAIL_ACCOUNT = "elasticenter.account";

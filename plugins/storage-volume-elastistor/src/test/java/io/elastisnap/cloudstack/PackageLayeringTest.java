@@ -51,7 +51,7 @@ public class PackageLayeringTest {
         allow("reconcile", "record", "array", "config", "cluster", "");
         allow("snapshot", "record", "array", "config", "command", "cluster", "");
         allow("record", "array", "");
-        allow("array", "config", "elasticenter", "command", "");
+        allow("array", "config", "elasticenter", "command", "cluster", "");
         allow("config");
         allow("cluster");
         // shared by both sides

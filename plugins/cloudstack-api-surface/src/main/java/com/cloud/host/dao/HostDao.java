@@ -3,6 +3,8 @@ package com.cloud.host.dao;
 
 import java.util.List;
 
+import org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo;
+
 import com.cloud.host.HostVO;
 import com.cloud.hypervisor.Hypervisor.HypervisorType;
 import com.cloud.utils.db.GenericDao;
@@ -11,4 +13,6 @@ public interface HostDao extends GenericDao<HostVO, Long> {
     List<HostVO> findByClusterId(Long clusterId);
 
     List<HostVO> listAllHostsUpByZoneAndHypervisor(long zoneId, HypervisorType hypervisorType);
+
+    Long findClusterIdByVolumeInfo(VolumeInfo volumeInfo);
 }

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -13,9 +14,11 @@ import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.config.ElastiSnapConfiguration;
 import io.elastisnap.cloudstack.config.KeyCipher;
+import io.elastisnap.cloudstack.config.PoolKeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.elasticenter.ElastiCenterAuthException;
@@ -30,21 +33,27 @@ import io.elastisnap.elasticenter.TlsTrust;
  * are cached per endpoint, trust and key fingerprint. Nothing is static: pools on different ElastiCenters coexist.
  */
 public class ElastiCenterArrays implements ElastiStorArrays {
+    /** How long a key repair waits for the pool's lock (held by an operation or another server's repair). */
+    static final Duration KEY_REPAIR_WAIT = Duration.ofSeconds(30);
+
     @Inject
     private StoragePoolDetailsDao poolDetailsDao;
     @Inject
     private KeyCipher cipher;
     @Inject
     private SnapshotSettings settings;
+    @Inject
+    private ClusterLocks locks;
     private final ElastiCenterClients clients = new ElastiCenterClients();
 
     public ElastiCenterArrays() {
     }
 
-    public ElastiCenterArrays(StoragePoolDetailsDao poolDetailsDao, KeyCipher cipher, SnapshotSettings settings) {
+    public ElastiCenterArrays(StoragePoolDetailsDao poolDetailsDao, KeyCipher cipher, SnapshotSettings settings, ClusterLocks locks) {
         this.poolDetailsDao = poolDetailsDao;
         this.cipher = cipher;
         this.settings = settings;
+        this.locks = locks;
     }
 
     @Override
@@ -70,8 +79,9 @@ public class ElastiCenterArrays implements ElastiStorArrays {
 
     @Override
     public PoolConnection connection(long poolId) {
+        protectApiKey(poolId);
         Map<String, String> details = poolDetailsDao.listDetailsKeyPairs(poolId);
-        return new PoolConnection(endpoint(poolId, details), storedKey(poolId, details));
+        return new PoolConnection(endpoint(poolId, details), decrypt(poolId, required(details, ElastiStorPool.DETAIL_API_KEY, poolId)));
     }
 
     private ElastiCenterEndpoint endpoint(long poolId, Map<String, String> details) {
@@ -87,10 +97,9 @@ public class ElastiCenterArrays implements ElastiStorArrays {
         }
     }
 
-    private Secret storedKey(long poolId, Map<String, String> details) {
-        String storedKey = required(details, ElastiStorPool.DETAIL_API_KEY, poolId);
+    private Secret decrypt(long poolId, String stored) {
         try {
-            return cipher.decrypt(storedKey);
+            return cipher.decrypt(stored);
         } catch (RuntimeException e) {
             // The cipher's message could quote its input; never pass it on.
             throw new CloudRuntimeException("The ElastiCenter API key of storage pool " + poolId + " cannot be decrypted ("
@@ -101,21 +110,60 @@ public class ElastiCenterArrays implements ElastiStorArrays {
     /**
      * CloudStack 4.22's updateStoragePool never calls the lifecycle: it merges the given details into
      * storage_pool_details as they are, all displayed. So a key rotated with {@code details[0].apisecretkey=...} arrives in
-     * clear, and any update re-saves the encrypted key as displayed. The periodic task repairs both for every pool (on
-     * one management server, pool locked), also for pools no host is connected to. A rotated key is first checked
-     * against the pool's ElastiCenter: a key it rejects is removed, the previous key stays in use and the pool's
-     * displayed detail {@link ElastiStorPool#DETAIL_KEY_ROTATION} says why; if ElastiCenter cannot be reached the new key
-     * waits for the next run.
+     * clear, and any update re-saves the encrypted key as displayed. Both are repaired at the pool's next use, before
+     * CloudStack builds any answer that shows the pool (its response builder asks the driver for the pool's used IOPS
+     * before it reads the details), and every minute by the periodic task for every pool, connected host or not. The
+     * rotated key leaves the displayed details at once: it is kept encrypted and hidden as pending until ElastiCenter
+     * has accepted it, then becomes the pool's key; a key ElastiCenter rejects is dropped, the previous key stays in use
+     * and the displayed detail {@link ElastiStorPool#DETAIL_KEY_ROTATION} says why. One management server at a time
+     * does it for a pool (the pool's cluster lock).
      */
     @Override
-    public Optional<String> repairApiKey(long poolId) {
-        Map<String, String> details = poolDetailsDao.listDetailsKeyPairs(poolId);
-        String rotated = details == null ? null : details.get(ElastiStorPool.INPUT_API_KEY);
-        if (rotated != null && !rotated.trim().isEmpty()) {
-            return Optional.of(adoptRotatedKey(poolId, details, rotated.trim()));
+    public Optional<String> protectApiKey(long poolId) {
+        if (!needsRepair(poolId)) {
+            return Optional.empty();
+        }
+        return locks.withLock(ClusterLocks.poolLock(poolId), KEY_REPAIR_WAIT, () -> repair(poolId),
+                () -> Optional.of("storage pool " + poolId + " stayed locked; its key is repaired at its next use"));
+    }
+
+    private boolean needsRepair(long poolId) {
+        StoragePoolDetailVO stored = poolDetailsDao.findDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
+        return hasValue(poolDetailsDao.findDetail(poolId, ElastiStorPool.INPUT_API_KEY))
+                || hasValue(poolDetailsDao.findDetail(poolId, ElastiStorPool.DETAIL_PENDING_API_KEY))
+                || stored != null && (stored.isDisplay() || !cipher.isCurrent(stored.getValue()));
+    }
+
+    private static boolean hasValue(StoragePoolDetailVO detail) {
+        return detail != null && detail.getValue() != null && !detail.getValue().trim().isEmpty();
+    }
+
+    private Optional<String> repair(long poolId) {
+        StoragePoolDetailVO rotated = poolDetailsDao.findDetail(poolId, ElastiStorPool.INPUT_API_KEY);
+        if (hasValue(rotated)) {
+            poolDetailsDao.removeDetail(poolId, ElastiStorPool.INPUT_API_KEY);
+            try {
+                Secret key = Secret.of(rotated.getValue().trim());
+                poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_PENDING_API_KEY);
+                poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_PENDING_API_KEY, cipher.encrypt(key), false);
+            } catch (IllegalArgumentException e) {
+                return Optional.of(reject(poolId, "it is not a usable API key (" + e.getMessage() + ")"));
+            }
+        }
+        StoragePoolDetailVO pending = poolDetailsDao.findDetail(poolId, ElastiStorPool.DETAIL_PENDING_API_KEY);
+        if (hasValue(pending)) {
+            return Optional.of(adoptPendingKey(poolId, pending.getValue()));
         }
         StoragePoolDetailVO stored = poolDetailsDao.findDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
-        if (stored != null && stored.isDisplay()) {
+        if (stored == null) {
+            return Optional.empty();
+        }
+        if (!cipher.isCurrent(stored.getValue())) {
+            storeApiKey(poolId, decrypt(poolId, stored.getValue()));
+            return Optional.of("re-encrypted the ElastiCenter API key of storage pool " + poolId + " with "
+                    + PoolKeyCipher.KEY_ENCRYPTION_KEY_SETTING);
+        }
+        if (stored.isDisplay()) {
             poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
             poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_API_KEY, stored.getValue(), false);
             return Optional.of("hid the encrypted ElastiCenter API key detail of storage pool " + poolId + " again");
@@ -123,32 +171,28 @@ public class ElastiCenterArrays implements ElastiStorArrays {
         return Optional.empty();
     }
 
-    private String adoptRotatedKey(long poolId, Map<String, String> details, String rotated) {
-        Secret newKey;
-        String rejection;
+    private String adoptPendingKey(long poolId, String encrypted) {
+        Secret newKey = decrypt(poolId, encrypted);
         try {
-            newKey = Secret.of(rotated);
-            client(new PoolConnection(endpoint(poolId, details), newKey)).listAccounts();
-            rejection = null;
+            client(new PoolConnection(endpoint(poolId, poolDetailsDao.listDetailsKeyPairs(poolId)), newKey)).listAccounts();
         } catch (ElastiCenterAuthException e) {
-            newKey = null;
-            rejection = "ElastiCenter rejected it (" + e.getMessage() + ")";
-        } catch (IllegalArgumentException e) {
-            newKey = null;
-            rejection = "it is not a usable API key (" + e.getMessage() + ")";
+            return reject(poolId, "ElastiCenter rejected it (" + e.getMessage() + ")");
         } catch (ElastiCenterException e) {
-            // Not a verdict on the key: it stays pending (and visible to root admins) until ElastiCenter answers.
+            // Not a verdict on the key: it stays pending (encrypted, hidden) until ElastiCenter answers.
             return "could not check the new ElastiCenter API key of storage pool " + poolId + " (" + e.getMessage()
-                    + "); trying again at the next run";
+                    + "); it stays pending, the previous key in use, and is checked again at the next use";
         }
-        poolDetailsDao.removeDetail(poolId, ElastiStorPool.INPUT_API_KEY);
+        storeApiKey(poolId, newKey);
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_PENDING_API_KEY);
         poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_KEY_ROTATION);
-        if (rejection == null) {
-            storeApiKey(poolId, newKey);
-            return "stored the new ElastiCenter API key of storage pool " + poolId + " encrypted and hidden (ElastiCenter accepted it)";
-        }
-        String outcome = "the ElastiCenter API key set on " + Instant.now() + " was not adopted: " + rejection + "; the previous key"
+        return "stored the new ElastiCenter API key of storage pool " + poolId + " encrypted and hidden (ElastiCenter accepted it)";
+    }
+
+    private String reject(long poolId, String why) {
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_PENDING_API_KEY);
+        String outcome = "the ElastiCenter API key set on " + Instant.now() + " was not adopted: " + why + "; the previous key"
                 + " stays in use. Set a valid key with updateStoragePool details[0]." + ElastiStorPool.INPUT_API_KEY + "=...";
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_KEY_ROTATION);
         poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_KEY_ROTATION, outcome, true);
         return "storage pool " + poolId + ": " + outcome;
     }

@@ -19,12 +19,13 @@ public interface ElastiStorArrays {
     /** The cached client of a connection that is not (yet) a pool's: registration verifies with it. */
     ElastiCenterClient client(PoolConnection connection);
 
-    /**
-     * Adopts a key rotated with updateStoragePool once ElastiCenter accepts it, and hides an encrypted key an update
-     * re-saved as displayed; says what it did, or empty when there was nothing to repair.
-     */
-    Optional<String> repairApiKey(long poolId);
-
     /** Stores a pool's API key encrypted, as a hidden detail, replacing any previous one. */
     void storeApiKey(long poolId, Secret apiKey);
+
+    /**
+     * Takes a key that CloudStack's updateStoragePool stored as a plain displayed detail out of the details at once, and
+     * adopts it (encrypted, hidden) once ElastiCenter accepts it; re-encrypts a key stored by an earlier version and
+     * hides an encrypted key an update re-saved as displayed. Says what it did, or empty when there was nothing to do.
+     */
+    Optional<String> protectApiKey(long poolId);
 }

@@ -3,10 +3,13 @@ package io.elastisnap.cloudstack.config;
 
 import io.elastisnap.elasticenter.Secret;
 
-/** How pool secrets are stored: CloudStack encrypts them with its database key (see {@link DbKeyCipher}). */
+/** How pool secrets are stored (see {@link PoolKeyCipher}). */
 public interface KeyCipher {
     String encrypt(Secret plain);
 
     /** @throws RuntimeException when the value cannot be decrypted; its message must never be passed on (it may quote the input) */
     Secret decrypt(String stored);
+
+    /** False for a value stored by an older version of the plugin, which should be stored again with {@link #encrypt}. */
+    boolean isCurrent(String stored);
 }

@@ -2,6 +2,7 @@
 package io.elastisnap.cloudstack.driver;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -22,6 +23,7 @@ import org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo;
 import org.apache.cloudstack.framework.async.AsyncCompletionCallback;
 import org.apache.cloudstack.storage.command.CommandResult;
 import org.apache.cloudstack.storage.command.CreateObjectAnswer;
+import org.apache.cloudstack.storage.datastore.db.PrimaryDataStoreDao;
 import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
 import org.apache.cloudstack.storage.to.SnapshotObjectTO;
 import org.apache.logging.log4j.LogManager;
@@ -48,6 +50,7 @@ import com.cloud.vm.VirtualMachine;
 import com.cloud.vm.dao.VMInstanceDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.Refusal;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
@@ -97,6 +100,8 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     private VMInstanceDao vmInstanceDao;
     @Inject
     private ArraySnapshotOwners owners;
+    @Inject
+    private PrimaryDataStoreDao poolDao;
 
     @Override
     public Map<String, String> getCapabilities() {
@@ -328,6 +333,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
             }
             ResizeVolumePayload resize = (ResizeVolumePayload) payload;
             VolumeVO vo = volumeDao.findById(volume.getId());
+            Refusal.unlessInService(poolDao.findById(volume.getDataStore().getId()), "Resizing volume " + vo.getName());
             ElastiCenterClient client = arrays.client(volume.getDataStore().getId());
             if (resize.newSize != null && resize.newSize > 0) {
                 client.updateFileSystem(vo.getFolder(), UpdateFileSystemRequest.builder().sizeBytes(resize.newSize).build());
@@ -338,8 +344,30 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
                 client.updateQosGroup(fs.qosGroupId().orElseThrow(() -> new CloudRuntimeException("ElastiStor volume "
                         + vo.getFolder() + " has no QoS group")), resize.newMaxIops);
             }
+            recordNewOffering(vo, resize);
             return new CreateCmdResult(vo.get_iScsiName(), new Answer(null, true, null));
         }, ElastiStorPrimaryDataStoreDriver::createFailure);
+    }
+
+    /**
+     * CloudStack 4.22's resizeVolume sets the new offering and IOPS on its copy of the volume, then reloads the volume
+     * from the database before saving it, which drops them: the array would serve the new IOPS while CloudStack kept
+     * the old offering and no IOPS. Written here, before that reload, they are what the reload reads and saves.
+     */
+    private void recordNewOffering(VolumeVO volume, ResizeVolumePayload resize) {
+        if (resize.newDiskOfferingId == null && resize.newMinIops == null && resize.newMaxIops == null) {
+            return;
+        }
+        if (resize.newDiskOfferingId != null) {
+            volume.setDiskOfferingId(resize.newDiskOfferingId);
+        }
+        if (resize.newMinIops != null) {
+            volume.setMinIops(resize.newMinIops);
+        }
+        if (resize.newMaxIops != null) {
+            volume.setMaxIops(resize.newMaxIops);
+        }
+        volumeDao.update(volume.getId(), volume);
     }
 
     @Override
@@ -409,10 +437,15 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         return size == null ? 0 : size;
     }
 
+    /** Every volume of the pool: CloudStack 4.22's one-argument {@code VolumeDao.findByPoolId} returns ROOT volumes only. */
+    private List<VolumeVO> volumesOf(long poolId) {
+        return volumeDao.findByPoolId(poolId, null);
+    }
+
     @Override
     public long getUsedBytes(StoragePool storagePool) {
         long used = 0;
-        for (VolumeVO volume : volumeDao.findByPoolId(storagePool.getId())) {
+        for (VolumeVO volume : volumesOf(storagePool.getId())) {
             if (volume.getFolder() != null && volume.getSize() != null) {
                 used += volume.getSize();
             }
@@ -420,10 +453,20 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         return used;
     }
 
+    /**
+     * Also the hook that keeps a rotated key out of every answer: CloudStack's StoragePoolResponse builder calls this
+     * for managed pools before it reads the pool's details (createStoragePool, updateStoragePool, listStoragePools,
+     * maintenance job results), so a key updateStoragePool stored in clear is encrypted and hidden first.
+     */
     @Override
     public long getUsedIops(StoragePool storagePool) {
+        try {
+            arrays.protectApiKey(storagePool.getId());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not protect the ElastiCenter API key detail of storage pool {}: {}", storagePool.getId(), e.getClass().getSimpleName());
+        }
         long used = 0;
-        for (VolumeVO volume : volumeDao.findByPoolId(storagePool.getId())) {
+        for (VolumeVO volume : volumesOf(storagePool.getId())) {
             if (volume.getFolder() != null) {
                 used += iopsOf(volume.getMaxIops(), volume.getMinIops());
             }
@@ -490,7 +533,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     @Override
     public Pair<Long, Long> getVolumeStats(StoragePool storagePool, String volumeId) {
         String esVolumeId = volumeId;
-        for (VolumeVO volume : volumeDao.findByPoolId(storagePool.getId())) {
+        for (VolumeVO volume : volumesOf(storagePool.getId())) {
             if (volumeId.equals(volume.getPath()) || volumeId.equals(volume.get_iScsiName())) {
                 esVolumeId = volume.getFolder();
             }

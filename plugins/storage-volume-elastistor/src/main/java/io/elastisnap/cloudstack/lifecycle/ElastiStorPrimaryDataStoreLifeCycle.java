@@ -255,9 +255,14 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
         return dataStoreHelper.cancelMaintain(store);
     }
 
+    /** CloudStack's helper removes the pool row but none of its details: ours (the encrypted key among them) go too. */
     @Override
     public boolean deleteDataStore(DataStore store) {
-        return dataStoreHelper.deletePrimaryDataStore(store);
+        boolean deleted = dataStoreHelper.deletePrimaryDataStore(store);
+        if (deleted) {
+            poolDetailsDao.removeDetails(store.getId());
+        }
+        return deleted;
     }
 
     @Override

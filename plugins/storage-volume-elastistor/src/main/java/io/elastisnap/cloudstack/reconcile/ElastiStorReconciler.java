@@ -154,8 +154,7 @@ public class ElastiStorReconciler {
     void repairKeys() {
         for (StoragePoolVO pool : primaryDataStoreDao.findPoolsByProvider(ElastiStorPool.PROVIDER_NAME)) {
             try {
-                locks.withLock(ClusterLocks.poolLock(pool.getId()), POOL_PASS_WAIT, () -> arrays.repairApiKey(pool.getId()),
-                        () -> Optional.of("storage pool " + pool.getId() + " is locked by an operation; its key is repaired at the next run"))
+                arrays.protectApiKey(pool.getId())
                         .ifPresent(done -> LOG.info("ElastiStor key rotation: {}", done));
             } catch (RuntimeException e) {
                 LOG.warn("ElastiStor key rotation of storage pool {} failed: {}", pool.getName(), e.getMessage());
@@ -191,7 +190,8 @@ public class ElastiStorReconciler {
 
     private void reconcilePool(StoragePoolVO pool, boolean remove, Report report, Set<String> seen) {
         ElastiStorArray array = arrays.forPool(pool.getId());
-        for (VolumeVO volume : volumeDao.findByPoolId(pool.getId())) {
+        // every type: the one-argument findByPoolId returns ROOT volumes only in 4.22, which hid every data disk's orphans
+        for (VolumeVO volume : volumeDao.findByPoolId(pool.getId(), null)) {
             if (volume.getFolder() == null) {
                 continue;
             }

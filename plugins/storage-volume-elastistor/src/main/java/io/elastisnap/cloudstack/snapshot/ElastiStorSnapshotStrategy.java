@@ -37,6 +37,7 @@ import com.cloud.vm.VirtualMachine;
 import com.cloud.vm.dao.VMInstanceDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.Refusal;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
@@ -77,6 +78,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private ClusterLocks locks;
     @Inject
     private ArraySnapshotOwners owners;
+    @Inject
+    private SkippedPostProcessing skippedPostProcessing;
 
     @Override
     public StrategyPriority canHandle(Snapshot snapshot, Long zoneId, SnapshotOperation op) {
@@ -118,6 +121,12 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
                     + ElastiStorPool.PROVIDER_NAME + " driver");
         }
         long poolId = volume.getPoolId();
+        if (snapshot.getLocationType() == Snapshot.LocationType.SECONDARY) {
+            // CloudStack would list it as on secondary storage while it exists only on the array
+            throw Refusal.of("locationtype=SECONDARY is not supported for volumes on ElastiStor pools: their snapshots are"
+                    + " ElastiStor snapshots on the array; omit locationtype (or give PRIMARY)");
+        }
+        Refusal.unlessInService(primaryDataStoreDao.findById(poolId), "A snapshot of volume " + volume.getName());
         VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
         return locks.onPool(poolId, "Snapshot of volume " + volume.getUuid(), () -> take(snapshot, volume, esVolumeId, poolId, vm));
     }
@@ -130,7 +139,9 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         List<VolumeSnapshotResult> taken = Collections.emptyList();
         try {
             onPrimary = (SnapshotInfo) snapshot.getDataStore().create(snapshot);
-            snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.CreateRequested);
+            // Snapshot events on the caller's object, whose state CloudStack puts in the createSnapshot answer (defect 5:
+            // processed on onPrimary, a second copy of the row, the answer said Allocated while the database said BackedUp)
+            snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.CreateRequested);
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
 
             VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, VolumeSnapshotRecord.arraySnapshotName(snapshot.getUuid()));
@@ -145,30 +156,35 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             SnapshotObjectTO to = new SnapshotObjectTO();
             to.setPath(arraySnapshot.getPath());
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationSuccessed, new CreateObjectAnswer(to));
-            snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+            snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
             recordDetails(snapshot.getId(), poolId, arraySnapshot, result);
             volume.stateTransit(Volume.Event.OperationSucceeded);
-            return onPrimary;
+            if (!isVmSnapshotMember(snapshot)) {
+                skippedPostProcessing.recordIfCloudStackWillSkip(snapshot, volume);
+            }
+            // the caller's object is on primary storage already (CloudStack got it for the volume's store) and
+            // carries the state: backup and the answer see one copy
+            return snapshot;
         } catch (RuntimeException e) {
             taker.deleteQuietly(poolId, taken);
             if (onPrimary != null) {
-                failQuietly(onPrimary);
+                failQuietly(snapshot, onPrimary);
             }
             volume.stateTransit(Volume.Event.OperationFailed);
             LOG.error("ElastiStor snapshot of volume {} failed", volume.getUuid(), e);
             recordFailure(snapshot.getId(), e);
-            throw e instanceof CloudRuntimeException ? (CloudRuntimeException) e
-                    : new CloudRuntimeException("ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage(), e);
+            throw Refusal.failure(e instanceof CloudRuntimeException ? e.getMessage()
+                    : "ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage(), e);
         }
     }
 
-    private void failQuietly(SnapshotInfo onPrimary) {
+    private void failQuietly(SnapshotInfo snapshot, SnapshotInfo onPrimary) {
         try {
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
         } catch (RuntimeException e) {
             LOG.warn("Could not mark the primary reference of snapshot {} failed: {}", onPrimary.getUuid(), e.toString());
         }
-        snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationFailed);
+        snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationFailed);
     }
 
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
@@ -280,6 +296,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         }
         ArraySnapshotLocation record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
                 new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted"));
+        Refusal.unlessInService(primaryDataStoreDao.findById(record.poolId()), "Reverting volume " + volumeVO.getName()
+                + " to snapshot " + snapshot.getName());
         return locks.onPool(record.poolId(), "Revert of volume " + volumeVO.getName(), () -> revert(snapshot, volumeVO, record));
     }
 

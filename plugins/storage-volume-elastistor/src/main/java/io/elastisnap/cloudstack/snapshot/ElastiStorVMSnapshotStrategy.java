@@ -32,6 +32,7 @@ import com.cloud.vm.snapshot.dao.VMSnapshotDao;
 import com.cloud.vm.snapshot.dao.VMSnapshotDetailsDao;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.Refusal;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ArraySnapshotRef;
@@ -160,6 +161,9 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     public VMSnapshot takeVMSnapshot(VMSnapshot vmSnapshot) {
         VMInstanceVO vm = vmInstanceDao.findById(vmSnapshot.getVmId());
         List<VolumeVO> volumes = volumeDao.findByInstance(vmSnapshot.getVmId());
+        for (VolumeVO volume : volumes) {
+            Refusal.unlessInService(primaryDataStoreDao.findById(volume.getPoolId()), "VM snapshot " + vmSnapshot.getName());
+        }
         Set<Long> poolIds = volumes.stream().map(VolumeVO::getPoolId).collect(Collectors.toSet());
         return locks.onPools(poolIds, "VM snapshot " + vmSnapshot.getName(), () -> take(vmSnapshot, vm, volumes));
     }
@@ -229,6 +233,9 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         List<VmSnapshotVolume> entries = VmSnapshotVolume.findAll(vmSnapshotDetailsDao, vmSnapshot.getId());
         if (entries.isEmpty()) {
             throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " has no ElastiStor snapshots recorded");
+        }
+        for (VmSnapshotVolume entry : entries) {
+            Refusal.unlessInService(primaryDataStoreDao.findById(entry.location().poolId()), "Reverting to VM snapshot " + vmSnapshot.getName());
         }
         return locks.onPools(poolsOf(entries), "Revert to VM snapshot " + vmSnapshot.getName(), () -> revert(vmSnapshot, entries));
     }

@@ -161,9 +161,8 @@ public class ElastiCenterArraysTest {
         // CloudStack 4.22's updateStoragePool stores the admin's details as given, displayed.
         db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, sim.apiKey(), true);
         db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, SimulatedPools.CIPHER.encrypt(Secret.of("old-key")), true);
-        assertEquals("reading a connection changes nothing", Secret.of("old-key"), pools.arrays.connection(1L).apiKey());
 
-        Optional<String> done = pools.arrays.repairApiKey(1L);
+        Optional<String> done = pools.arrays.protectApiKey(1L);
 
         assertTrue(done.get(), done.get().contains("ElastiCenter accepted it"));
         assertEquals(Secret.of(sim.apiKey()), pools.arrays.connection(1L).apiKey());
@@ -171,7 +170,7 @@ public class ElastiCenterArraysTest {
         assertFalse(rows.containsKey(ElastiStorPool.INPUT_API_KEY));
         assertEquals(Secret.of(sim.apiKey()), SimulatedPools.CIPHER.decrypt(rows.get(ElastiStorPool.DETAIL_API_KEY)));
         assertFalse(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_API_KEY));
-        assertEquals(Optional.empty(), pools.arrays.repairApiKey(1L));
+        assertEquals(Optional.empty(), pools.arrays.protectApiKey(1L));
     }
 
     @Test
@@ -179,7 +178,7 @@ public class ElastiCenterArraysTest {
         String previous = db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY);
         db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, "typo-in-the-new-key", true);
 
-        String done = pools.arrays.repairApiKey(1L).get();
+        String done = pools.arrays.protectApiKey(1L).get();
 
         Map<String, String> rows = db.poolDetailRows.get(1L);
         assertEquals("the previous key stays in use", previous, rows.get(ElastiStorPool.DETAIL_API_KEY));
@@ -191,7 +190,7 @@ public class ElastiCenterArraysTest {
         assertEquals(Secret.of(sim.apiKey()), pools.arrays.connection(1L).apiKey());
 
         db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, sim.apiKey(), true);
-        pools.arrays.repairApiKey(1L);
+        pools.arrays.protectApiKey(1L);
         assertFalse("a key adopted later clears the complaint", db.poolDetailRows.get(1L).containsKey(ElastiStorPool.DETAIL_KEY_ROTATION));
     }
 
@@ -200,11 +199,29 @@ public class ElastiCenterArraysTest {
         db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, sim.apiKey(), true);
         sim.faults().inject("listAccount", Fault.error(503, "maintenance").times(5));
 
-        String done = pools.arrays.repairApiKey(1L).get();
+        String done = pools.arrays.protectApiKey(1L).get();
 
-        assertTrue(done, done.contains("trying again at the next run"));
-        assertEquals(sim.apiKey(), db.poolDetailRows.get(1L).get(ElastiStorPool.INPUT_API_KEY));
-        assertFalse(db.poolDetailRows.get(1L).containsKey(ElastiStorPool.DETAIL_KEY_ROTATION));
+        assertTrue(done, done.contains("it stays pending, the previous key in use"));
+        Map<String, String> rows = db.poolDetailRows.get(1L);
+        assertFalse("out of the displayed details at once", rows.containsKey(ElastiStorPool.INPUT_API_KEY));
+        assertEquals(Secret.of(sim.apiKey()), SimulatedPools.CIPHER.decrypt(rows.get(ElastiStorPool.DETAIL_PENDING_API_KEY)));
+        assertFalse(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_PENDING_API_KEY));
+        assertFalse(rows.containsKey(ElastiStorPool.DETAIL_KEY_ROTATION));
+
+        sim.faults().clear();
+        assertTrue(pools.arrays.protectApiKey(1L).get().contains("ElastiCenter accepted it"));
+        assertFalse(db.poolDetailRows.get(1L).containsKey(ElastiStorPool.DETAIL_PENDING_API_KEY));
+    }
+
+    @Test
+    public void aKeyStoredByAnEarlierVersionIsReEncryptedAtTheNextUse() {
+        db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, SimulatedPools.legacyEncrypt(sim.apiKey()), false);
+
+        assertEquals(Secret.of(sim.apiKey()), pools.arrays.connection(1L).apiKey());
+
+        String stored = db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY);
+        assertTrue(stored, SimulatedPools.CIPHER.isCurrent(stored));
+        assertEquals(Secret.of(sim.apiKey()), SimulatedPools.CIPHER.decrypt(stored));
     }
 
     @Test
@@ -212,7 +229,7 @@ public class ElastiCenterArraysTest {
         String stored = db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY);
         db.poolDetails.addDetail(1L, ElastiStorPool.DETAIL_API_KEY, stored, true);
 
-        assertTrue(pools.arrays.repairApiKey(1L).isPresent());
+        assertTrue(pools.arrays.protectApiKey(1L).isPresent());
 
         assertEquals(stored, db.poolDetailRows.get(1L).get(ElastiStorPool.DETAIL_API_KEY));
         assertFalse(db.isDisplayed(StoragePoolDetailsDao.class, 1L, ElastiStorPool.DETAIL_API_KEY));

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.util.Map;
@@ -32,6 +33,7 @@ import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.RecordingCallback;
+import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
 import io.elastisnap.cloudstack.testsupport.Wiring;
 import io.elastisnap.elasticenter.ElastiCenterClient;
@@ -195,6 +197,41 @@ public class ElastiStorPrimaryDataStoreDriverTest {
         assertFalse(shrunk.single().isSuccess());
     }
 
+    /** CloudStack 4.22 reloads the volume after the driver's resize and before saving it: what the driver wrote is kept. */
+    @Test
+    public void resizeToANewOfferingRecordsItsOfferingAndIopsOnTheVolumeAsTheArrayHasThem() {
+        Entities.Vol volume = created(11, POOL, null);
+        VolumeInfo info = volumeInfo(volume, POOL);
+        ResizeVolumePayload payload = new ResizeVolumePayload(2L << 30, 500L, 1500L, null, false, null, null, true);
+        payload.newDiskOfferingId = 77L;
+        when(info.getpayload()).thenReturn(payload);
+        RecordingCallback<CreateCmdResult> done = new RecordingCallback<>();
+
+        driver.resize(info, done);
+
+        assertTrue(done.single().getResult(), done.single().isSuccess());
+        assertEquals(1500, client(POOL).findFileSystem(volume.folder).orElseThrow(AssertionError::new).iops().getAsLong());
+        assertEquals(Long.valueOf(77L), volume.diskOfferingId);
+        assertEquals(Long.valueOf(1500L), volume.maxIops);
+        assertEquals(Long.valueOf(500L), volume.minIops);
+        verify(db.volumeDao, org.mockito.Mockito.atLeastOnce()).update(volume.getId(), volume);
+    }
+
+    @Test
+    public void resizeOnAPoolInMaintenanceIsRefusedBeforeTheArrayChanges() {
+        Entities.Vol volume = created(11, POOL, null);
+        db.pools.get(POOL).inMaintenance = true;
+        VolumeInfo info = volumeInfo(volume, POOL);
+        when(info.getpayload()).thenReturn(new ResizeVolumePayload(4L << 30, null, 800L, null, false, null, null, true));
+        RecordingCallback<CreateCmdResult> done = new RecordingCallback<>();
+
+        driver.resize(info, done);
+
+        assertFalse(done.single().isSuccess());
+        assertTrue(done.single().getResult(), done.single().getResult().contains("in maintenance"));
+        assertEquals(1L << 30, client(POOL).findFileSystem(volume.folder).orElseThrow(AssertionError::new).quotaBytes().getAsLong());
+    }
+
     @Test
     public void deleteRemovesTheElastiStorVolumeAndIsIdempotent() {
         Entities.Vol volume = created(11, POOL, null);
@@ -237,6 +274,30 @@ public class ElastiStorPrimaryDataStoreDriverTest {
         Pair<Long, Long> stats = driver.getVolumeStats(db.pools.get(POOL), volume.iscsiName);
         assertEquals(Long.valueOf(volume.size), stats.second());
         assertEquals(volume.size.longValue(), driver.getUsedBytes(db.pools.get(POOL)));
+    }
+
+    /** CloudStack's StoragePoolResponse builder asks for the used IOPS before it reads the details it shows. */
+    @Test
+    public void askingForTheUsedIopsFirstHidesAKeyRotatedThroughUpdateStoragePool() {
+        db.poolDetails.addDetail(POOL, ElastiStorPool.INPUT_API_KEY, ec1.apiKey(), true);
+
+        driver.getUsedIops(db.pools.get(POOL));
+
+        Map<String, String> rows = db.poolDetailRows.get(POOL);
+        assertFalse(rows.containsKey(ElastiStorPool.INPUT_API_KEY));
+        assertTrue(rows.values().stream().noneMatch(v -> v.contains(ec1.apiKey())));
+        assertTrue(SimulatedPools.CIPHER.isCurrent(rows.get(ElastiStorPool.DETAIL_API_KEY)));
+        assertFalse(db.isDisplayed(org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao.class, POOL,
+                ElastiStorPool.DETAIL_API_KEY));
+    }
+
+    @Test
+    public void usedBytesAndIopsCountRootAndDataDisks() {
+        Entities.Vol data = created(11, POOL, null);
+        Entities.Vol root = created(12, POOL, null);
+        root.type = com.cloud.storage.Volume.Type.ROOT;
+        assertEquals(data.size + root.size, driver.getUsedBytes(db.pools.get(POOL)));
+        assertEquals(2 * ElastiStorPrimaryDataStoreDriver.iopsOf(null, null), driver.getUsedIops(db.pools.get(POOL)));
     }
 
     @Test

@@ -53,6 +53,7 @@ import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
 import io.elastisnap.cloudstack.snapshot.ElastiStorSnapshotStrategy;
+import io.elastisnap.cloudstack.snapshot.SkippedPostProcessing;
 import io.elastisnap.cloudstack.snapshot.ElastiStorVMSnapshotStrategy;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
@@ -122,7 +123,8 @@ public class TakeRevertDeleteIntegrationTest {
         SnapshotDataStoreDao snapshotStoreDao = mock(SnapshotDataStoreDao.class);
         when(snapshotStoreDao.listBySnapshotAndDataStoreRole(anyLong(), any())).thenReturn(Collections.emptyList());
         volumeSnapshots = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao, snapshotStoreDao,
-                db.snapshotDetails, snapshotService(), db.vmDao, pools.arrays, taker, pools.locks, db.owners);
+                db.snapshotDetails, snapshotService(), db.vmDao, pools.arrays, taker, mock(SkippedPostProcessing.class),
+                pools.locks, db.owners);
         dataMotion = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver);
         vmSnapshots = Wiring.inject(new ElastiStorVMSnapshotStrategy(), db.vmSnapshotHelper, db.vmSnapshotDao, db.vmSnapshotDetails,
                 db.volumeDao, db.vmDao, db.poolDao, pools.arrays, taker, pools.locks, db.owners);

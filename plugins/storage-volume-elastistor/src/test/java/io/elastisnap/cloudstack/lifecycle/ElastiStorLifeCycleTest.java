@@ -132,6 +132,17 @@ public class ElastiStorLifeCycleTest {
     }
 
     @Test
+    public void deletingThePoolRemovesEveryDetailRowOfIt() {
+        lifeCycle.initialize(request(sim.baseUrl().toString(), details()));
+        db.poolDetails.addDetail(9L, ElastiStorPool.DETAIL_URL, sim.baseUrl().toString(), true);
+        when(helper.deletePrimaryDataStore(created)).thenReturn(true);
+
+        assertTrue(lifeCycle.deleteDataStore(created));
+
+        assertTrue(db.poolDetailRows.getOrDefault(9L, java.util.Collections.emptyMap()).isEmpty());
+    }
+
+    @Test
     public void aWrongKeyOrTsmIsRefusedBeforeAnythingIsStored() {
         Map<String, String> wrongKey = details();
         wrongKey.put("apisecretkey", "not-the-key");

@@ -106,6 +106,18 @@ public class ElastiStorReconcilerTest {
         assertEquals(5, onArray().size());
     }
 
+    /** CloudStack 4.22's one-argument VolumeDao.findByPoolId lists ROOT volumes only: data disks were never looked at. */
+    @Test
+    public void orphansOfRootAndDataDisksAreBothFound() {
+        Entities.Vol root = db.volume(12L, 1L, 21L);
+        root.type = com.cloud.storage.Volume.Type.ROOT;
+        root.folder = ec.provisionVolume("cs12", 1L << 30).id();
+        array.createSnapshot(root.folder, "cs-orphan-of-root");
+        array.createSnapshot(volume.folder, "cs-orphan-of-data-disk");
+
+        assertEquals(Arrays.asList("cs-orphan-of-data-disk", "cs-orphan-of-root"), names(reconciler.reconcile(false).orphans));
+    }
+
     @Test
     public void aDestroyedSnapshotsArraySnapshotIsAnOrphan() {
         db.snapshots.get(41L).state = Snapshot.State.Destroyed;

@@ -98,6 +98,7 @@ public class ElastiStorSnapshotStrategyTest {
     @Mock private SnapshotSettings settings;
     @Mock private ArraySnapshotOwners owners;
     @Spy private ClusterLocks locks = new SharedDatabaseLocks().server("ms1");
+    @Mock private SkippedPostProcessing skippedPostProcessing;
     private ConsistentSnapshotTaker taker;
     @InjectMocks private ElastiStorSnapshotStrategy strategy;
 
@@ -197,7 +198,7 @@ public class ElastiStorSnapshotStrategyTest {
                     cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60, null);
         });
 
-        assertSame(onPrimary, strategy.takeSnapshot(snapshot));
+        assertSame("the caller's object, whose state the createSnapshot answer shows", snapshot, strategy.takeSnapshot(snapshot));
 
         ArgumentCaptor<TakeConsistentSnapshotCommand> sent = ArgumentCaptor.forClass(TakeConsistentSnapshotCommand.class);
         verify(agentManager).send(eq(HOST), sent.capture());
@@ -207,10 +208,10 @@ public class ElastiStorSnapshotStrategyTest {
         ArgumentCaptor<CreateObjectAnswer> answer = ArgumentCaptor.forClass(CreateObjectAnswer.class);
         InOrder order = inOrder(volumeInfo, snapshotService, onPrimary, snapshotDetailsDao);
         order.verify(volumeInfo).stateTransit(Volume.Event.SnapshotRequested);
-        order.verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.CreateRequested);
+        order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.CreateRequested);
         order.verify(onPrimary).processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
         order.verify(onPrimary).processEvent(eq(ObjectInDataStoreStateMachine.Event.OperationSuccessed), answer.capture());
-        order.verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+        order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
         order.verify(volumeInfo).stateTransit(Volume.Event.OperationSucceeded);
         assertEquals("tsm/vol1@cs-uuid-41", answer.getValue().getData().getPath());
         verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY, "FS_FROZEN", true);
@@ -236,7 +237,7 @@ public class ElastiStorSnapshotStrategyTest {
         verify(agentManager).send(eq(HOST), sent.capture());
         assertEquals("REQUIRED", sent.getValue().getPolicy());
         verify(onPrimary).processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
-        verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationFailed);
+        verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationFailed);
         verify(volumeInfo).stateTransit(Volume.Event.OperationFailed);
     }
 
@@ -247,7 +248,7 @@ public class ElastiStorSnapshotStrategyTest {
         strategy.takeSnapshot(snapshot);
         verify(agentManager, never()).send(anyLong(), any(Command.class));
         verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY, ConsistentSnapshotTaker.LEVEL_VM_NOT_RUNNING, true);
-        verify(snapshotService).processEventOnSnapshotObject(onPrimary, Snapshot.Event.OperationSucceeded);
+        verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
     }
 
     @Test
@@ -275,6 +276,10 @@ public class ElastiStorSnapshotStrategyTest {
         } catch (CloudRuntimeException expected) {
             verify(array).deleteSnapshot("es-vol-1", "tsm/vol1@cs-uuid-41");
             verify(volumeInfo).stateTransit(Volume.Event.OperationFailed);
+            // the cause CloudStack 4.22's createSnapshot keeps for its answer, and the Error snapshot's record of it
+            assertTrue(expected.getCause() instanceof UnsupportedOperationException);
+            assertEquals("db write failed", expected.getCause().getMessage());
+            verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_FAILURE, "db write failed", true);
         }
     }
 
@@ -398,6 +403,51 @@ public class ElastiStorSnapshotStrategyTest {
         order.verify(volumeInfo).stateTransit(Volume.Event.RevertSnapshotRequested);
         order.verify(array).rollback("es-vol-1", "tsm/vol1@cs-uuid-41");
         order.verify(volumeInfo).stateTransit(Volume.Event.OperationSucceeded);
+    }
+
+    /** The message must reach the API caller: CloudStack keeps it only from an UnsupportedOperationException cause. */
+    private static void assertRefusal(CloudRuntimeException e, String expected) {
+        assertTrue(e.getMessage(), e.getMessage().contains(expected));
+        assertTrue("cause carries the message to the API answer", e.getCause() instanceof UnsupportedOperationException);
+        assertEquals(e.getMessage(), e.getCause().getMessage());
+    }
+
+    @Test
+    public void takeOnSecondaryStorageIsRefusedBeforeAnythingChanges() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        when(snapshot.getLocationType()).thenReturn(Snapshot.LocationType.SECONDARY);
+        try {
+            strategy.takeSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertRefusal(e, "locationtype=SECONDARY");
+        }
+        verify(array, never()).createSnapshot(any(), any());
+        verify(volumeInfo, never()).stateTransit(any());
+    }
+
+    @Test
+    public void takeAndRevertOnAPoolInMaintenanceAreRefused() {
+        when(vm.getState()).thenReturn(VirtualMachine.State.Stopped);
+        StoragePoolVO ours = primaryDataStoreDao.findById(POOL);
+        when(ours.isInMaintenance()).thenReturn(true);
+        when(ours.getName()).thenReturn("es1");
+        when(snapshotDetailsDao.listDetailsKeyPairs(SNAPSHOT)).thenReturn(details());
+        try {
+            strategy.takeSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertRefusal(e, "ElastiStor pool es1 is in maintenance");
+        }
+        try {
+            strategy.revertSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertRefusal(e, "ElastiStor pool es1 is in maintenance");
+        }
+        verify(array, never()).createSnapshot(any(), any());
+        verify(array, never()).rollback(any(), any());
+        verify(volumeInfo, never()).stateTransit(any());
     }
 
     @Test

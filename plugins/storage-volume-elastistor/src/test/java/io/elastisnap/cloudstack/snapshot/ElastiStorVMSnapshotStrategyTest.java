@@ -237,6 +237,27 @@ public class ElastiStorVMSnapshotStrategyTest {
     }
 
     @Test
+    public void takeAndRevertAreRefusedWhileAPoolOfTheVmIsInMaintenance() {
+        vm.state = VirtualMachine.State.Stopped;
+        Entities.VmSnap taken = allocate();
+        strategy.takeVMSnapshot(taken);
+        db.pools.get(POOL).inMaintenance = true;
+        int before = arraySnapshotCount();
+        Entities.VmSnap refused = allocate();
+        for (Runnable operation : Arrays.<Runnable>asList(() -> strategy.takeVMSnapshot(refused), () -> strategy.revertVMSnapshot(taken))) {
+            try {
+                operation.run();
+                fail();
+            } catch (CloudRuntimeException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("is in maintenance"));
+            }
+        }
+        assertEquals(before, arraySnapshotCount());
+        assertFalse(ec1.requestLog().commands().contains("rollbackToSnapshot"));
+        assertEquals(VMSnapshot.State.Allocated, refused.state);
+    }
+
+    @Test
     public void revertRollsEveryVolumeBackAndNeedsAStoppedVm() {
         Entities.VmSnap snapshot = allocate();
         strategy.takeVMSnapshot(snapshot);

@@ -24,6 +24,7 @@ public final class Entities {
         public final String name;
         public final String provider;
         public long usedBytes;
+        public boolean inMaintenance;
 
         public Pool(long id, String name, String provider) {
             this.id = id;
@@ -49,6 +50,11 @@ public final class Entities {
         @Override
         public String getStorageProviderName() {
             return provider;
+        }
+
+        @Override
+        public boolean isInMaintenance() {
+            return inMaintenance;
         }
 
         @Override
@@ -95,11 +101,14 @@ public final class Entities {
         public Long instanceId;
         public Long size = 1L << 30;
         public Long maxIops;
+        public Long minIops;
+        public Long diskOfferingId;
         public String folder;
         public String iscsiName;
         public String path;
         public StoragePoolType poolType;
         public Volume.State state = Volume.State.Ready;
+        public Volume.Type type = Volume.Type.DATADISK;
 
         public Vol(long id, Long poolId, Long instanceId) {
             this.id = id;
@@ -164,6 +173,11 @@ public final class Entities {
         }
 
         @Override
+        public Volume.Type getVolumeType() {
+            return type;
+        }
+
+        @Override
         public String get_iScsiName() {
             return iscsiName;
         }
@@ -190,12 +204,27 @@ public final class Entities {
 
         @Override
         public Long getMinIops() {
-            return null;
+            return minIops;
         }
 
         @Override
         public Long getMaxIops() {
             return maxIops;
+        }
+
+        @Override
+        public void setMinIops(Long minIops) {
+            this.minIops = minIops;
+        }
+
+        @Override
+        public void setMaxIops(Long maxIops) {
+            this.maxIops = maxIops;
+        }
+
+        @Override
+        public void setDiskOfferingId(long diskOfferingId) {
+            this.diskOfferingId = diskOfferingId;
         }
     }
 
@@ -321,6 +350,7 @@ public final class Entities {
         public final long id;
         public final long volumeId;
         public Snapshot.State state;
+        public Snapshot.LocationType locationType;
 
         public Snap(long id, long volumeId, Snapshot.State state) {
             this.id = id;
@@ -346,6 +376,11 @@ public final class Entities {
         @Override
         public long getVolumeId() {
             return volumeId;
+        }
+
+        @Override
+        public Snapshot.LocationType getLocationType() {
+            return locationType;
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.nullable;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -26,6 +27,7 @@ import org.apache.cloudstack.storage.datastore.db.StoragePoolVO;
 import org.apache.cloudstack.storage.vmsnapshot.VMSnapshotHelper;
 
 import com.cloud.storage.SnapshotVO;
+import com.cloud.storage.Volume;
 import com.cloud.storage.VolumeDetailVO;
 import com.cloud.storage.VolumeVO;
 import com.cloud.storage.dao.SnapshotDao;
@@ -103,8 +105,13 @@ public final class FakeDb {
         when(volumeDao.findByIdIncludingRemoved(anyLong())).thenAnswer(i -> volumes.get((Long) i.getArgument(0)));
         when(volumeDao.findByInstance(anyLong())).thenAnswer(i -> volumes.values().stream()
                 .filter(v -> Long.valueOf((long) i.getArgument(0)).equals(v.instanceId)).collect(Collectors.<VolumeVO>toList()));
+        // as CloudStack 4.22's VolumeDaoImpl: the one-argument form lists ROOT volumes only, a null type lists all
         when(volumeDao.findByPoolId(anyLong())).thenAnswer(i -> volumes.values().stream()
-                .filter(v -> Long.valueOf((long) i.getArgument(0)).equals(v.poolId)).collect(Collectors.<VolumeVO>toList()));
+                .filter(v -> Long.valueOf((long) i.getArgument(0)).equals(v.poolId) && v.type == Volume.Type.ROOT)
+                .collect(Collectors.<VolumeVO>toList()));
+        when(volumeDao.findByPoolId(anyLong(), nullable(Volume.Type.class))).thenAnswer(i -> volumes.values().stream()
+                .filter(v -> Long.valueOf((long) i.getArgument(0)).equals(v.poolId)
+                        && (i.getArgument(1) == null || i.getArgument(1) == v.type)).collect(Collectors.<VolumeVO>toList()));
         when(volumeDao.update(anyLong(), any())).thenReturn(true);
         when(vmDao.findById(anyLong())).thenAnswer(i -> vms.get((Long) i.getArgument(0)));
         when(vmSnapshotDao.findById(anyLong())).thenAnswer(i -> vmSnapshots.get((Long) i.getArgument(0)));

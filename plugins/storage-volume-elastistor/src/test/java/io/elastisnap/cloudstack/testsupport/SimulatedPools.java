@@ -1,15 +1,21 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.testsupport;
 
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.cloudstack.framework.config.dao.ConfigurationDao;
+
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ElastiCenterArrays;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
-import io.elastisnap.cloudstack.config.KeyCipher;
+import io.elastisnap.cloudstack.config.PoolKeyCipher;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.engine.FreezeLimits;
@@ -20,21 +26,32 @@ import io.elastisnap.simulator.ElastiCenterSimulator;
  * the way the lifecycle stores them, with the real {@link ElastiCenterArrays} on top.
  */
 public final class SimulatedPools implements AutoCloseable {
-    /** Stands in for CloudStack's database encryption: reversible, and visibly not the plain key. */
-    public static final KeyCipher CIPHER = new KeyCipher() {
-        @Override
-        public String encrypt(Secret plain) {
-            return "ENC(" + new StringBuilder(plain.reveal()).reverse() + ")";
-        }
+    /**
+     * The plugin's own cipher, its key-encryption key in an in-memory configuration table. Values stored by earlier
+     * versions are read with a stand-in for CloudStack's database encryption: {@link #legacyEncrypt}.
+     */
+    public static final PoolKeyCipher CIPHER = cipher(new HashMap<>());
 
-        @Override
-        public Secret decrypt(String stored) {
-            if (!stored.startsWith("ENC(")) {
-                throw new IllegalStateException("not encrypted: " + stored);
-            }
-            return Secret.of(new StringBuilder(stored.substring(4, stored.length() - 1)).reverse().toString());
+    /** A cipher over {@code configuration} (setting name to value), as one management server over a shared database. */
+    public static PoolKeyCipher cipher(Map<String, String> configuration) {
+        ConfigurationDao dao = mock(ConfigurationDao.class);
+        when(dao.getValue(anyString())).thenAnswer(i -> configuration.get(i.<String>getArgument(0)));
+        when(dao.getValueAndInitIfNotExist(anyString(), anyString(), anyString(), anyString()))
+                .thenAnswer(i -> configuration.computeIfAbsent(i.getArgument(0), k -> i.getArgument(2)));
+        return Wiring.inject(new PoolKeyCipher(SimulatedPools::legacyDecrypt), dao);
+    }
+
+    /** Stands in for CloudStack's database encryption (DBEncryptionUtil), which earlier versions stored the key with. */
+    public static String legacyEncrypt(String plain) {
+        return "ENC(" + new StringBuilder(plain).reverse() + ")";
+    }
+
+    private static String legacyDecrypt(String stored) {
+        if (!stored.startsWith("ENC(")) {
+            throw new IllegalStateException("not encrypted: " + stored);
         }
-    };
+        return new StringBuilder(stored.substring(4, stored.length() - 1)).reverse().toString();
+    }
 
     public final FakeDb db;
     public final MutableSettings settings = new MutableSettings();
@@ -47,7 +64,7 @@ public final class SimulatedPools implements AutoCloseable {
 
     public SimulatedPools(FakeDb db) {
         this.db = db;
-        this.arrays = new ElastiCenterArrays(db.poolDetails, CIPHER, settings);
+        this.arrays = new ElastiCenterArrays(db.poolDetails, CIPHER, settings, locks);
     }
 
     /** Starts a simulator and registers pool {@code poolId} on it. */

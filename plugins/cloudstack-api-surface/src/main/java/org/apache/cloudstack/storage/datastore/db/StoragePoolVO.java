@@ -42,6 +42,10 @@ public class StoragePoolVO implements StoragePool {
         throw new UnsupportedOperationException();
     }
 
+    public boolean isInMaintenance() {
+        throw new UnsupportedOperationException();
+    }
+
     public void setUsedBytes(long usedBytes) {
         throw new UnsupportedOperationException();
     }
