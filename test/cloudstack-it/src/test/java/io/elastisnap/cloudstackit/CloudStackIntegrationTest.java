@@ -6,6 +6,6 @@ import org.junit.runners.Suite;
 
 /** The suite's one entry point: scenarios in this order, the key audit of the whole run last. */
 @RunWith(Suite.class)
-@Suite.SuiteClasses({PoolScenarios.class, SnapshotScenarios.class, KeyAuditScenario.class})
+@Suite.SuiteClasses({PoolScenarios.class, SnapshotScenarios.class, ApiCommandScenarios.class, KeyAuditScenario.class})
 public class CloudStackIntegrationTest {
 }
