@@ -116,7 +116,10 @@ final class Lab {
     JsonObject volumeOnPool(String poolId, String diskOfferingId, String name) {
         requireDatabase("the attach that puts a volume on the pool switches the pool's hypervisor for one call");
         assumeTrue("needs elastisnap.cs.vm (a stopped VM on a Simulator host to attach volumes to)", settings.attachVm != null);
-        String volumeId = api.call("createVolume", "name", name, "diskofferingid", diskOfferingId, "zoneid", zoneId)
+        // owned by the VM's account, which attachVolume requires (the lab's VM may belong to another account than the caller)
+        JsonObject vm = api.list("listVirtualMachines", "virtualmachine", "id", settings.attachVm, "listall", "true").get(0);
+        String volumeId = api.call("createVolume", "name", name, "diskofferingid", diskOfferingId, "zoneid", zoneId,
+                "account", vm.get("account").getAsString(), "domainid", vm.get("domainid").getAsString())
                 .getAsJsonObject("volume").get("id").getAsString();
         sql("UPDATE storage_pool SET hypervisor = 'Simulator' WHERE uuid = '" + poolId + "'");
         try {
