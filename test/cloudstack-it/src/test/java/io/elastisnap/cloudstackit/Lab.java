@@ -116,8 +116,9 @@ final class Lab {
     JsonObject volumeOnPool(String poolId, String diskOfferingId, String name) {
         requireDatabase("the attach that puts a volume on the pool switches the pool's hypervisor for one call");
         assumeTrue("needs elastisnap.cs.vm (a stopped VM on a Simulator host to attach volumes to)", settings.attachVm != null);
-        // owned by the VM's account, which attachVolume requires (the lab's VM may belong to another account than the caller)
-        JsonObject vm = api.list("listVirtualMachines", "virtualmachine", "id", settings.attachVm, "listall", "true").get(0);
+        JsonObject vm = api.list("listVirtualMachines", "virtualmachine", "id", settings.attachVm, "listall", "true").stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("elastisnap.cs.vm: no VM " + settings.attachVm));
+        // owned as the VM is: CloudStack attaches volumes of the VM's account only
         String volumeId = api.call("createVolume", "name", name, "diskofferingid", diskOfferingId, "zoneid", zoneId,
                 "account", vm.get("account").getAsString(), "domainid", vm.get("domainid").getAsString())
                 .getAsJsonObject("volume").get("id").getAsString();

@@ -88,9 +88,12 @@ public class PoolScenarios {
 
     @Test
     public void keyUnderADetailNameTheApiLogShowsIsRefused() {
-        ApiError error = refused("it-apikey-name", "details[0].apisecretkey", "-", "details[0].apikey", lab.ecKey());
+        // not the real key: CloudStack's API log records this parameter before the plugin can refuse it (that is why
+        // it is refused), and the key audit must find the real key nowhere
+        String loggedKey = "key-sent-under-a-logged-name-" + System.nanoTime();
+        ApiError error = refused("it-apikey-name", "details[0].apisecretkey", "-", "details[0].apikey", loggedKey);
         assertTrue(error.text, error.text.contains("details[0].apisecretkey"));
-        key.assertAbsent("the refusal", error.text);
+        assertFalse("the refusal does not echo the key", error.text.contains(loggedKey));
     }
 
     @Test

@@ -103,7 +103,7 @@ public class SnapshotScenarios {
         assertEquals("createSnapshot job answer state (defect 5)", "BackedUp", first.get("state").getAsString());
         assertTrue(lab.arraySnapshotNames(esVolume).contains(arrayName(first)));
         JsonObject second = snapshot(volumeId);
-        List<JsonObject> listed = lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId);
+        List<JsonObject> listed = lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId, "listall", "true");
         assertEquals(2, listed.size());
         listed.forEach(s -> assertEquals("BackedUp", s.get("state").getAsString()));
 
@@ -152,7 +152,7 @@ public class SnapshotScenarios {
         JsonObject snapshot = snapshot(volumeId);
         String snapshotId = snapshot.get("id").getAsString();
         assertEquals("listSnapshots in the snapshot's zone (snapshot_zone_ref, defect 4)", 1,
-                lab.api.list("listSnapshots", "snapshot", "id", snapshotId, "zoneid", lab.zoneId).size());
+                lab.api.list("listSnapshots", "snapshot", "id", snapshotId, "zoneid", lab.zoneId, "listall", "true").size());
         if (lab.hasDatabase()) {
             assertEquals("SNAPSHOT.CREATE usage events (defect 4)", "1", lab.sql("SELECT COUNT(*) FROM usage_event WHERE type ="
                     + " 'SNAPSHOT.CREATE' AND resource_id = (SELECT id FROM snapshots WHERE uuid = '" + snapshotId + "')").get(0)[0]);
@@ -164,7 +164,7 @@ public class SnapshotScenarios {
         String volumeId = newVolume("it-secondary").get("id").getAsString();
         ApiError error = refused("createSnapshot", "volumeid", volumeId, "locationtype", "SECONDARY");
         assertTrue(error.text, error.text.contains("locationtype"));
-        assertTrue("no snapshot left behind", lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId).isEmpty());
+        assertTrue("no snapshot left behind", lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId, "listall", "true").isEmpty());
         assertTrue(lab.arraySnapshotNames(lab.esVolumeId(volumeId)).isEmpty());
     }
 
