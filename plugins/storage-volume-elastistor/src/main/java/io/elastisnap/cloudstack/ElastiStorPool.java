@@ -20,6 +20,18 @@ public final class ElastiStorPool {
     public static final String DETAIL_ACCOUNT = "elasticenter.account";
     public static final String DETAIL_TSM = "elasticenter.tsm";
 
+    /** createStoragePool details[0].chap: "false" exports the pool's volumes without CHAP (warned at every export). */
+    public static final String INPUT_CHAP = "chap";
+    /** createStoragePool details[0].chapauthgroup: an auth group made on the appliance to use instead of our own. */
+    public static final String INPUT_CHAP_AUTH_GROUP = "chapauthgroup";
+    /** "off" when the admin turned CHAP off; absent or "on" otherwise. */
+    public static final String DETAIL_CHAP = "elasticenter.chap";
+    public static final String CHAP_OFF = "off";
+    public static final String DETAIL_CHAP_AUTH_GROUP_ID = "elasticenter.chap.authgroup.id";
+    public static final String DETAIL_CHAP_USER = "elasticenter.chap.user";
+    /** The CHAP secret: stored encrypted, with display=false, like the API key. */
+    public static final String DETAIL_CHAP_SECRET = "elasticenter.chap.secret";
+
     /** Snapshot details recorded by the strategies. */
     public static final String SNAPSHOT_POOL_ID = "elastistor.pool.id";
     public static final String SNAPSHOT_ARRAY_PATH = "elastistor.snapshot.path";

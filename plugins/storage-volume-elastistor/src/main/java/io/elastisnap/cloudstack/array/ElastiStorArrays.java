@@ -1,6 +1,8 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
+import java.util.Optional;
+
 import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.elasticenter.Secret;
 
@@ -19,4 +21,19 @@ public interface ElastiStorArrays {
 
     /** Stores a pool's API key encrypted, as a hidden detail, replacing any previous one. */
     void storeApiKey(long poolId, Secret apiKey);
+
+    /**
+     * The pool's CHAP: empty only when the admin registered it with {@code details[0].chap=false}. A pool registered
+     * before CHAP existed gets its own auth group at the first call.
+     */
+    Optional<ChapCredentials> chap(long poolId);
+
+    /**
+     * CHAP for an account on the appliance: the user of the existing auth group {@code authGroupName}, or (null) a new
+     * auth group whose user has a random secret. Nothing is stored.
+     */
+    ChapCredentials prepareChap(ElastiCenterClient client, String accountId, String authGroupName);
+
+    /** Stores a pool's CHAP: group and user as details, the secret encrypted and hidden like the API key. */
+    void storeChap(long poolId, ChapCredentials chap);
 }

@@ -50,6 +50,7 @@ import com.cloud.vm.dao.VMInstanceDao;
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+import io.elastisnap.cloudstack.array.ChapCredentials;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
@@ -69,8 +70,8 @@ import io.elastisnap.elasticenter.UpdateFileSystemRequest;
 import io.elastisnap.elasticenter.VolumeProtocol;
 
 /**
- * Managed iSCSI on ElastiStor: one ElastiStor volume (with its own QoS group) per CloudStack volume, exported to the
- * account's ALL initiator group while a host needs it. Every asynchronous method completes its callback exactly once,
+ * Managed iSCSI on ElastiStor: one ElastiStor volume (with its own QoS group) per CloudStack volume, behind the pool's
+ * CHAP from its creation on, exported to the account's ALL initiator group while a host needs it. Every asynchronous method completes its callback exactly once,
  * on every path; failures carry a message naming the volume and the reason.
  */
 public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver {
@@ -183,6 +184,8 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         FileSystem created = cloneOfSnapshotId == null ? provision(client, tsmId, name, volume.getSize(), iops)
                 : cloneFromSnapshot(client, cloneOfSnapshotId, name, volume.getSize());
         try {
+            // Behind CHAP before any initiator group can reach it (a new volume or clone is not exported yet).
+            exportTo(poolId, client, created.id(), NO_INITIATORS);
             String iscsiName = "/" + iqnOf(client, created) + "/0";
             VolumeVO vo = volumeDao.findById(volume.getId());
             vo.set_iScsiName(iscsiName);
@@ -339,12 +342,22 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         }, ElastiStorPrimaryDataStoreDriver::createFailure);
     }
 
+    /**
+     * The pool's CHAP user and secret, which CloudStack hands the KVM host to log in to the volume's target (null for a
+     * pool registered with {@code details[0].chap=false}).
+     */
     @Override
     public ChapInfo getChapInfo(DataObject dataObject) {
-        return null;
+        if (dataObject == null || dataObject.getType() != DataObjectType.VOLUME || dataObject.getDataStore() == null) {
+            return null;
+        }
+        return arrays.chap(dataObject.getDataStore().getId()).map(ElastiStorChapInfo::new).orElse(null);
     }
 
-    /** Exports the volume to the account's ALL initiator group: ElastiStor's API offers no per-host initiator groups. */
+    /**
+     * Exports the volume to the account's ALL initiator group (ElastiStor's API offers no per-host initiator groups),
+     * behind the pool's CHAP.
+     */
     @Override
     public boolean grantAccess(DataObject dataObject, Host host, DataStore dataStore) {
         if (dataObject.getType() != DataObjectType.VOLUME) {
@@ -382,14 +395,27 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         if (volume == null || volume.getFolder() == null) {
             throw new CloudRuntimeException("Volume " + volumeId + " has no ElastiStor volume");
         }
-        ElastiCenterClient client = arrays.client(poolId);
+        exportTo(poolId, arrays.client(poolId), volume.getFolder(), groupName);
+    }
+
+    /** Puts the volume's iSCSI service in the initiator group, with the pool's CHAP (or, if the pool says so, none). */
+    private void exportTo(long poolId, ElastiCenterClient client, String esVolumeId, String groupName) {
         String accountId = poolDetailsDao.listDetailsKeyPairs(poolId).get(ElastiStorPool.DETAIL_ACCOUNT_ID);
         String groupId = client.listIscsiInitiators(accountId).stream().filter(i -> i.isGroup(groupName)).map(IscsiInitiator::id)
                 .findFirst().orElseThrow(() -> new CloudRuntimeException("ElastiStor account " + accountId + " has no initiator group "
                         + groupName));
-        for (IscsiService service : client.listVolumeIscsiServices(volume.getFolder())) {
-            if (!service.initiatorGroupId().map(groupId::equalsIgnoreCase).orElse(false)) {
-                client.updateVolumeIscsiService(service.id(), groupId);
+        String chapGroupId = arrays.chap(poolId).map(ChapCredentials::authGroupId).orElse(null);
+        if (chapGroupId == null && ALL_INITIATORS.equals(groupName)) {
+            LOG.warn("Exporting ElastiStor volume {} of pool {} WITHOUT CHAP (the pool was registered with details[0].{}=false):"
+                    + " any initiator that reaches the storage network can log in to it", esVolumeId, poolId, ElastiStorPool.INPUT_CHAP);
+        }
+        String method = chapGroupId == null ? "None" : "CHAP";
+        for (IscsiService service : client.listVolumeIscsiServices(esVolumeId)) {
+            boolean inGroup = service.initiatorGroupId().map(groupId::equalsIgnoreCase).orElse(false);
+            boolean chapAsWanted = service.authMethod().map(method::equalsIgnoreCase).orElse(false)
+                    && (chapGroupId == null || service.authGroupId().map(chapGroupId::equalsIgnoreCase).orElse(false));
+            if (!inGroup || !chapAsWanted) {
+                client.updateVolumeIscsiService(service.id(), groupId, chapGroupId);
             }
         }
     }
