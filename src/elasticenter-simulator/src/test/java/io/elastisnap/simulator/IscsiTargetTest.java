@@ -14,9 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -185,8 +182,9 @@ public class IscsiTargetTest {
     /** The first bytes of the LUN, read by qemu-img; the secret goes through a file, never the command line. */
     private String readLun(String iqn, String user, String secret) throws Exception {
         Path out = temp.getRoot().toPath().resolve("lun-" + System.nanoTime() + ".raw");
-        QemuImg result = qemuImg(iqn, user, secret, out);
-        assertEquals("qemu-img: " + result.output, 0, result.exit);
+        IscsiLogin.Outcome login = IscsiLogin.copyLun(simulator.iscsiPortal().orElseThrow(), iqn,
+                ElastiCenterSimulator.ISCSI_LUN, user, secret, out);
+        assertTrue(login.toString(), login.loggedIn());
         byte[] head = new byte[11];
         try (RandomAccessFile file = new RandomAccessFile(out.toFile(), "r")) {
             file.readFully(head);
@@ -198,38 +196,11 @@ public class IscsiTargetTest {
 
     private void assertLoginRefused(String iqn, String user, String secret, String reason) throws Exception {
         Path out = temp.getRoot().toPath().resolve("refused-" + System.nanoTime() + ".raw");
-        QemuImg result = qemuImg(iqn, user, secret, out);
-        assertEquals(result.output, 1, result.exit);
-        assertTrue(result.output, result.output.contains(reason));
+        IscsiLogin.Outcome login = IscsiLogin.copyLun(simulator.iscsiPortal().orElseThrow(), iqn,
+                ElastiCenterSimulator.ISCSI_LUN, user, secret, out);
+        assertEquals(login.toString(), 1, login.exitCode());
+        assertTrue(login.toString(), login.output().contains(reason));
         assertFalse(Files.exists(out));
-    }
-
-    private static final class QemuImg {
-        final int exit;
-        final String output;
-
-        QemuImg(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
-        }
-    }
-
-    private QemuImg qemuImg(String iqn, String user, String secret, Path out) throws Exception {
-        String options = "driver=iscsi,transport=tcp,portal=" + simulator.iscsiPortal().orElseThrow() + ",target="
-                + iqn + ",lun=" + ElastiCenterSimulator.ISCSI_LUN;
-        List<String> command = new java.util.ArrayList<>(List.of("qemu-img", "convert"));
-        if (user != null) {
-            Path secretFile = temp.getRoot().toPath().resolve("secret-" + System.nanoTime());
-            Files.createFile(secretFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(secretFile, secret, StandardCharsets.UTF_8);
-            command.addAll(List.of("--object", "secret,id=chap,file=" + secretFile));
-            options += ",user=" + user + ",password-secret=chap";
-        }
-        command.addAll(List.of("--image-opts", options, "-O", "raw", out.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("qemu-img did not finish", process.waitFor(60, TimeUnit.SECONDS));
-        return new QemuImg(process.exitValue(), output);
     }
 
     private static void write(Path image, String text) throws IOException {

@@ -7,6 +7,8 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+import static io.elastisnap.cloudstack.testsupport.StorageMocks.store;
+import static io.elastisnap.cloudstack.testsupport.StorageMocks.volumeInfo;
 
 import java.util.List;
 
@@ -20,7 +22,6 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 
-import com.cloud.agent.api.to.DataObjectType;
 import com.cloud.host.Host;
 import com.cloud.vm.VirtualMachine;
 
@@ -75,7 +76,7 @@ public class ChapExportTest {
         assertEquals("not exported yet", noneGroupId(), service.initiatorGroupId().orElse("?"));
 
         db.vm(VM, VirtualMachine.State.Running, 31L);
-        assertTrue(driver.grantAccess(info(volume), mock(Host.class), store()));
+        assertTrue(driver.grantAccess(volumeInfo(volume, POOL), mock(Host.class), store(POOL)));
 
         service = service(volume.folder);
         assertEquals(allGroupId(), service.initiatorGroupId().orElse("?"));
@@ -86,7 +87,7 @@ public class ChapExportTest {
     @Test
     public void getChapInfoAnswersTheUserAndSecretTheApplianceChecksAndTheSecretIsStoredEncryptedAndHidden() {
         Entities.Vol volume = created(11);
-        ChapInfo chap = driver.getChapInfo(info(volume));
+        ChapInfo chap = driver.getChapInfo(volumeInfo(volume, POOL));
 
         String group = db.poolDetailRows.get(POOL).get(ElastiStorPool.DETAIL_CHAP_AUTH_GROUP_ID);
         IscsiAuthUser onAppliance = client().listIscsiAuthUsers(sim.defaults().accountId(), group).get(0);
@@ -122,11 +123,11 @@ public class ChapExportTest {
         Entities.Vol volume = created(11);
         db.vm(VM, VirtualMachine.State.Running, 31L);
 
-        driver.grantAccess(info(volume), mock(Host.class), store());
-        driver.grantAccess(info(volume), mock(Host.class), store());
+        driver.grantAccess(volumeInfo(volume, POOL), mock(Host.class), store(POOL));
+        driver.grantAccess(volumeInfo(volume, POOL), mock(Host.class), store(POOL));
 
         assertEquals("None", service(volume.folder).authMethod().orElse("?"));
-        assertNull(driver.getChapInfo(info(volume)));
+        assertNull(driver.getChapInfo(volumeInfo(volume, POOL)));
         List<String> warnings = logs.at(Level.WARN, "WITHOUT CHAP");
         assertEquals(String.valueOf(warnings), 2, warnings.size());
         assertTrue(warnings.get(0), warnings.get(0).contains(volume.folder) && warnings.get(0).contains("chap=false"));
@@ -146,27 +147,9 @@ public class ChapExportTest {
     private Entities.Vol created(long volumeId) {
         Entities.Vol volume = db.volume(volumeId, null, VM);
         RecordingCallback<CreateCmdResult> callback = new RecordingCallback<>();
-        driver.createAsync(store(), info(volume), callback);
+        driver.createAsync(store(POOL), volumeInfo(volume, POOL), callback);
         assertTrue(callback.single().getResult(), callback.single().isSuccess());
         return volume;
-    }
-
-    private DataStore store() {
-        DataStore store = mock(DataStore.class);
-        when(store.getId()).thenReturn(POOL);
-        when(store.getName()).thenReturn("pool-" + POOL);
-        return store;
-    }
-
-    private VolumeInfo info(Entities.Vol volume) {
-        VolumeInfo info = mock(VolumeInfo.class);
-        when(info.getId()).thenReturn(volume.id);
-        when(info.getUuid()).thenReturn(volume.uuid);
-        when(info.getType()).thenReturn(DataObjectType.VOLUME);
-        when(info.getSize()).thenReturn(volume.size);
-        DataStore store = store();
-        when(info.getDataStore()).thenReturn(store);
-        return info;
     }
 
     private ElastiCenterClient client() {

@@ -8,6 +8,8 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+import static io.elastisnap.cloudstack.testsupport.StorageMocks.store;
+import static io.elastisnap.cloudstack.testsupport.StorageMocks.volumeInfo;
 
 import java.util.Map;
 
@@ -20,7 +22,6 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 
-import com.cloud.agent.api.to.DataObjectType;
 import com.cloud.host.Host;
 import com.cloud.storage.ResizeVolumePayload;
 import com.cloud.storage.Storage.StoragePoolType;
@@ -62,25 +63,6 @@ public class ElastiStorPrimaryDataStoreDriverTest {
     @After
     public void tearDown() {
         pools.close();
-    }
-
-    private static DataStore store(long poolId) {
-        DataStore store = mock(DataStore.class);
-        when(store.getId()).thenReturn(poolId);
-        when(store.getName()).thenReturn("pool-" + poolId);
-        return store;
-    }
-
-    private VolumeInfo volumeInfo(Entities.Vol volume, long poolId) {
-        VolumeInfo info = mock(VolumeInfo.class);
-        when(info.getId()).thenReturn(volume.id);
-        when(info.getUuid()).thenReturn(volume.uuid);
-        when(info.getType()).thenReturn(DataObjectType.VOLUME);
-        when(info.getSize()).thenReturn(volume.size);
-        when(info.getMaxIops()).thenReturn(volume.maxIops);
-        DataStore store = store(poolId);
-        when(info.getDataStore()).thenReturn(store);
-        return info;
     }
 
     private Entities.Vol created(long volumeId, long poolId, Long vmId) {

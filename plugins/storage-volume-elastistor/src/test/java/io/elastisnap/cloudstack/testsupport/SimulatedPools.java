@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.testsupport;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +48,16 @@ public final class SimulatedPools implements AutoCloseable {
 
     /** Starts a simulator and registers pool {@code poolId} on it. */
     public ElastiCenterSimulator add(long poolId) {
-        ElastiCenterSimulator sim = ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).start();
+        return register(poolId, ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).start());
+    }
+
+    /** Like {@link #add(long)}, with image files in {@code dataDirectory} exported by the simulator's real iSCSI target. */
+    public ElastiCenterSimulator addWithIscsiTarget(long poolId, Path dataDirectory) {
+        return register(poolId, ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).dataDirectory(dataDirectory)
+                .iscsiTarget(0).start());
+    }
+
+    private ElastiCenterSimulator register(long poolId, ElastiCenterSimulator sim) {
         simulators.put(poolId, sim);
         db.pool(poolId, ElastiStorPool.PROVIDER_NAME);
         Map<String, String> details = new HashMap<>();
