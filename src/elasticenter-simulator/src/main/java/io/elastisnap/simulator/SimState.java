@@ -81,6 +81,8 @@ final class SimState {
         boolean tpControl;
         String memlimit;
         String networkspeed;
+        /** 0 when added; every update adds one. */
+        int revision;
     }
 
     static final class Volume {

@@ -399,6 +399,7 @@ final class SimulatedArray {
         group.graceAllowed = params.optionalBoolean("graceallowed", group.graceAllowed);
         group.iopsControl = params.optionalBoolean("iopscontrol", group.iopsControl);
         group.tpControl = params.optionalBoolean("tpcontrol", group.tpControl);
+        group.revision++;
         persist();
         return group;
     }
