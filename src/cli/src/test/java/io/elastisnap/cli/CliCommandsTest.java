@@ -242,6 +242,32 @@ public class CliCommandsTest extends CliTest {
     }
 
     @Test
+    public void listAndReconcileScanEveryVolumeOfTheAccountAndSaySo() throws Exception {
+        try (ElastiCenterClient client = client()) {
+            // a late request's snapshot on a volume that no record and no config entry names
+            String elsewhere = f.sim.provisionVolume("not-in-any-config", 64L * 1024 * 1024).id();
+            String stray = io.elastisnap.cli.store.SnapshotNames.name("i-9-99-VM", "vda",
+                    io.elastisnap.cli.store.SnapshotNames.newSetId());
+            client.createStorageSnapshot(elsewhere, stray);
+            client.createStorageSnapshot(elsewhere, "someone-elses");
+
+            CliFixture.Run listed = f.cli("list");
+            assertTrue(listed.out, listed.out.contains(stray));
+            assertFalse(listed.out, listed.out.contains("records and array agree"));
+            assertTrue(listed.out, listed.out.contains("scanned 3 volume(s) for esnap- snapshots: every volume of the"
+                    + " account"));
+            JsonObject json = f.cli("list", "--json").json().getAsJsonObject("result");
+            assertEquals(3, json.getAsJsonObject("scannedForUnrecorded").get("volumes").getAsInt());
+
+            CliFixture.Run fixed = f.cli("reconcile", "--delete-unrecorded");
+            assertEquals(fixed.toString(), 0, fixed.exitCode);
+            assertTrue(fixed.out, fixed.out.contains("records and array agree"));
+            assertTrue(client.findStorageSnapshot(elsewhere, stray).isEmpty());
+            assertTrue("not ours", client.findStorageSnapshot(elsewhere, "someone-elses").isPresent());
+        }
+    }
+
+    @Test
     public void reconcileFinishesInterruptedRunsAndResolvesDrift() throws Exception {
         try (ElastiCenterClient client = client()) {
             // a record whose vda snapshot vanished from the array
