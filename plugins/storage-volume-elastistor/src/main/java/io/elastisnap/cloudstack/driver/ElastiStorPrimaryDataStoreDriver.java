@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.driver;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +67,7 @@ import io.elastisnap.elasticenter.FileSystem;
 import io.elastisnap.elasticenter.IscsiInitiator;
 import io.elastisnap.elasticenter.IscsiService;
 import io.elastisnap.elasticenter.Tsm;
+import io.elastisnap.elasticenter.UnknownOutcome;
 import io.elastisnap.elasticenter.UpdateFileSystemRequest;
 import io.elastisnap.elasticenter.VolumeProtocol;
 
@@ -230,11 +232,33 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     private FileSystem cloneFromSnapshot(ElastiCenterClient client, long snapshotId, String name, Long sizeBytes) {
         ArraySnapshotLocation source = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId).orElseThrow(() ->
                 new CloudRuntimeException("snapshot " + snapshotId + " has no ElastiStor snapshot recorded; it cannot be cloned"));
-        FileSystem clone = client.cloneDatasetSnapshot(source.esVolumeId(), source.path(), name);
+        FileSystem clone;
+        try {
+            clone = client.cloneDatasetSnapshot(source.esVolumeId(), source.path(), name);
+        } catch (ElastiCenterException e) {
+            clone = cloneOfUnknownOutcome(client, name, e);
+        }
         if (sizeBytes != null && clone.quotaBytes().isPresent() && sizeBytes > clone.quotaBytes().getAsLong()) {
             clone = client.updateFileSystem(clone.id(), UpdateFileSystemRequest.builder().sizeBytes(sizeBytes).build());
         }
         return clone;
+    }
+
+    /**
+     * The clone call timed out or its answer was lost, so the appliance may still make the clone: it is looked up by
+     * its unique name for as long as the client waited for the answer. One that lands is this create's volume (nothing
+     * is left behind either way); none means the create failed.
+     */
+    private static FileSystem cloneOfUnknownOutcome(ElastiCenterClient client, String name, ElastiCenterException failure) {
+        if (!UnknownOutcome.isUnknown(failure)) {
+            throw failure;
+        }
+        Duration window = client.config().readTimeout();
+        LOG.warn("Cloning into ElastiStor volume {} has an unknown outcome ({}); looking for it for {} ms", name,
+                failure.getMessage(), window.toMillis());
+        return UnknownOutcome.awaitLanding(() -> client.listFileSystems(null).stream().filter(f -> f.name().equals(name))
+                .findFirst(), window).orElseThrow(() -> new CloudRuntimeException("the clone " + name + " was not made: "
+                + failure.getMessage() + "; it is not on the array " + window.toMillis() + " ms later"));
     }
 
     private static String iqnOf(ElastiCenterClient client, FileSystem volume) {

@@ -212,6 +212,22 @@ public class ElastiStorPrimaryDataStoreDriverTest {
     }
 
     @Test
+    public void aCloneWhoseAnswerWasLostIsFoundByItsNameAndBecomesTheVolume() {
+        Entities.Vol origin = created(11, POOL, null);
+        String path = pools.arrays.forPool(POOL).createSnapshot(origin.folder, "cs-snap-uuid-41");
+        VolumeSnapshotRecord.save(db.snapshotDetails, 41L, new ArraySnapshotLocation(POOL, origin.folder, path));
+        db.volumeDetails.addDetail(12L, ElastiStorPrimaryDataStoreDriver.CLONE_OF_SNAPSHOT, "41", false);
+        ec1.faults().inject("cloneDatasetSnapshot", Fault.malformedJson().times(1)); // made, answer unusable
+
+        Entities.Vol clone = created(12, POOL, null);
+
+        assertEquals(ElastiStorPrimaryDataStoreDriver.arrayVolumeName(clone.uuid), client(POOL).findFileSystem(clone.folder)
+                .orElseThrow(AssertionError::new).name());
+        assertEquals("one clone, no second attempt", 1, ec1.requestLog().count("cloneDatasetSnapshot"));
+        assertEquals("the origin and its clone, nothing else", 2, client(POOL).listFileSystems(null).size());
+    }
+
+    @Test
     public void statisticsComeFromTheTsmAndTheVolume() {
         Entities.Vol volume = created(11, POOL, null);
         Pair<Long, Long> pool = driver.getStorageStats(db.pools.get(POOL));
