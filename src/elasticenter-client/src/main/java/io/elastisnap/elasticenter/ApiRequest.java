@@ -93,6 +93,20 @@ final class ApiRequest {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** {@code text} with every secret parameter's value (as sent, and URL-encoded) masked. */
+    String maskSecretsIn(String text) {
+        if (text == null || secretParameters.isEmpty()) {
+            return text;
+        }
+        String masked = text;
+        for (Secret secret : secretParameters.values()) {
+            String value = secret.reveal();
+            masked = masked.replace(value, Secret.mask()).replace(encode(value), Secret.mask())
+                    .replace(URLEncoder.encode(value, StandardCharsets.UTF_8), Secret.mask());
+        }
+        return masked;
+    }
+
     @Override
     public String toString() {
         if (secretParameters.isEmpty()) {

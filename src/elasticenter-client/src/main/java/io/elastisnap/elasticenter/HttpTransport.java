@@ -172,7 +172,7 @@ final class HttpTransport implements Closeable {
             String body = new String(raw.body(), 0, Math.min(raw.body().length, BODY_LOG_LIMIT),
                     StandardCharsets.UTF_8);
             LOG.trace("ElastiCenter answer body of {}: {}{}", request.command(),
-                    redactor.redact(Redactor.maskChapSecrets(body)),
+                    request.maskSecretsIn(redactor.redact(Redactor.maskChapSecrets(body))),
                     raw.body().length > BODY_LOG_LIMIT ? " ..." : "");
         }
     }

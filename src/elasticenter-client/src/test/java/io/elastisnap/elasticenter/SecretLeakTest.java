@@ -170,6 +170,10 @@ public class SecretLeakTest {
             server.answer("createVolume", 200, "{ \"createvolumeresponse\" : { \"jobid\": \"j\" } }");
             server.answer("queryAsyncJobResult", 200, "{ \"queryasyncjobresultresponse\" : { \"jobstatus\": 2,"
                     + " \"jobresult\": { \"errorcode\": 530, \"errortext\": \"" + echo + "\" } } }");
+            // an appliance echoing a bad CHAP secret in its error text
+            server.answer("addiSCSIAuthGroup", 431, "{ \"tsmiSCSIAuthGroupResponse\" : { \"errorcode\": 431, \"errortext\":"
+                    + " \"Invalid parameter chappassword value=" + chapSecret + "\" } }");
+            expectFailure(() -> client.addIscsiAuthGroup("acc", "g", "u", Secret.of(chapSecret)));
             expectFailure(() -> client.listTsms(null));
             expectFailure(client::listAccounts);
             expectFailure(() -> client.createVolume(CreateVolumeRequest.builder("v", GIB).tsm("t", "d")
