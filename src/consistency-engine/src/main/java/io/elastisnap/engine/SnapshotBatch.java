@@ -36,12 +36,15 @@ final class SnapshotBatch {
         final String[] errors;
         /** Snapshots a failed create made anyway and that could not be deleted (FAILED slots only). */
         final ArraySnapshot[] strays;
+        /** FAILED slots of unknown outcome whose call still looks for a late landing. */
+        final boolean[] watching;
 
-        private Closed(Slot[] slots, ArraySnapshot[] taken, String[] errors, ArraySnapshot[] strays) {
+        private Closed(Slot[] slots, ArraySnapshot[] taken, String[] errors, ArraySnapshot[] strays, boolean[] watching) {
             this.slots = slots;
             this.taken = taken;
             this.errors = errors;
             this.strays = strays;
+            this.watching = watching;
         }
 
         boolean allTaken() {
@@ -344,7 +347,7 @@ final class SnapshotBatch {
                     watchCountedAtClose[i] = true;
                 }
             }
-            closedState = new Closed(slots.clone(), taken.clone(), errors.clone(), strays.clone());
+            closedState = new Closed(slots.clone(), taken.clone(), errors.clone(), strays.clone(), watching.clone());
             notifyAll();
         }
         return closedState;

@@ -18,7 +18,8 @@ public final class VolumeOutcome {
         /** A snapshot was created but deleting it failed: it is LEFT ON THE ARRAY (see {@link #path()}). */
         DELETE_FAILED,
         /**
-         * The snapshot call was still running; its snapshot is deleted when the call returns, if this process still
+         * The snapshot call was still running, or it failed with an unknown outcome and the array may still make the
+         * snapshot; it is deleted when the call returns or the snapshot lands within the window, if this process still
          * runs then (see {@code ConsistentSnapshotException#lateCleanup()}); else its caller deletes it by name later.
          */
         PENDING

@@ -180,6 +180,8 @@ public class ElastiCenterArraySnapshotterTest {
 
         assertEquals(Reason.SNAPSHOT_FAILED, e.reason());
         assertTrue(e.getMessage(), e.getMessage().contains("its outcome is unknown"));
+        assertEquals("undecided until the window has passed, like a call still out", 1, e.volumeOutcomes().stream()
+                .filter(o -> o.state() == State.PENDING).count());
         List<VolumeOutcome> settled = e.lateCleanup().get(20, TimeUnit.SECONDS);
         List<VolumeOutcome> landed = settled.stream().filter(VolumeOutcome::isLandedLate).collect(Collectors.toList());
         assertEquals(settled.toString(), 1, landed.size());
