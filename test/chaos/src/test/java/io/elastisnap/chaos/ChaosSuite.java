@@ -16,6 +16,7 @@ import org.junit.runners.Suite;
 @Suite.SuiteClasses({
         FuzzedResponsesTest.class,
         HostileInputTest.class,
+        ChapSecretAuditTest.class,
         TlsTrustTest.class,
         EngineFaultScheduleTest.class,
         CliFaultScheduleTest.class,
