@@ -2,6 +2,7 @@
 package io.elastisnap.cloudstack.driver;
 
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.util.HashMap;
@@ -9,7 +10,10 @@ import java.util.Map;
 
 import org.apache.cloudstack.engine.subsystem.api.storage.ChapInfo;
 import org.apache.cloudstack.storage.command.AttachCommand;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.message.SimpleMessage;
@@ -17,6 +21,7 @@ import org.junit.Test;
 
 import com.cloud.agent.api.to.DiskTO;
 import com.cloud.agent.transport.Request;
+import com.cloud.serializer.GsonHelper;
 import com.cloud.storage.Volume;
 
 import io.elastisnap.cloudstack.array.ChapCredentials;
@@ -42,7 +47,17 @@ public class RealCommandLogChapTest {
         DiskTO disk = new DiskTO(null, 1L, "/iqn.2026-12.ACC.TSM1:ACCvol/0", Volume.Type.DATADISK);
         disk.setDetails(details);
 
-        String commandLog = new Request(7L, 1L, new AttachCommand(disk, "i-2-10-VM"), true).toString();
+        // the exclusion strategy behind Request.toString asks GsonHelper's logger which levels are on (DEBUG: the log)
+        String gsonLogger = GsonHelper.class.getName();
+        Level previous = LogManager.getLogger(gsonLogger).getLevel();
+        Configurator.setLevel(gsonLogger, Level.DEBUG);
+        String commandLog;
+        try {
+            commandLog = new Request(7L, 1L, new AttachCommand(disk, "i-2-10-VM"), true).toString();
+        } finally {
+            Configurator.setLevel(gsonLogger, previous);
+        }
+        assertNotNull("Request logs nothing unless GsonHelper's logger enables DEBUG", commandLog);
 
         assertTrue("CloudStack 4.22 prints DiskTO details in its DEBUG command log: " + commandLog, commandLog.contains(SECRET));
         LogEvent event = Log4jLogEvent.newBuilder().setMessage(new SimpleMessage(commandLog)).build();
