@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class QemuImg {
     private static final Pattern PROGRESS = Pattern.compile("\\((\\d+\\.\\d+)/100%\\)");
     /** How long a metadata call (info, create, check) may take. */
     private static final Duration SHORT_CALL = Duration.ofMinutes(2);
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private final String executable;
     private final int iscsiTimeoutSeconds;
@@ -143,7 +145,7 @@ public final class QemuImg {
         LOG.debug("running {}", command);
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            process = new ProcessBuilder(diesWithThisProcess(command)).start();
         } catch (IOException e) {
             throw new TransferException(TransferException.Kind.FAILED, "cannot run " + executable + ": " + e.getMessage(),
                     "install qemu-img (Debian/Ubuntu: apt-get install qemu-utils; for iscsi:// also qemu-block-extra)", e);
@@ -177,6 +179,19 @@ public final class QemuImg {
             throw classify(command.get(1), subject, process.exitValue(), message);
         }
         return stdout;
+    }
+
+    /**
+     * Prefixes {@code setpriv --pdeathsig KILL} where util-linux has it: a qemu-img whose JVM is killed (kill -9 mid-copy)
+     * is killed by the kernel instead of going on reading the clone and writing a file that recovery removes.
+     */
+    private static List<String> diesWithThisProcess(List<String> command) {
+        if (!Files.isExecutable(SETPRIV)) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     private static boolean waitFor(Process process) throws InterruptedException {

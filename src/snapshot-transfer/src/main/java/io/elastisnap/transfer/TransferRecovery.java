@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * that no entry knows (e.g. made by another host), without touching them.
  */
 public final class TransferRecovery {
+    /** Names of things not complete yet end so (files and export directories). */
+    public static final String PARTIAL_SUFFIX = ".partial";
     private final TransferJournal journal;
     private final ElastiCenterClient client;
 
@@ -73,8 +75,14 @@ public final class TransferRecovery {
         return false;
     }
 
+    /** A directory whose name ends in {@code .partial} is removed whole; any other only when empty. */
     private static boolean removeIncomplete(Path f, Result result) {
         try {
+            if (Files.isDirectory(f) && f.getFileName().toString().endsWith(PARTIAL_SUFFIX)) {
+                deleteTree(f);
+                result.removed.add("incomplete directory " + f + ": removed");
+                return true;
+            }
             if (Files.isDirectory(f)) {
                 try (var children = Files.list(f)) {
                     if (children.findAny().isPresent()) {
@@ -91,6 +99,15 @@ public final class TransferRecovery {
         } catch (IOException ex) {
             result.leftovers.add("incomplete file " + f + ": could not remove it: " + ex.getMessage());
             return false;
+        }
+    }
+
+    /** Removes a directory and everything in it. */
+    public static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
