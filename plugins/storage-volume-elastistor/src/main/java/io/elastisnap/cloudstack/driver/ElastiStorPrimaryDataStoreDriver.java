@@ -52,6 +52,7 @@ import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.IscsiExports;
 import io.elastisnap.cloudstack.array.SnapshotChain;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.elasticenter.AddQosGroupRequest;
@@ -62,8 +63,6 @@ import io.elastisnap.elasticenter.ElastiCenterConflictException;
 import io.elastisnap.elasticenter.ElastiCenterException;
 import io.elastisnap.elasticenter.ElastiCenterNotFoundException;
 import io.elastisnap.elasticenter.FileSystem;
-import io.elastisnap.elasticenter.IscsiInitiator;
-import io.elastisnap.elasticenter.IscsiService;
 import io.elastisnap.elasticenter.Tsm;
 import io.elastisnap.elasticenter.UpdateFileSystemRequest;
 import io.elastisnap.elasticenter.VolumeProtocol;
@@ -77,8 +76,6 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     /** Volume detail CloudStack's StorageSystemDataMotionStrategy sets when a volume is to be cloned from a snapshot. */
     static final String CLONE_OF_SNAPSHOT = "cloneOfSnapshot";
     static final long DEFAULT_IOPS = 1000;
-    static final String ALL_INITIATORS = "ALL";
-    static final String NO_INITIATORS = "None";
 
     private static final Logger LOG = LogManager.getLogger(ElastiStorPrimaryDataStoreDriver.class);
 
@@ -183,7 +180,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         FileSystem created = cloneOfSnapshotId == null ? provision(client, tsmId, name, volume.getSize(), iops)
                 : cloneFromSnapshot(client, cloneOfSnapshotId, name, volume.getSize());
         try {
-            String iscsiName = "/" + iqnOf(client, created) + "/0";
+            String iscsiName = "/" + IscsiExports.iqnOf(client, created) + "/0";
             VolumeVO vo = volumeDao.findById(volume.getId());
             vo.set_iScsiName(iscsiName);
             vo.setFolder(created.id());
@@ -232,15 +229,6 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
             clone = client.updateFileSystem(clone.id(), UpdateFileSystemRequest.builder().sizeBytes(sizeBytes).build());
         }
         return clone;
-    }
-
-    private static String iqnOf(ElastiCenterClient client, FileSystem volume) {
-        Optional<String> iqn = volume.iqn();
-        if (!iqn.isPresent()) {
-            iqn = client.listVolumeIscsiServices(volume.id()).stream().map(IscsiService::iqn).filter(Optional::isPresent)
-                    .map(Optional::get).findFirst();
-        }
-        return iqn.orElseThrow(() -> new CloudRuntimeException("ElastiStor volume " + volume.id() + " has no iSCSI target name"));
     }
 
     private static void deleteQuietly(ElastiCenterClient client, String esVolumeId) {
@@ -350,7 +338,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         if (dataObject.getType() != DataObjectType.VOLUME) {
             return false;
         }
-        exportTo(dataStore.getId(), dataObject.getId(), ALL_INITIATORS);
+        exportTo(dataStore.getId(), dataObject.getId(), IscsiExports.ALL_INITIATORS);
         return true;
     }
 
@@ -370,7 +358,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
             }
         }
         try {
-            exportTo(dataStore.getId(), dataObject.getId(), NO_INITIATORS);
+            exportTo(dataStore.getId(), dataObject.getId(), IscsiExports.NO_INITIATORS);
         } catch (RuntimeException e) {
             // revokeAccess has no failure channel; an export left open is harmless for correctness, so log it.
             LOG.warn("Could not close the iSCSI export of volume {}: {}", dataObject.getUuid(), reason(e));
@@ -382,16 +370,8 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         if (volume == null || volume.getFolder() == null) {
             throw new CloudRuntimeException("Volume " + volumeId + " has no ElastiStor volume");
         }
-        ElastiCenterClient client = arrays.client(poolId);
         String accountId = poolDetailsDao.listDetailsKeyPairs(poolId).get(ElastiStorPool.DETAIL_ACCOUNT_ID);
-        String groupId = client.listIscsiInitiators(accountId).stream().filter(i -> i.isGroup(groupName)).map(IscsiInitiator::id)
-                .findFirst().orElseThrow(() -> new CloudRuntimeException("ElastiStor account " + accountId + " has no initiator group "
-                        + groupName));
-        for (IscsiService service : client.listVolumeIscsiServices(volume.getFolder())) {
-            if (!service.initiatorGroupId().map(groupId::equalsIgnoreCase).orElse(false)) {
-                client.updateVolumeIscsiService(service.id(), groupId);
-            }
-        }
+        IscsiExports.exportTo(arrays.client(poolId), accountId, volume.getFolder(), groupName);
     }
 
     @Override

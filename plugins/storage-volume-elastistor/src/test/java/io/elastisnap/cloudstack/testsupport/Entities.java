@@ -16,6 +16,10 @@ import com.cloud.vm.snapshot.VMSnapshotVO;
 
 /** Plain in-memory CloudStack rows (subclasses of the VOs), so tests see the state the code under test leaves behind. */
 public final class Entities {
+    /** The one zone and cluster of the tests' pools. */
+    public static final long ZONE = 1L;
+    public static final long CLUSTER = 1L;
+
     private Entities() {
     }
 
@@ -75,6 +79,16 @@ public final class Entities {
         @Override
         public long getCapacityBytes() {
             return 100L << 30;
+        }
+
+        @Override
+        public long getDataCenterId() {
+            return ZONE;
+        }
+
+        @Override
+        public Long getClusterId() {
+            return CLUSTER;
         }
 
         @Override

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.testsupport;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +48,15 @@ public final class SimulatedPools implements AutoCloseable {
 
     /** Starts a simulator and registers pool {@code poolId} on it. */
     public ElastiCenterSimulator add(long poolId) {
-        ElastiCenterSimulator sim = ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).start();
+        return register(poolId, ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).start());
+    }
+
+    /** A pool whose volumes, snapshots and clones are real image files in {@code dataDirectory}. */
+    public ElastiCenterSimulator addWithData(long poolId, Path dataDirectory) {
+        return register(poolId, ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).dataDirectory(dataDirectory).start());
+    }
+
+    private ElastiCenterSimulator register(long poolId, ElastiCenterSimulator sim) {
         simulators.put(poolId, sim);
         db.pool(poolId, ElastiStorPool.PROVIDER_NAME);
         Map<String, String> details = new HashMap<>();
@@ -85,6 +94,8 @@ public final class SimulatedPools implements AutoCloseable {
                 .thawTimeout(Duration.ofSeconds(2)).build();
         public Duration jobPollDeadline = Duration.ofSeconds(30);
         public String tls = "system";
+        public boolean keepArraySnapshot = true;
+        public boolean compressBackups;
 
         @Override
         public String defaultPolicy() {
@@ -114,6 +125,21 @@ public final class SimulatedPools implements AutoCloseable {
         @Override
         public boolean removeOrphans() {
             return false;
+        }
+
+        @Override
+        public boolean keepArraySnapshotAfterBackup() {
+            return keepArraySnapshot;
+        }
+
+        @Override
+        public boolean compressBackups() {
+            return compressBackups;
+        }
+
+        @Override
+        public Duration backupWait() {
+            return Duration.ofMinutes(5);
         }
     }
 }
