@@ -21,6 +21,8 @@ import io.elastisnap.engine.ThawGuard;
 import io.elastisnap.engine.guard.ProcessThawGuard;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.libvirt.LibvirtGuestQuiescer;
+import io.elastisnap.transfer.TransferJournal;
+import io.elastisnap.transfer.TransferRecovery;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -130,6 +132,21 @@ public final class CliContext implements AutoCloseable {
 
     public ConfigFile config() {
         return config;
+    }
+
+    /** What export and restore have in flight (temporary clones, partial files), under the state directory. */
+    public TransferJournal transferJournal() {
+        return new TransferJournal(store.directory().resolve("transfer-journal"));
+    }
+
+    /**
+     * Removes what dead exports and restores left (their temporary clones on the array, partial files and
+     * directories) and warns about what could not be removed; returns what was found.
+     */
+    public TransferRecovery.Result recoverTransfers() {
+        TransferRecovery.Result r = new TransferRecovery(transferJournal(), client()).recover();
+        r.removed.forEach(line -> output.warn("an earlier export or restore died: " + line));
+        return r;
     }
 
     /** Volume ids the config file maps for {@code domain} (all domains when null). */

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -94,7 +95,7 @@ final class JsonViews {
         o.addProperty("siteid", t.siteId);
         o.addProperty("clusterid", t.clusterId);
         o.addProperty("datasetid", t.datasetId);
-        o.addProperty("ipaddress", t.ipAddress);
+        o.addProperty("ipaddress", array.portalAddress(t));
         o.addProperty("sitename", SITE);
         o.addProperty("clustername", CLUSTER);
         o.addProperty("controllerName", CONTROLLER);
@@ -246,7 +247,7 @@ final class JsonViews {
         o.addProperty("managedstate", "Available");
         o.addProperty("configurationstate", "sync");
         o.addProperty("tsmName", tsm.name);
-        o.addProperty("ipaddress", tsm.ipAddress);
+        o.addProperty("ipaddress", array.portalAddress(tsm));
         o.addProperty("sitename", SITE);
         o.addProperty("clustername", CLUSTER);
         o.addProperty("controllerName", CONTROLLER);
@@ -347,6 +348,39 @@ final class JsonViews {
         o.addProperty("name", group);
         o.addProperty("netmask", group); // [INFERRED] value not captured
         o.addProperty("initiatorgroup", group);
+        return o;
+    }
+
+    /** The account's auth groups: the built-in "None" first, as the Cinder fixture lists them. */
+    List<JsonObject> authGroups(SimState.Account a) {
+        List<JsonObject> groups = new ArrayList<>();
+        groups.add(authGroup(a.noneAuthGroupId, "None", "None"));
+        array.authGroupsOf(a).forEach(g -> groups.add(authGroup(g.id, g.name, g.comment)));
+        return groups;
+    }
+
+    JsonObject authGroup(SimState.AuthGroup g) {
+        return authGroup(g.id, g.name, g.comment);
+    }
+
+    private static JsonObject authGroup(String id, String name, String comment) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", id);
+        o.addProperty("name", name);
+        o.addProperty("comment", comment);
+        return o;
+    }
+
+    /** The group's CHAP user; the appliance answers with the secrets in clear (Cinder fixture). */
+    JsonObject authUser(SimState.AuthGroup g) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", g.userId);
+        o.addProperty("accountid", g.accountId);
+        o.addProperty("authgroupid", g.id);
+        o.addProperty("chapusername", g.chapUser);
+        o.addProperty("chappassword", g.chapSecret);
+        o.addProperty("mutualchapusername", g.mutualChapUser == null ? "" : g.mutualChapUser);
+        o.addProperty("mutualchappassword", g.mutualChapSecret == null ? "" : g.mutualChapSecret);
         return o;
     }
 
