@@ -16,16 +16,15 @@ import static org.mockito.Mockito.when;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.cloudstack.engine.subsystem.api.storage.CreateCmdResult;
@@ -67,8 +66,6 @@ import com.cloud.vm.VirtualMachine;
 import com.google.gson.Gson;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
-import io.elastisnap.cloudstack.agent.DiskImages;
-import io.elastisnap.cloudstack.agent.QemuImg;
 import io.elastisnap.cloudstack.agent.SnapshotBackupRunner;
 import io.elastisnap.cloudstack.agent.SnapshotBackupRuntime;
 import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
@@ -89,6 +86,9 @@ import io.elastisnap.cloudstack.testsupport.SimulatedPools;
 import io.elastisnap.cloudstack.testsupport.Wiring;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.Fault;
+import io.elastisnap.transfer.DataLocation;
+import io.elastisnap.transfer.QemuImg;
+import io.elastisnap.transfer.SnapshotImageWriter;
 
 /**
  * The volume-snapshot lifecycle with CloudStack's default snapshot.backup.to.secondary=true. Management side: the real
@@ -127,8 +127,6 @@ public class BackupToSecondaryLifecycleTest {
     private final Map<Long, Ref> primaryRefs = new LinkedHashMap<>();
     /** What the fake agent manager does before delivering a command; tests replace it to inject host faults. */
     private AgentHook hook = command -> { };
-    /** What the host's qemu-img does; tests wrap it to fail mid-copy. */
-    private DiskImages images = new QemuImg("qemu-img");
 
     interface AgentHook {
         void before(Command command) throws OperationTimedoutException, IOException;
@@ -152,7 +150,7 @@ public class BackupToSecondaryLifecycleTest {
         pools = new SimulatedPools(db);
         ec = pools.addWithData(POOL, temp.newFolder("array").toPath());
         secondary = temp.newFolder("secondary-nfs-mount").toPath();
-        SnapshotBackupRuntime.install(new SnapshotBackupRunner(new Delegating(() -> images), this::imageOfLun));
+        SnapshotBackupRuntime.install(new SnapshotBackupRunner(QemuImg.standard(), this::imageOfLun));
 
         primaryStore = mock(DataStore.class);
         when(primaryStore.getId()).thenReturn(POOL);
@@ -229,11 +227,11 @@ public class BackupToSecondaryLifecycleTest {
     }
 
     /** Stand-in for QEMU's iSCSI initiator: the simulator's image file of the volume or clone with that target name. */
-    private String imageOfLun(IscsiLun lun) {
+    private DataLocation imageOfLun(IscsiLun lun) {
         String id = pools.arrays.client(POOL).listFileSystems(null).stream()
                 .filter(f -> f.iqn().map(lun.getIqn()::equals).orElse(false)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no ElastiStor volume has target " + lun.getIqn())).id();
-        return ec.volume(id).get().imagePath().toString();
+        return DataLocation.path(ec.volume(id).get().imagePath());
     }
 
     private SnapshotDataStoreDao storeRefs() {
@@ -399,7 +397,7 @@ public class BackupToSecondaryLifecycleTest {
         assertTrue("the temporary clone is deleted", clonesOnArray().isEmpty());
         assertTrue("the array snapshot stays usable", ec.snapshotPaths(volume.folder).stream().anyMatch(p -> p.endsWith(arraySnapshotName(id))));
         assertFalse("no file under the backup's name", Files.exists(backupFile(id)));
-        assertEquals(partialExpected != null, Files.exists(backupFile(id).resolveSibling(backupFile(id).getFileName() + ".part")));
+        assertEquals(partialExpected != null, Files.exists(SnapshotImageWriter.partialFile(backupFile(id))));
     }
 
     @Test
@@ -452,15 +450,14 @@ public class BackupToSecondaryLifecycleTest {
     }
 
     @Test
-    public void aCopyFailingMidwayLeavesNoFileAndTheSnapshotOnTheArray() {
-        DiskImages real = images;
-        images = new Delegating(() -> real) {
-            @Override
-            public void toQcow2(String rawSource, Path qcow2, boolean compress, Duration timeout) {
-                super.toQcow2(rawSource, qcow2, compress, timeout);
-                throw new IllegalStateException("qemu-img convert failed (exit 1): error while reading sector 4096: Input/output error");
-            }
-        };
+    public void aCopyFailingMidwayLeavesNoFileAndTheSnapshotOnTheArray() throws Exception {
+        // The host's qemu-img writes part of the copy, then fails reading the LUN.
+        Path failingQemuImg = temp.getRoot().toPath().resolve("qemu-img-failing-read");
+        Files.write(failingQemuImg, ("#!/bin/sh\nif [ \"$1\" = convert ]; then qemu-img \"$@\";"
+                + " echo 'qemu-img: error while reading sector 4096: Input/output error' >&2; exit 1; fi\nexec qemu-img \"$@\"\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        assertTrue(failingQemuImg.toFile().setExecutable(true));
+        SnapshotBackupRuntime.install(new SnapshotBackupRunner(new QemuImg(failingQemuImg.toString(), 30), this::imageOfLun));
         SnapshotInfo snapshot = takeSnapshot(43);
         expectBackupFailure(snapshot, "Input/output error");
         assertBackupFailedCleanly(43, null);
@@ -470,7 +467,7 @@ public class BackupToSecondaryLifecycleTest {
     public void aHostDyingMidCopyIsNotBackedUpAndTheRetryFinishesAndRemovesTheDeadCopysFile() throws Exception {
         hook = command -> {
             if (command instanceof BackupSnapshotToSecondaryCommand || command instanceof DeleteSnapshotBackupCommand) {
-                Path partial = secondary.resolve(((SnapshotBackupCommand) command).getInstallPath() + ".part");
+                Path partial = SnapshotImageWriter.partialFile(secondary.resolve(((SnapshotBackupCommand) command).getInstallPath()));
                 if (command instanceof BackupSnapshotToSecondaryCommand) {
                     Files.createDirectories(partial.getParent());
                     Files.write(partial, new byte[4096]);
@@ -485,7 +482,7 @@ public class BackupToSecondaryLifecycleTest {
         hook = command -> { };
         strategy.backupSnapshot(snapshot);
         assertEquals(Snapshot.State.BackedUp, db.snapshots.get(44L).state);
-        assertFalse(Files.exists(backupFile(44).resolveSibling(backupFile(44).getFileName() + ".part")));
+        assertFalse(Files.exists(SnapshotImageWriter.partialFile(backupFile(44))));
     }
 
     @Test
@@ -504,7 +501,7 @@ public class BackupToSecondaryLifecycleTest {
             }
         };
         SnapshotInfo snapshot = takeSnapshot(46);
-        expectBackupFailure(snapshot, "not the recorded");
+        expectBackupFailure(snapshot, "is corrupt");
         assertBackupFailedCleanly(46, null);
     }
 
@@ -523,7 +520,7 @@ public class BackupToSecondaryLifecycleTest {
             fail("a damaged backup must not be restored");
         } catch (CloudRuntimeException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("snapshots/2/11/0000-snap-47")
-                    && expected.getMessage().contains("damaged"));
+                    && expected.getMessage().contains("is corrupt"));
         }
         assertArrayEquals("the volume was not touched", newer, readVolume());
     }
@@ -545,30 +542,6 @@ public class BackupToSecondaryLifecycleTest {
             int b = f.read();
             f.seek(at);
             f.write(b ^ 0xff);
-        }
-    }
-
-    /** A DiskImages that delegates to what the test currently wants, for a test to override one step. */
-    private static class Delegating implements DiskImages {
-        private final Supplier<DiskImages> target;
-
-        Delegating(Supplier<DiskImages> target) {
-            this.target = target;
-        }
-
-        @Override
-        public void toQcow2(String rawSource, Path qcow2, boolean compress, Duration timeout) {
-            target.get().toQcow2(rawSource, qcow2, compress, timeout);
-        }
-
-        @Override
-        public void writeInto(Path qcow2, String rawTarget, Duration timeout) {
-            target.get().writeInto(qcow2, rawTarget, timeout);
-        }
-
-        @Override
-        public long virtualSize(Path qcow2) {
-            return target.get().virtualSize(qcow2);
         }
     }
 
