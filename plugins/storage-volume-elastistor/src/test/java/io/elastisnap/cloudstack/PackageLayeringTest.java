@@ -46,7 +46,7 @@ public class PackageLayeringTest {
         allow("agent", "command", "elasticenter");
         // management server side
         allow("lifecycle", "driver", "array", "config", "command", "");
-        allow("driver", "record", "array", "config", "");
+        allow("driver", "backup", "record", "array", "config", "");
         allow("reconcile", "record", "array", "config", "");
         allow("snapshot", "backup", "record", "array", "config", "command", "");
         allow("backup", "record", "array", "config", "command", "");

@@ -27,12 +27,15 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 
+import org.apache.cloudstack.engine.subsystem.api.storage.CopyCommandResult;
 import org.apache.cloudstack.engine.subsystem.api.storage.CreateCmdResult;
 import org.apache.cloudstack.engine.subsystem.api.storage.DataStore;
 import org.apache.cloudstack.engine.subsystem.api.storage.DataStoreManager;
 import org.apache.cloudstack.engine.subsystem.api.storage.ObjectInDataStoreStateMachine;
 import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotInfo;
 import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotService;
+import org.apache.cloudstack.engine.subsystem.api.storage.StrategyPriority;
+import org.apache.cloudstack.engine.subsystem.api.storage.TemplateInfo;
 import org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo;
 import org.apache.cloudstack.storage.command.CopyCmdAnswer;
 import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreDao;
@@ -75,6 +78,7 @@ import io.elastisnap.cloudstack.command.IscsiLun;
 import io.elastisnap.cloudstack.command.RestoreSnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.SnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.VerifySnapshotBackupCommand;
+import io.elastisnap.cloudstack.driver.ElastiStorDataMotionStrategy;
 import io.elastisnap.cloudstack.driver.ElastiStorPrimaryDataStoreDriver;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
@@ -117,6 +121,7 @@ public class BackupToSecondaryLifecycleTest {
     private Path secondary;
     private ElastiStorPrimaryDataStoreDriver driver;
     private ElastiStorSnapshotStrategy strategy;
+    private ElastiStorDataMotionStrategy dataMotion;
     private Entities.Vm vm;
     private Entities.Vol volume;
     private DataStore primaryStore;
@@ -178,6 +183,8 @@ public class BackupToSecondaryLifecycleTest {
         SecondaryStorageBackups backups = Wiring.inject(new SecondaryStorageBackups(), stores, storeRefs(), db.snapshotDetails, db.poolDao,
                 db.poolDetails, hosts, agentManager(), pools.arrays, pools.settings);
         ConsistentSnapshotTaker taker = new ConsistentSnapshotTaker(mock(AgentManager.class), pools.arrays, pools.settings);
+        dataMotion = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver, db.volumeDao,
+                backups);
         strategy = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao, storeRefs(), db.snapshotDetails,
                 snapshotService(), db.vmDao, pools.arrays, taker, backups, pools.settings);
 
@@ -370,8 +377,12 @@ public class BackupToSecondaryLifecycleTest {
     }
 
     private byte[] readVolume() throws IOException {
+        return read(volumeImage());
+    }
+
+    private byte[] read(Path image) throws IOException {
         byte[] data = new byte[written.length];
-        try (RandomAccessFile file = new RandomAccessFile(volumeImage().toFile(), "r")) {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "r")) {
             file.seek(DATA_OFFSET);
             file.readFully(data);
         }
@@ -435,6 +446,18 @@ public class BackupToSecondaryLifecycleTest {
         assertEquals(Snapshot.State.BackedUp, db.snapshots.get(42L).state);
         assertTrue("the array snapshot is gone", ec.snapshotPaths(volume.folder).isEmpty());
         assertTrue(primaryRefs.get(42L) == null);
+        assertEquals("a template from it is CloudStack's own copy of the qcow2", StrategyPriority.CANT_HANDLE,
+                dataMotion.canHandle(second, mock(TemplateInfo.class)));
+
+        // A volume from the snapshot: a new ElastiStor volume with the backup written into it.
+        Entities.Vol fromBackup = db.volume(12, null, null);
+        fromBackup.size = volume.size;
+        VolumeInfo target = volumeInfo(fromBackup);
+        assertEquals(StrategyPriority.HIGHEST, dataMotion.canHandle(second, target));
+        RecordingCallback<CopyCommandResult> copied = new RecordingCallback<>();
+        dataMotion.copyAsync(second, target, null, copied);
+        assertTrue(copied.single().getResult(), copied.single().isSuccess());
+        assertArrayEquals("the new volume holds the snapshot's data", written, read(ec.volume(fromBackup.folder).get().imagePath()));
         writeVolume(new byte[written.length]);
         assertTrue(strategy.revertSnapshot(second));
         assertArrayEquals("the volume holds the snapshot's data again", written, readVolume());

@@ -125,7 +125,8 @@ public class TakeRevertDeleteIntegrationTest {
         SecondaryStorageBackups noBackups = Wiring.inject(new SecondaryStorageBackups(), snapshotStoreDao, db.snapshotDetails, pools.arrays);
         volumeSnapshots = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao, snapshotStoreDao,
                 db.snapshotDetails, snapshotService(), db.vmDao, pools.arrays, taker, noBackups, pools.settings);
-        dataMotion = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver);
+        dataMotion = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver, db.volumeDao,
+                noBackups);
         vmSnapshots = Wiring.inject(new ElastiStorVMSnapshotStrategy(), db.vmSnapshotHelper, db.vmSnapshotDao, db.vmSnapshotDetails,
                 db.volumeDao, db.vmDao, db.poolDao, pools.arrays, taker);
 
