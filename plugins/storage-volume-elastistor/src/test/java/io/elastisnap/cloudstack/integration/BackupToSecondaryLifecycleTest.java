@@ -117,7 +117,7 @@ public class BackupToSecondaryLifecycleTest {
 
     private FakeDb db;
     private SimulatedPools pools;
-    private ElastiCenterSimulator ec;
+    protected ElastiCenterSimulator ec;
     private Path secondary;
     private ElastiStorPrimaryDataStoreDriver driver;
     private ElastiStorSnapshotStrategy strategy;
@@ -153,9 +153,9 @@ public class BackupToSecondaryLifecycleTest {
     public void setUp() throws Exception {
         db = new FakeDb();
         pools = new SimulatedPools(db);
-        ec = pools.addWithData(POOL, temp.newFolder("array").toPath());
+        ec = pools.add(POOL, array(temp.newFolder("array").toPath()));
         secondary = temp.newFolder("secondary-nfs-mount").toPath();
-        SnapshotBackupRuntime.install(new SnapshotBackupRunner(QemuImg.standard(), this::imageOfLun));
+        SnapshotBackupRuntime.install(new SnapshotBackupRunner(QemuImg.standard(), this::lunLocation));
 
         primaryStore = mock(DataStore.class);
         when(primaryStore.getId()).thenReturn(POOL);
@@ -233,8 +233,13 @@ public class BackupToSecondaryLifecycleTest {
         return agents;
     }
 
-    /** Stand-in for QEMU's iSCSI initiator: the simulator's image file of the volume or clone with that target name. */
-    private DataLocation imageOfLun(IscsiLun lun) {
+    /** The array: the simulator with real image files. */
+    protected ElastiCenterSimulator.Builder array(Path dataDirectory) {
+        return ElastiCenterSimulator.builder().dataDirectory(dataDirectory);
+    }
+
+    /** How the host opens a LUN. Stand-in here: the simulator's image file of the volume or clone with that target name. */
+    protected DataLocation lunLocation(IscsiLun lun) {
         String id = pools.arrays.client(POOL).listFileSystems(null).stream()
                 .filter(f -> f.iqn().map(lun.getIqn()::equals).orElse(false)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no ElastiStor volume has target " + lun.getIqn())).id();
@@ -480,7 +485,7 @@ public class BackupToSecondaryLifecycleTest {
                 + " echo 'qemu-img: error while reading sector 4096: Input/output error' >&2; exit 1; fi\nexec qemu-img \"$@\"\n")
                 .getBytes(StandardCharsets.US_ASCII));
         assertTrue(failingQemuImg.toFile().setExecutable(true));
-        SnapshotBackupRuntime.install(new SnapshotBackupRunner(new QemuImg(failingQemuImg.toString(), 30), this::imageOfLun));
+        SnapshotBackupRuntime.install(new SnapshotBackupRunner(new QemuImg(failingQemuImg.toString(), 30), this::lunLocation));
         SnapshotInfo snapshot = takeSnapshot(43);
         expectBackupFailure(snapshot, "Input/output error");
         assertBackupFailedCleanly(43, null);

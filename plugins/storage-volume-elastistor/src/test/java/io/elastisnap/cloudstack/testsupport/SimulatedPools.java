@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.testsupport;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,9 +50,9 @@ public final class SimulatedPools implements AutoCloseable {
         return register(poolId, ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).start());
     }
 
-    /** A pool whose volumes, snapshots and clones are real image files in {@code dataDirectory}. */
-    public ElastiCenterSimulator addWithData(long poolId, Path dataDirectory) {
-        return register(poolId, ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).dataDirectory(dataDirectory).start());
+    /** A pool on a simulator built with the caller's options (real image files, an iSCSI target...). */
+    public ElastiCenterSimulator add(long poolId, ElastiCenterSimulator.Builder options) {
+        return register(poolId, options.apiKey("key-of-pool-" + poolId).start());
     }
 
     private ElastiCenterSimulator register(long poolId, ElastiCenterSimulator sim) {
