@@ -88,15 +88,18 @@ final class CliFixture implements AutoCloseable {
         runningUri = "test://" + node("node-running.xml", false);
         shutOffUri = "test://" + node("node-shutoff.xml", true);
         config = dir.resolve("elastisnap.conf");
-        Files.writeString(config, String.join("\n",
+        List<String> configLines = new ArrayList<>(List.of(
                 "elasticenter.url = " + sim.baseUrl(),
                 "elasticenter.api-key-file = " + keyFile,
                 "elasticenter.pin-sha256 = " + sim.certificateSha256(),
                 "libvirt.uri = " + runningUri,
                 "state-dir = " + stateDir,
                 "domain." + DOMAIN + ".disk.vda = " + vda.id(),
-                "domain." + DOMAIN + ".disk.vdb = " + vdb.id(),
-                realStorage ? "volume-access = file:" + dir.resolve("array") + "/volumes/{id}.img" : "", ""));
+                "domain." + DOMAIN + ".disk.vdb = " + vdb.id()));
+        if (realStorage) {
+            configLines.add("volume-access = file:" + dir.resolve("array") + "/volumes/{id}.img");
+        }
+        Files.writeString(config, String.join("\n", configLines) + "\n");
     }
 
     /** A copy of the config file without the lines starting with {@code key}, for trust and endpoint variations. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,15 +36,21 @@ public final class QemuImg {
 
     private final String executable;
     private final int iscsiTimeoutSeconds;
+    private final Duration stallTimeout;
 
-    public QemuImg(String executable, int iscsiTimeoutSeconds) {
+    /**
+     * @param iscsiTimeoutSeconds the iSCSI driver's command timeout
+     * @param stallTimeout        a copy whose progress (qemu-img reports each 1 %) stands still this long is stopped
+     */
+    public QemuImg(String executable, int iscsiTimeoutSeconds, Duration stallTimeout) {
         this.executable = executable;
         this.iscsiTimeoutSeconds = iscsiTimeoutSeconds;
+        this.stallTimeout = stallTimeout;
     }
 
-    /** {@code qemu-img} from PATH; an iSCSI read fails after 30 s without an answer. */
+    /** {@code qemu-img} from PATH; iSCSI commands time out after 30 s, a copy without progress for 5 min is stopped. */
     public static QemuImg standard() {
-        return new QemuImg("qemu-img", 30);
+        return new QemuImg("qemu-img", 30, Duration.ofMinutes(5));
     }
 
     /** What {@code qemu-img info} says about an image. */
@@ -154,31 +161,43 @@ public final class QemuImg {
         Thread errReader = new Thread(() -> copy(process.getErrorStream(), stderr), "qemu-img-stderr");
         errReader.setDaemon(true);
         errReader.start();
-        String stdout;
+        StringBuilder stdout = new StringBuilder();
+        AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+        Thread outReader = new Thread(() -> readStdout(process.getInputStream(), progress, stdout, lastActivity),
+                "qemu-img-stdout");
+        outReader.setDaemon(true);
+        outReader.start();
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         try {
-            stdout = readStdout(process.getInputStream(), progress);
-            boolean finished = timeout == null ? waitFor(process) : process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
-                process.destroyForcibly();
-                throw new TransferException(TransferException.Kind.FAILED, executable + " " + command.get(1) + " of "
-                        + subject + " did not finish within " + timeout.toSeconds() + " s", "check the storage path");
+            while (!process.waitFor(250, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    process.destroyForcibly();
+                    throw new TransferException(TransferException.Kind.FAILED, executable + " " + command.get(1) + " of "
+                            + subject + " did not finish within " + timeout.toSeconds() + " s", "check the storage path");
+                }
+                if (timeout == null && now - lastActivity.get() > stallTimeout.toNanos()) {
+                    // libiscsi reconnects for ever after a dropped connection; no progress is the only sign
+                    process.destroyForcibly();
+                    throw new TransferException(TransferException.Kind.SOURCE_FAILED, "qemu-img " + command.get(1)
+                            + " of " + subject + " made no progress for " + stallTimeout.toSeconds()
+                            + " s (connection lost or storage hung); stopped it", "check that the LUN is reachable from"
+                            + " this host and retry");
+                }
             }
+            outReader.join(1000);
             errReader.join(1000);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new TransferException(TransferException.Kind.FAILED, "interrupted while running qemu-img " + command.get(1)
                     + " of " + subject, null, e);
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new TransferException(TransferException.Kind.FAILED, "lost the output of qemu-img " + command.get(1)
-                    + ": " + e.getMessage(), null, e);
         }
         if (process.exitValue() != 0) {
             String message = new String(stderr.toByteArray(), StandardCharsets.UTF_8).trim();
             throw classify(command.get(1), subject, process.exitValue(), message);
         }
-        return stdout;
+        return stdout.toString();
     }
 
     /**
@@ -192,11 +211,6 @@ public final class QemuImg {
         List<String> wrapped = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
         wrapped.addAll(command);
         return wrapped;
-    }
-
-    private static boolean waitFor(Process process) throws InterruptedException {
-        process.waitFor();
-        return true;
     }
 
     static TransferException classify(String operation, String subject, int exit, String message) {
@@ -214,21 +228,27 @@ public final class QemuImg {
         return new TransferException(TransferException.Kind.FAILED, problem, null);
     }
 
-    private static String readStdout(InputStream in, ProgressListener progress) throws IOException {
-        StringBuilder all = new StringBuilder();
+    /** Collects stdout, feeds {@code -p} percentages to {@code progress} and stamps each change as activity. */
+    private static void readStdout(InputStream in, ProgressListener progress, StringBuilder all, AtomicLong lastActivity) {
         StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-            all.append((char) c);
-            if (c == '\r' || c == '\n') {
-                report(line, progress);
-                line.setLength(0);
-            } else {
-                line.append((char) c);
+        try {
+            int c;
+            while ((c = in.read()) >= 0) {
+                lastActivity.set(System.nanoTime());
+                synchronized (all) {
+                    all.append((char) c);
+                }
+                if (c == '\r' || c == '\n') {
+                    report(line, progress);
+                    line.setLength(0);
+                } else {
+                    line.append((char) c);
+                }
             }
+        } catch (IOException ended) {
+            // the process is gone; what was read is the output
         }
         report(line, progress);
-        return all.toString();
     }
 
     private static void report(CharSequence line, ProgressListener progress) {

@@ -86,9 +86,12 @@ public final class TemporaryClone implements AutoCloseable {
         return volume;
     }
 
-    /** The journal entry of this transfer (it lists the files still incomplete). */
-    public TransferJournal.Entry journalEntry() {
-        return entry;
+    /**
+     * Opens the clone's iSCSI target to the account's initiator group {@code groupName} (a new clone is exported to
+     * nobody) and returns the clone as the array now describes it, with its target name and portal address.
+     */
+    public FileSystem exportTo(String groupName) {
+        return IscsiExport.open(client, volume, groupName);
     }
 
     /** Deletes the clone and ends the journal entry. A clone that cannot be deleted stays journaled for reconcile. */

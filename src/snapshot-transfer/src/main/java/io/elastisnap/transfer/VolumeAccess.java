@@ -18,11 +18,38 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 public interface VolumeAccess {
+    /** The initiator group a clone is exported to when it is read over iSCSI. */
+    String CLONE_INITIATOR_GROUP = "ALL";
+
     DataLocation locate(FileSystem volume);
+
+    /** Whether a volume must be exported over iSCSI (its target opened to initiators) before it can be located. */
+    default boolean overIscsi() {
+        return false;
+    }
 
     /** iSCSI portal {@code <volume's ipaddress>:port}, target = the volume's iqn, this LUN (ElastiStor: 0). */
     static VolumeAccess iscsi(int port, int lun) {
-        return volume -> {
+        return new IscsiVolumeAccess(port, lun);
+    }
+
+    /** {@link #iscsi(int, int)}. */
+    final class IscsiVolumeAccess implements VolumeAccess {
+        private final int port;
+        private final int lun;
+
+        private IscsiVolumeAccess(int port, int lun) {
+            this.port = port;
+            this.lun = lun;
+        }
+
+        @Override
+        public boolean overIscsi() {
+            return true;
+        }
+
+        @Override
+        public DataLocation locate(FileSystem volume) {
             String address = volume.ipAddress().orElseThrow(() -> new TransferException(TransferException.Kind.BAD_INPUT,
                     "ElastiCenter reports no iSCSI address for volume " + volume.name() + " (" + volume.id() + ")",
                     "enable iSCSI on the volume or use file access"));
@@ -30,7 +57,7 @@ public interface VolumeAccess {
                     "ElastiCenter reports no iSCSI target name for volume " + volume.name() + " (" + volume.id() + ")",
                     "enable iSCSI on the volume or use file access"));
             return DataLocation.iscsi(address, port, iqn, lun);
-        };
+        }
     }
 
     /** A path template; {@code {id}}, {@code {name}} and {@code {iqn}} are replaced by the volume's. */

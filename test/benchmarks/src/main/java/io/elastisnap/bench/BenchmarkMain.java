@@ -24,10 +24,11 @@ import picocli.CommandLine.Option;
         description = {"1 window: frozen window vs volume count, ours vs a model of CloudStack's StorageVMSnapshotStrategy.",
                 "2 size: snapshot time vs volume size, ours (reflink array) vs CloudStack's qemu-img convert copy.",
                 "3 concurrency: many VMs at once through one engine.",
+                "4 export: a snapshot copied off the array vs reading it and vs local qemu-img convert; size; incremental.",
                 "Prints Markdown tables. The size benchmark needs root (XFS loop mount), unless --plain-dir."})
 public final class BenchmarkMain implements Callable<Integer> {
-    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency (default: all).")
-    List<String> benches = List.of("window", "size", "concurrency");
+    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency,export (default: all).")
+    List<String> benches = List.of("window", "size", "concurrency", "export");
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch space; each run works in a subdirectory it"
             + " removes at the end (default ${DEFAULT-VALUE}).")
@@ -73,6 +74,15 @@ public final class BenchmarkMain implements Callable<Integer> {
 
     @Option(names = "--plain-dir", description = "Size: no loop mount (no root needed); snapshots become full copies.")
     boolean plainDir;
+
+    @Option(names = "--export-sizes-gib", split = ",", description = "Export: volume sizes in GiB (default 1,10,100).")
+    List<Integer> exportSizes = List.of(1, 10, 100);
+
+    @Option(names = "--export-data-mib", description = "Export: data written per volume (default ${DEFAULT-VALUE}).")
+    int exportDataMiB = 1024;
+
+    @Option(names = "--export-repeats", description = "Export: runs per measurement, median reported (default ${DEFAULT-VALUE}).")
+    int exportRepeats = 3;
 
     @Option(names = "--vms", split = ",", description = "Concurrency: VM counts (default 1,8,32,64).")
     List<Integer> vms = List.of(1, 8, 32, 64);
@@ -135,6 +145,14 @@ public final class BenchmarkMain implements Callable<Integer> {
             out.println("before: " + Machine.load());
             if (!new SizeBenchmark(out, workDir.resolve("size"), sizes, writtenGiB, plainDir, storeSize).run()) {
                 missed.add("size: our snapshot time grew with the volume size");
+            }
+        }
+        if (benches.contains("export")) {
+            out.println();
+            out.println("## 4. Export of a snapshot off the array");
+            out.println("before: " + Machine.load());
+            if (!new ExportBenchmark(out, workDir.resolve("export"), exportSizes, exportDataMiB, exportRepeats).run()) {
+                missed.add("export: throughput ratio below 0.8, time not flat in size, or incremental not 10x smaller");
             }
         }
         if (benches.contains("concurrency")) {

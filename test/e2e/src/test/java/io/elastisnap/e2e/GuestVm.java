@@ -327,6 +327,19 @@ final class GuestVm implements AutoCloseable {
     }
 
     /** Destroys and undefines the domain and closes the connection; never throws. */
+    /** Powers the domain off (as a pulled plug); its definition stays, so {@link #startAgain()} boots it again. */
+    void powerOff() throws LibvirtException {
+        if (domain.isActive() == 1) {
+            domain.destroy();
+        }
+    }
+
+    /** Boots the powered-off domain again and waits until its guest agent answers. */
+    void startAgain() throws LibvirtException, InterruptedException {
+        domain.create();
+        awaitAgent(BOOT_TIMEOUT);
+    }
+
     @Override
     public void close() {
         try {
