@@ -29,6 +29,7 @@ import com.cloud.host.HostVO;
 import com.cloud.host.dao.HostDao;
 import com.cloud.hypervisor.Hypervisor.HypervisorType;
 import com.cloud.storage.DataStoreRole;
+import com.cloud.storage.SnapshotVO;
 import com.cloud.storage.VolumeVO;
 import com.cloud.storage.dao.SnapshotDetailsDao;
 import com.cloud.storage.dao.SnapshotDetailsVO;
@@ -252,27 +253,31 @@ public class SecondaryStorageBackups {
     }
 
     /**
-     * Deletes the snapshot's copies on secondary storage (every zone's, or only {@code zoneId}'s) and their store refs.
+     * Deletes the snapshot's copies on secondary storage (every zone's, or only {@code zoneId}'s), with what a dead copy
+     * left (its partial file; a ref that never became Ready, whose install path is CloudStack's directory, not a file),
+     * and their store refs.
      *
      * @return whether copies in other zones remain
      */
-    public boolean deleteBackups(long snapshotId, String snapshotName, Long zoneId) {
+    public boolean deleteBackups(SnapshotVO snapshot, Long zoneId) {
         boolean othersRemain = false;
-        for (SnapshotDataStoreVO ref : snapshotStoreDao.listBySnapshotAndDataStoreRole(snapshotId, DataStoreRole.Image)) {
+        for (SnapshotDataStoreVO ref : snapshotStoreDao.listBySnapshotAndDataStoreRole(snapshot.getId(), DataStoreRole.Image)) {
             Long storeZone = dataStoreManager.getStoreZoneId(ref.getDataStoreId(), DataStoreRole.Image);
             if (zoneId != null && !zoneId.equals(storeZone)) {
                 othersRemain = true;
                 continue;
             }
             DataStore store = dataStoreManager.getDataStore(ref.getDataStoreId(), DataStoreRole.Image);
-            if (store != null && ref.getInstallPath() != null && storeZone != null) {
-                send(hostsFor(storeZone, null), new DeleteSnapshotBackupCommand(store.getUri(), ref.getInstallPath(), waitSeconds()),
-                        "delete of the backup of snapshot " + snapshotName + " on " + store.getName());
+            if (store != null && storeZone != null) {
+                String file = ref.getState() == ObjectInDataStoreStateMachine.State.Ready ? ref.getInstallPath()
+                        : SnapshotBackupCommand.installPath(snapshot.getAccountId(), snapshot.getVolumeId(), snapshot.getUuid());
+                send(hostsFor(storeZone, null), new DeleteSnapshotBackupCommand(store.getUri(), file, waitSeconds()),
+                        "delete of the backup of snapshot " + snapshot.getName() + " on " + store.getName());
             }
             snapshotStoreDao.remove(ref.getId());
         }
         if (!othersRemain) {
-            snapshotDetailsDao.removeDetail(snapshotId, ElastiStorPool.SNAPSHOT_BACKUP_SHA256);
+            snapshotDetailsDao.removeDetail(snapshot.getId(), ElastiStorPool.SNAPSHOT_BACKUP_SHA256);
         }
         return othersRemain;
     }

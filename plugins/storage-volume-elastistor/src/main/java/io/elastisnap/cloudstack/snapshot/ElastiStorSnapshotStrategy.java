@@ -232,7 +232,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         if (snapshot.getState() == Snapshot.State.Allocated) {
             return snapshotDao.remove(snapshotId);
         }
-        if (backups.deleteBackups(snapshotId, snapshot.getName(), zoneId)) {
+        if (backups.deleteBackups(snapshot, zoneId)) {
             LOG.info("Deleted the backup of snapshot {} in zone {}; its copies in other zones and its array snapshot remain",
                     snapshot.getName(), zoneId);
             return true;

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -313,7 +314,10 @@ public class BackupToSecondaryLifecycleTest {
 
     /** A snapshot as CloudStack hands it to the strategy, with its store objects over the ref tables. */
     private SnapshotInfo snapshot(long id) {
-        db.snapshots.put(id, new Entities.Snap(id, volume.id, Snapshot.State.Allocated));
+        Entities.Snap row = new Entities.Snap(id, volume.id, Snapshot.State.Allocated);
+        row.uuid = "0000-snap-" + id;
+        row.accountId = ACCOUNT;
+        db.snapshots.put(id, row);
         SnapshotInfo onPrimary = storeObject(id, primaryRefs);
         SnapshotInfo onImage = storeObject(id, imageRefs);
         VolumeInfo base = volumeInfo(volume);
@@ -324,7 +328,9 @@ public class BackupToSecondaryLifecycleTest {
             return onPrimary;
         });
         when(imageStore.create(onPrimary)).thenAnswer(i -> {
-            imageRefs.put(id, new Ref(200 + id));
+            Ref created = new Ref(200 + id);
+            created.installPath = "snapshots/" + ACCOUNT + "/" + volume.id;
+            imageRefs.put(id, created);
             return onImage;
         });
         return onPrimary;
@@ -485,7 +491,7 @@ public class BackupToSecondaryLifecycleTest {
                 + " echo 'qemu-img: error while reading sector 4096: Input/output error' >&2; exit 1; fi\nexec qemu-img \"$@\"\n")
                 .getBytes(StandardCharsets.US_ASCII));
         assertTrue(failingQemuImg.toFile().setExecutable(true));
-        SnapshotBackupRuntime.install(new SnapshotBackupRunner(new QemuImg(failingQemuImg.toString(), 30), this::lunLocation));
+        SnapshotBackupRuntime.install(new SnapshotBackupRunner(new QemuImg(failingQemuImg.toString(), 30, Duration.ofMinutes(1)), this::lunLocation));
         SnapshotInfo snapshot = takeSnapshot(43);
         expectBackupFailure(snapshot, "Input/output error");
         assertBackupFailedCleanly(43, null);
@@ -551,6 +557,40 @@ public class BackupToSecondaryLifecycleTest {
                     && expected.getMessage().contains("is corrupt"));
         }
         assertArrayEquals("the volume was not touched", newer, readVolume());
+    }
+
+    @Test
+    public void whatAManagementServerDyingMidBackupLeftGoesWithTheSnapshot() throws Exception {
+        hook = command -> {
+            if (command instanceof BackupSnapshotToSecondaryCommand) {
+                Path partial = SnapshotImageWriter.partialFile(secondary.resolve(((SnapshotBackupCommand) command).getInstallPath()));
+                Files.createDirectories(partial.getParent());
+                Files.write(partial, new byte[4096]);
+                throw new ManagementServerDied();
+            }
+        };
+        SnapshotInfo snapshot = takeSnapshot(48);
+        try {
+            strategy.backupSnapshot(snapshot);
+            fail();
+        } catch (ManagementServerDied expected) {
+            // nothing after this point ran on the "dead" management server but its finally blocks
+        }
+        assertEquals(Snapshot.State.CreatedOnPrimary, db.snapshots.get(48L).state);
+        assertEquals("the ref CloudStack created, never Ready", ObjectInDataStoreStateMachine.State.Creating, imageRefs.get(48L).state);
+        hook = command -> { };
+        assertTrue(strategy.deleteSnapshot(48L, null));
+        assertFalse("the dead copy's partial file is gone", Files.exists(SnapshotImageWriter.partialFile(backupFile(48))));
+        assertTrue("the directory CloudStack recorded is left alone", Files.isDirectory(backupFile(48).getParent()));
+        assertTrue(imageRefs.isEmpty());
+        assertTrue(clonesOnArray().isEmpty());
+        assertTrue(ec.snapshotPaths(volume.folder).isEmpty());
+        assertEquals(Snapshot.State.Destroyed, db.snapshots.get(48L).state);
+    }
+
+    /** Stands for the process ending: no catch of the code under test handles it. */
+    private static final class ManagementServerDied extends Error {
+        private static final long serialVersionUID = 1L;
     }
 
     private void expectBackupFailure(SnapshotInfo snapshot, String reason) {

@@ -330,11 +330,14 @@ public final class Entities {
         public final long id;
         public final long volumeId;
         public Snapshot.State state;
+        public String uuid;
+        public long accountId = 2;
 
         public Snap(long id, long volumeId, Snapshot.State state) {
             this.id = id;
             this.volumeId = volumeId;
             this.state = state;
+            this.uuid = "snap-uuid-" + id;
         }
 
         @Override
@@ -344,7 +347,7 @@ public final class Entities {
 
         @Override
         public String getUuid() {
-            return "snap-uuid-" + id;
+            return uuid;
         }
 
         @Override
@@ -355,6 +358,11 @@ public final class Entities {
         @Override
         public long getVolumeId() {
             return volumeId;
+        }
+
+        @Override
+        public long getAccountId() {
+            return accountId;
         }
 
         @Override
