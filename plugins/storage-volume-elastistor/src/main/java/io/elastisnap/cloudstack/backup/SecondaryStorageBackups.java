@@ -109,9 +109,10 @@ public class SecondaryStorageBackups {
         }
         String installPath = SnapshotBackupCommand.installPath(snapshot.getAccountId(), snapshot.getVolumeId(), snapshot.getUuid());
         List<HostVO> hosts = hostsFor(zoneId, pool.getClusterId());
+        // Everything that can fail without leaving anything behind comes before the store ref exists.
+        ElastiCenterClient client = arrays.client(source.poolId());
         SnapshotInfo onImage = (SnapshotInfo) imageStore.create(snapshot);
         onImage.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
-        ElastiCenterClient client = arrays.client(source.poolId());
         String cloneName = cloneName(snapshot.getUuid());
         boolean copyStarted = false;
         try {
