@@ -5,12 +5,15 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Writes a snapshot's data (read from a {@link DataLocation}) as a sparse qcow2 file: full (optionally compressed), or
@@ -64,8 +67,7 @@ public final class SnapshotImageWriter {
             long dataBytes = qemuImg.dataBytes(source);
             copy.into(partial);
             progress.percent(100);
-            force(partial);
-            String sha256 = Sha256.of(partial);
+            String sha256 = fsyncAndHash(partial);
             QemuImg.ImageInfo written = qemuImg.infoQcow2(partial);
             if (written.virtualSize != sourceInfo.virtualSize) {
                 throw new TransferException(TransferException.Kind.FAILED, "the copy of " + source + " has "
@@ -86,6 +88,29 @@ public final class SnapshotImageWriter {
             if (!done) {
                 deleteQuietly(partial);
             }
+        }
+    }
+
+    /**
+     * The fsync (disk-bound) and the SHA-256 pass (CPU-bound, reading what is still in the page cache) run at the same
+     * time; the file gets its name only after both are done.
+     */
+    private static String fsyncAndHash(Path partial) throws IOException {
+        CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Sha256.of(partial);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            force(partial);
+            return hash.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof UncheckedIOException ? ((UncheckedIOException) e.getCause()).getCause()
+                    : new IOException(e.getCause());
+        } finally {
+            hash.cancel(false);
         }
     }
 
