@@ -38,6 +38,10 @@ public final class ElastiStorPool {
     public static final String SNAPSHOT_ARRAY_VOLUME = "elastistor.snapshot.volume";
     public static final String SNAPSHOT_CONSISTENCY = "elastistor.consistency.level";
     public static final String SNAPSHOT_FROZEN_WINDOW_MS = "elastistor.frozen.window.ms";
+    /** SHA-256 of the snapshot's qcow2 backup on secondary storage (shown to users: they can check a copy with it). */
+    public static final String SNAPSHOT_BACKUP_SHA256 = "elastistor.backup.sha256";
+    /** Name of the temporary array clone a backup reads, recorded before it is created and removed after it is deleted. */
+    public static final String SNAPSHOT_BACKUP_CLONE = "elastistor.backup.clone";
     /** ElastiStor account and TSM ids resolved at registration (the admin may name them by name or id). */
     public static final String DETAIL_ACCOUNT_ID = "elasticenter.account.id";
     public static final String DETAIL_TSM_ID = "elasticenter.tsm.id";

@@ -46,9 +46,10 @@ public class PackageLayeringTest {
         allow("agent", "command", "elasticenter");
         // management server side
         allow("lifecycle", "driver", "array", "config", "command", "");
-        allow("driver", "record", "array", "config", "");
+        allow("driver", "backup", "record", "array", "config", "");
         allow("reconcile", "record", "array", "config", "");
-        allow("snapshot", "record", "array", "config", "command", "");
+        allow("snapshot", "backup", "record", "array", "config", "command", "");
+        allow("backup", "record", "array", "config", "command", "");
         allow("record", "array", "");
         allow("array", "config", "elasticenter", "command", "");
         allow("config");
@@ -60,7 +61,7 @@ public class PackageLayeringTest {
 
     /** Packages that run only in the KVM agent, and packages that run only in the management server. */
     static final Set<String> HOST_SIDE = new HashSet<>(Arrays.asList(WRAPPER, "agent"));
-    static final Set<String> MANAGEMENT_SIDE = new HashSet<>(Arrays.asList("lifecycle", "driver", "reconcile", "snapshot", "record",
+    static final Set<String> MANAGEMENT_SIDE = new HashSet<>(Arrays.asList("lifecycle", "driver", "reconcile", "snapshot", "backup", "record",
             "array", "config"));
 
     private static void allow(String from, String... to) {

@@ -54,6 +54,7 @@ import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ChapCredentials;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.IscsiExports;
 import io.elastisnap.cloudstack.array.SnapshotChain;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.elasticenter.AddQosGroupRequest;
@@ -64,8 +65,6 @@ import io.elastisnap.elasticenter.ElastiCenterConflictException;
 import io.elastisnap.elasticenter.ElastiCenterException;
 import io.elastisnap.elasticenter.ElastiCenterNotFoundException;
 import io.elastisnap.elasticenter.FileSystem;
-import io.elastisnap.elasticenter.IscsiInitiator;
-import io.elastisnap.elasticenter.IscsiService;
 import io.elastisnap.elasticenter.Tsm;
 import io.elastisnap.elasticenter.UnknownOutcome;
 import io.elastisnap.elasticenter.UpdateFileSystemRequest;
@@ -80,8 +79,6 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     /** Volume detail CloudStack's StorageSystemDataMotionStrategy sets when a volume is to be cloned from a snapshot. */
     static final String CLONE_OF_SNAPSHOT = "cloneOfSnapshot";
     static final long DEFAULT_IOPS = 1000;
-    static final String ALL_INITIATORS = "ALL";
-    static final String NO_INITIATORS = "None";
 
     private static final Logger LOG = LogManager.getLogger(ElastiStorPrimaryDataStoreDriver.class);
 
@@ -187,8 +184,8 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
                 : cloneFromSnapshot(client, cloneOfSnapshotId, name, volume.getSize());
         try {
             // Behind CHAP before any initiator group can reach it (a new volume or clone is not exported yet).
-            exportTo(poolId, client, created.id(), NO_INITIATORS);
-            String iscsiName = "/" + iqnOf(client, created) + "/0";
+            exportTo(poolId, client, created.id(), IscsiExports.NO_INITIATORS);
+            String iscsiName = "/" + IscsiExports.iqnOf(client, created) + "/0";
             VolumeVO vo = volumeDao.findById(volume.getId());
             vo.set_iScsiName(iscsiName);
             vo.setFolder(created.id());
@@ -259,15 +256,6 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         return UnknownOutcome.awaitLanding(() -> client.listFileSystems(null).stream().filter(f -> f.name().equals(name))
                 .findFirst(), window).orElseThrow(() -> new CloudRuntimeException("the clone " + name + " was not made: "
                 + failure.getMessage() + "; it is not on the array " + window.toMillis() + " ms later"));
-    }
-
-    private static String iqnOf(ElastiCenterClient client, FileSystem volume) {
-        Optional<String> iqn = volume.iqn();
-        if (!iqn.isPresent()) {
-            iqn = client.listVolumeIscsiServices(volume.id()).stream().map(IscsiService::iqn).filter(Optional::isPresent)
-                    .map(Optional::get).findFirst();
-        }
-        return iqn.orElseThrow(() -> new CloudRuntimeException("ElastiStor volume " + volume.id() + " has no iSCSI target name"));
     }
 
     private static void deleteQuietly(ElastiCenterClient client, String esVolumeId) {
@@ -387,7 +375,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         if (dataObject.getType() != DataObjectType.VOLUME) {
             return false;
         }
-        exportTo(dataStore.getId(), dataObject.getId(), ALL_INITIATORS);
+        exportTo(dataStore.getId(), dataObject.getId(), IscsiExports.ALL_INITIATORS);
         return true;
     }
 
@@ -407,7 +395,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
             }
         }
         try {
-            exportTo(dataStore.getId(), dataObject.getId(), NO_INITIATORS);
+            exportTo(dataStore.getId(), dataObject.getId(), IscsiExports.NO_INITIATORS);
         } catch (RuntimeException e) {
             // revokeAccess has no failure channel; an export left open is harmless for correctness, so log it.
             LOG.warn("Could not close the iSCSI export of volume {}: {}", dataObject.getUuid(), reason(e));
@@ -425,23 +413,12 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     /** Puts the volume's iSCSI service in the initiator group, with the pool's CHAP (or, if the pool says so, none). */
     private void exportTo(long poolId, ElastiCenterClient client, String esVolumeId, String groupName) {
         String accountId = poolDetailsDao.listDetailsKeyPairs(poolId).get(ElastiStorPool.DETAIL_ACCOUNT_ID);
-        String groupId = client.listIscsiInitiators(accountId).stream().filter(i -> i.isGroup(groupName)).map(IscsiInitiator::id)
-                .findFirst().orElseThrow(() -> new CloudRuntimeException("ElastiStor account " + accountId + " has no initiator group "
-                        + groupName));
         String chapGroupId = arrays.chap(poolId).map(ChapCredentials::authGroupId).orElse(null);
-        if (chapGroupId == null && ALL_INITIATORS.equals(groupName)) {
+        if (chapGroupId == null && IscsiExports.ALL_INITIATORS.equals(groupName)) {
             LOG.warn("Exporting ElastiStor volume {} of pool {} WITHOUT CHAP (the pool was registered with details[0].{}=false):"
                     + " any initiator that reaches the storage network can log in to it", esVolumeId, poolId, ElastiStorPool.INPUT_CHAP);
         }
-        String method = chapGroupId == null ? "None" : "CHAP";
-        for (IscsiService service : client.listVolumeIscsiServices(esVolumeId)) {
-            boolean inGroup = service.initiatorGroupId().map(groupId::equalsIgnoreCase).orElse(false);
-            boolean chapAsWanted = service.authMethod().map(method::equalsIgnoreCase).orElse(false)
-                    && (chapGroupId == null || service.authGroupId().map(chapGroupId::equalsIgnoreCase).orElse(false));
-            if (!inGroup || !chapAsWanted) {
-                client.updateVolumeIscsiService(service.id(), groupId, chapGroupId);
-            }
-        }
+        IscsiExports.exportTo(client, accountId, esVolumeId, groupName, chapGroupId);
     }
 
     @Override

@@ -42,8 +42,10 @@ import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
+import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 
 /**
@@ -71,12 +73,17 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private ElastiStorArrays arrays;
     @Inject
     private ConsistentSnapshotTaker taker;
+    @Inject
+    private SecondaryStorageBackups backups;
+    @Inject
+    private SnapshotSettings settings;
 
     @Override
     public StrategyPriority canHandle(Snapshot snapshot, Long zoneId, SnapshotOperation op) {
         try {
             if (op == SnapshotOperation.COPY) {
-                LOG.debug("Declining {} of snapshot {}: copying ElastiStor snapshots between zones is not supported", op, snapshot.getId());
+                // The copy to another zone is CloudStack's own: it copies our qcow2 backup between image stores.
+                LOG.debug("Declining {} of snapshot {}: CloudStack copies its backup on secondary storage", op, snapshot.getId());
                 return StrategyPriority.CANT_HANDLE;
             }
             Long poolId = op == SnapshotOperation.DELETE || op == SnapshotOperation.REVERT
@@ -177,17 +184,43 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         return payload instanceof CreateSnapshotPayload && ((CreateSnapshotPayload) payload).getQuiescevm();
     }
 
-    /** Array snapshots live on primary only: "backing up" records them as BackedUp without copying. */
+    /**
+     * Called by CloudStack only with snapshot.backup.to.secondary=true (the default): copies the array snapshot to the
+     * zone's secondary storage. The snapshot stays CreatedOnPrimary during the copy and becomes BackedUp only when the
+     * copy is complete and verified (CloudStack's BackingUp state has no way back but Error); a failed copy throws and
+     * leaves the snapshot CreatedOnPrimary with its array snapshot, so CloudStack's backup retries (asyncbackup=true) can run.
+     */
     @Override
     public SnapshotInfo backupSnapshot(SnapshotInfo snapshot) {
+        SnapshotInfo onImage = backups.backUp(snapshot);
         snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.BackupToSecondary);
         snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
-        return snapshot;
+        return onImage;
     }
 
+    /** After a complete backup: deletes the array snapshot unless elastistor.backup.keep.array.snapshot (default true). */
     @Override
     public void postSnapshotCreation(SnapshotInfo snapshot) {
-        // Nothing to clean up: TAKE records no temporary state.
+        if (settings.keepArraySnapshotAfterBackup() || !backups.hasBackup(snapshot.getId())) {
+            return;
+        }
+        Optional<ArraySnapshotLocation> record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId());
+        if (!record.isPresent()) {
+            return;
+        }
+        try {
+            arrays.forPool(record.get().poolId()).deleteSnapshot(record.get().esVolumeId(), record.get().path());
+        } catch (RuntimeException e) {
+            LOG.warn("Keeping ElastiStor snapshot {} of snapshot {} after its backup: {}", record.get().path(), snapshot.getName(),
+                    e.getMessage());
+            return;
+        }
+        for (SnapshotDataStoreVO ref : snapshotDataStoreDao.listBySnapshotAndDataStoreRole(snapshot.getId(), DataStoreRole.Primary)) {
+            snapshotDataStoreDao.remove(ref.getId());
+        }
+        VolumeSnapshotRecord.forget(snapshotDetailsDao, snapshot.getId());
+        LOG.info("Deleted ElastiStor snapshot {} of snapshot {}: its backup on secondary storage is complete", record.get().path(),
+                snapshot.getName());
     }
 
     @Override
@@ -199,8 +232,14 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         if (snapshot.getState() == Snapshot.State.Allocated) {
             return snapshotDao.remove(snapshotId);
         }
+        if (backups.deleteBackups(snapshot, zoneId)) {
+            LOG.info("Deleted the backup of snapshot {} in zone {}; its copies in other zones and its array snapshot remain",
+                    snapshot.getName(), zoneId);
+            return true;
+        }
         Optional<ArraySnapshotLocation> record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId);
         if (record.isPresent()) {
+            backups.deleteLeftoverClone(snapshotId, record.get().poolId());
             try {
                 boolean existed = arrays.forPool(record.get().poolId()).deleteSnapshot(record.get().esVolumeId(), record.get().path());
                 if (!existed) {
@@ -233,11 +272,13 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
                         + " to snapshot " + snapshot.getName() + " (it is " + vm.getState() + ")");
             }
         }
-        ArraySnapshotLocation record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
-                new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted"));
-        ElastiStorArray array = arrays.forPool(record.poolId());
+        Optional<ArraySnapshotLocation> record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId());
+        if (!record.isPresent()) {
+            return revertFromBackup(snapshot, volumeVO);
+        }
+        ElastiStorArray array = arrays.forPool(record.get().poolId());
         try {
-            SnapshotChain.refuseToDestroyNewer(array, record, "snapshot " + snapshot.getName());
+            SnapshotChain.refuseToDestroyNewer(array, record.get(), "snapshot " + snapshot.getName());
         } catch (CloudRuntimeException e) {
             throw new CloudRuntimeException("Cannot revert volume " + volumeVO.getName() + ": " + e.getMessage(), e);
         }
@@ -246,7 +287,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             throw new CloudRuntimeException("Volume " + volumeVO.getName() + " cannot be reverted in state " + volume.getState());
         }
         try {
-            List<String> destroyed = array.rollback(record.esVolumeId(), record.path());
+            List<String> destroyed = array.rollback(record.get().esVolumeId(), record.get().path());
             if (!destroyed.isEmpty()) {
                 LOG.warn("Rollback of volume {} destroyed snapshots created meanwhile: {}", volumeVO.getName(), destroyed);
             }
@@ -256,6 +297,28 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             volume.stateTransit(Volume.Event.OperationFailed);
             throw new CloudRuntimeException("Revert of volume " + volumeVO.getName() + " to snapshot " + snapshot.getName()
                     + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The array snapshot is gone (deleted after its backup): the backup is written into the volume, verified first. */
+    private boolean revertFromBackup(SnapshotInfo snapshot, VolumeVO volumeVO) {
+        if (!backups.hasBackup(snapshot.getId())) {
+            throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " has neither an ElastiStor snapshot nor a complete"
+                    + " backup on secondary storage; it cannot be reverted");
+        }
+        VolumeInfo volume = snapshot.getBaseVolume();
+        if (!volume.stateTransit(Volume.Event.RevertSnapshotRequested)) {
+            throw new CloudRuntimeException("Volume " + volumeVO.getName() + " cannot be reverted in state " + volume.getState());
+        }
+        try {
+            backups.restore(snapshot.getId(), snapshot.getName(), volumeVO);
+            volume.stateTransit(Volume.Event.OperationSucceeded);
+            LOG.info("Reverted volume {} to snapshot {} from its backup on secondary storage", volumeVO.getName(), snapshot.getName());
+            return true;
+        } catch (RuntimeException e) {
+            volume.stateTransit(Volume.Event.OperationFailed);
+            throw new CloudRuntimeException("Revert of volume " + volumeVO.getName() + " to snapshot " + snapshot.getName()
+                    + " from its backup failed: " + e.getMessage(), e);
         }
     }
 }

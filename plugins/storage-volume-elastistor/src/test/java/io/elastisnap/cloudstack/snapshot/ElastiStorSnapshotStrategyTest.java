@@ -67,6 +67,7 @@ import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
@@ -92,6 +93,7 @@ public class ElastiStorSnapshotStrategyTest {
     @Mock private ElastiStorArray array;
     @Mock private AgentManager agentManager;
     @Mock private SnapshotSettings settings;
+    @Mock private SecondaryStorageBackups backups;
     private ConsistentSnapshotTaker taker;
     @InjectMocks private ElastiStorSnapshotStrategy strategy;
 
@@ -365,10 +367,25 @@ public class ElastiStorSnapshotStrategyTest {
     }
 
     @Test
-    public void backupMarksBackedUpWithoutCopying() {
-        assertSame(snapshot, strategy.backupSnapshot(snapshot));
-        InOrder order = inOrder(snapshotService);
+    public void backupIsBackedUpOnlyAfterTheCopyIsComplete() {
+        SnapshotInfo onImage = mock(SnapshotInfo.class);
+        when(backups.backUp(snapshot)).thenReturn(onImage);
+        assertSame(onImage, strategy.backupSnapshot(snapshot));
+        InOrder order = inOrder(backups, snapshotService);
+        order.verify(backups).backUp(snapshot);
         order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.BackupToSecondary);
         order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
+    }
+
+    @Test
+    public void aFailedCopyNeverMarksBackedUp() {
+        when(backups.backUp(snapshot)).thenThrow(new CloudRuntimeException("copy failed"));
+        try {
+            strategy.backupSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertEquals("copy failed", e.getMessage());
+        }
+        verify(snapshotService, never()).processEventOnSnapshotObject(any(), any());
     }
 }

@@ -53,8 +53,12 @@ public final class SimulatedPools implements AutoCloseable {
 
     /** Like {@link #add(long)}, with image files in {@code dataDirectory} exported by the simulator's real iSCSI target. */
     public ElastiCenterSimulator addWithIscsiTarget(long poolId, Path dataDirectory) {
-        return register(poolId, ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).dataDirectory(dataDirectory)
-                .iscsiTarget(0).start());
+        return add(poolId, ElastiCenterSimulator.builder().dataDirectory(dataDirectory).iscsiTarget(0));
+    }
+
+    /** A pool on a simulator built with the caller's options (real image files, an iSCSI target...). */
+    public ElastiCenterSimulator add(long poolId, ElastiCenterSimulator.Builder options) {
+        return register(poolId, options.apiKey("key-of-pool-" + poolId).start());
     }
 
     private ElastiCenterSimulator register(long poolId, ElastiCenterSimulator sim) {
@@ -95,6 +99,8 @@ public final class SimulatedPools implements AutoCloseable {
                 .thawTimeout(Duration.ofSeconds(2)).build();
         public Duration jobPollDeadline = Duration.ofSeconds(30);
         public String tls = "system";
+        public boolean keepArraySnapshot = true;
+        public boolean compressBackups;
 
         @Override
         public String defaultPolicy() {
@@ -124,6 +130,21 @@ public final class SimulatedPools implements AutoCloseable {
         @Override
         public boolean removeOrphans() {
             return false;
+        }
+
+        @Override
+        public boolean keepArraySnapshotAfterBackup() {
+            return keepArraySnapshot;
+        }
+
+        @Override
+        public boolean compressBackups() {
+            return compressBackups;
+        }
+
+        @Override
+        public Duration backupWait() {
+            return Duration.ofMinutes(5);
         }
     }
 }

@@ -22,6 +22,10 @@ public class SnapshotDataStoreVO {
         throw new UnsupportedOperationException();
     }
 
+    public long getPhysicalSize() {
+        throw new UnsupportedOperationException();
+    }
+
     public String getInstallPath() {
         throw new UnsupportedOperationException();
     }
