@@ -40,6 +40,11 @@ public class LibvirtGuestQuiescerTest {
         }
 
         @Override
+        public String domainXml(String domainName) {
+            return (String) replies.remove();
+        }
+
+        @Override
         public String agentCommand(String domainName, String commandJson, String commandName, int timeoutSeconds)
                 throws GuestAgentException {
             sent.add(commandJson);
