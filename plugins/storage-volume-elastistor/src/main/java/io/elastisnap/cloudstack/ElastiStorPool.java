@@ -26,6 +26,8 @@ public final class ElastiStorPool {
     public static final String SNAPSHOT_ARRAY_VOLUME = "elastistor.snapshot.volume";
     public static final String SNAPSHOT_CONSISTENCY = "elastistor.consistency.level";
     public static final String SNAPSHOT_FROZEN_WINDOW_MS = "elastistor.frozen.window.ms";
+    /** "partial freeze of ... (the file systems on ...)" or "whole guest (why)": which file systems were frozen. */
+    public static final String SNAPSHOT_FREEZE_SCOPE = "elastistor.freeze.scope";
     /** ElastiStor account and TSM ids resolved at registration (the admin may name them by name or id). */
     public static final String DETAIL_ACCOUNT_ID = "elasticenter.account.id";
     public static final String DETAIL_TSM_ID = "elasticenter.tsm.id";

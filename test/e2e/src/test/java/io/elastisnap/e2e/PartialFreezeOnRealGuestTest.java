@@ -8,7 +8,10 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
 import org.apache.logging.log4j.LogManager;
@@ -20,6 +23,7 @@ import org.junit.Test;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 import io.elastisnap.engine.ConsistencyEngine;
 import io.elastisnap.engine.ConsistencyLevel;
@@ -89,6 +93,8 @@ public class PartialFreezeOnRealGuestTest {
 
     @Test
     public void aSnapshotOfOneDataVolumeFreezesOnlyItsFileSystem() throws Exception {
+        // what the engine maps from, as the real guest and libvirt report it (recorded in the engine's AgentRepliesTest)
+        LOG.info("guest-get-fsinfo: {}", guest.agent("guest-get-fsinfo", null, 10));
         setup.simulator.faults().inject("createStorageSnapshot", Fault.latency(HOLD));
         SimVolume volume = setup.volumes.get(SNAPSHOTTED);
         double before = guest.uptime();
@@ -148,6 +154,31 @@ public class PartialFreezeOnRealGuestTest {
         assertEquals(scope.describe(), FreezeScope.Kind.WHOLE_GUEST, scope.kind());
         assertEquals("every disk of the domain is snapshotted", scope.wholeGuestReason().get());
         assertEquals(VOLUMES, result.frozenFileSystems());
+    }
+
+    /** The operator's path: {@code elastisnap create DOMAIN --disk vdb=VOLUME}, one disk of four, by its target. */
+    @Test
+    public void theCliCreateOfOneDiskFreezesOnlyItsFileSystem() throws Exception {
+        Path keyFile = setup.directory().resolve("api-key");
+        Files.writeString(keyFile, setup.simulator.apiKey() + "\n");
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> env = Map.of("ELASTICENTER_URL", setup.simulator.baseUrl().toString(),
+                "ELASTICENTER_API_KEY_FILE", keyFile.toString(), "ELASTICENTER_PIN_SHA256", setup.simulator.certificateSha256(),
+                "LIBVIRT_DEFAULT_URI", fixture.libvirtUri(), "ELASTISNAP_STATE_DIR", setup.directory().resolve("cli-state").toString());
+        Path log = setup.directory().resolve("cli-create.log");
+
+        Process cli = ChildJvm.cli(List.of("create", guest.name(), "--disk", "vdb=" + setup.volumes.get(1).id(), "--json"), env, log);
+
+        assertTrue("the CLI did not finish within 2 min", cli.waitFor(2, TimeUnit.MINUTES));
+        String output = Files.readString(log);
+        assertEquals(output, 0, cli.exitValue());
+        JsonObject result = JsonParser.parseString(output.substring(output.indexOf('{'))).getAsJsonObject().getAsJsonObject("result");
+        JsonObject scope = result.getAsJsonObject("freezeScope");
+        LOG.info("elastisnap create --disk vdb=...: {} {}", result.get("consistencyLevel"), scope);
+        assertEquals("FS_FROZEN", result.get("consistencyLevel").getAsString());
+        assertEquals("partial freeze", scope.get("kind").getAsString());
+        assertEquals("[\"/data1\"]", scope.get("frozenMountPoints").toString());
+        assertEquals(VOLUMES - 1, scope.get("fileSystemsKeptRunning").getAsInt());
     }
 
     @Test
