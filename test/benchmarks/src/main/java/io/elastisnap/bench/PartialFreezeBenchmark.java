@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * Benchmark 4: a snapshot of one data volume of a real guest with 4 and 8 volumes (each its own ext4), partial freeze
- * (only the file system on that volume) side by side with the whole-guest freeze, alternating in one run, and against
- * a guest with a single file system. The whole-guest side is the same request without the volume's disk, so the
+ * (only the file system on that volume) side by side with the whole-guest freeze, and against a guest with a single
+ * file system. The three guests run at once and are measured round after round, so the shared machine's load varies
+ * alike for all of them. The whole-guest side is the same request without the volume's disk, so the
  * engine cannot map it and freezes everything, as before partial freezes existed.
  */
 final class PartialFreezeBenchmark {
@@ -48,87 +49,103 @@ final class PartialFreezeBenchmark {
         this.progress = m -> out.println("  " + m);
     }
 
-    /** Medians of one guest: partial and whole-guest freeze call and frozen window, in ms. */
-    private static final class Row {
-        final int fileSystems;
-        final double partialFreeze;
-        final double wholeFreeze;
-        final double partialWindow;
-        final double wholeWindow;
-        final String scope;
+    /** One booted guest and its samples: partial and whole-guest freeze call and frozen window, in ms. */
+    private static final class GuestUnderTest implements AutoCloseable {
+        final int volumes;
+        final Guests guests;
+        final ConsistencyEngine engine;
+        final String domain;
+        final String disk;
+        final List<Double> partialFreeze = new ArrayList<>();
+        final List<Double> wholeFreeze = new ArrayList<>();
+        final List<Double> partialWindow = new ArrayList<>();
+        final List<Double> wholeWindow = new ArrayList<>();
+        String scope = "";
 
-        Row(int fileSystems, double partialFreeze, double wholeFreeze, double partialWindow, double wholeWindow, String scope) {
-            this.fileSystems = fileSystems;
-            this.partialFreeze = partialFreeze;
-            this.wholeFreeze = wholeFreeze;
-            this.partialWindow = partialWindow;
-            this.wholeWindow = wholeWindow;
-            this.scope = scope;
+        GuestUnderTest(int volumes, Guests guests, ConsistencyEngine engine) {
+            this.volumes = volumes;
+            this.guests = guests;
+            this.engine = engine;
+            this.domain = guests.domains().get(0);
+            this.disk = volumes == 1 ? "vda" : "vdb";
+        }
+
+        @Override
+        public void close() {
+            guests.close();
         }
     }
 
     /** @return whether the partial freeze stayed within 20 % of the single-file-system guest (freeze call and window) */
     boolean run() throws Exception {
-        List<Row> rows = new ArrayList<>();
-        Row single = measure(1);
-        for (int n : volumeCounts) {
-            rows.add(measure(n));
+        List<GuestUnderTest> guests = new ArrayList<>();
+        try (ArrayEndpoint array = new ArrayEndpoint(snapshotLatency, 4, null)) {
+            String volume = array.simulator.provisionVolume("partial-bench", 1L << 30).id();
+            List<Integer> counts = new ArrayList<>();
+            counts.add(1);
+            counts.addAll(volumeCounts);
+            for (int n : counts) {
+                Path dir = workDir.resolve("partial-" + n);
+                Guests booted = Guests.realGuest(env, dir, progress, n).orElseThrow(() -> new IllegalStateException(
+                        "the partial-freeze benchmark needs the e2e fixture (resources/e2e/fixture.sh start)"));
+                guests.add(new GuestUnderTest(n, booted, new ConsistencyEngine(booted.quiescer(), array.snapshotter,
+                        new FreezeJournal(dir.resolve("journal")))));
+            }
+            // round after round over every guest, so a change of the shared machine's load hits all of them alike
+            for (int r = 0; r < WARM_UP_RUNS + repeats; r++) {
+                for (GuestUnderTest g : guests) {
+                    measureOnce(g, array, volume, r >= WARM_UP_RUNS);
+                }
+            }
+        } finally {
+            guests.forEach(GuestUnderTest::close);
         }
+        return print(guests);
+    }
+
+    private static void measureOnce(GuestUnderTest g, ArrayEndpoint array, String volume, boolean keep) throws Exception {
+        ConsistentSnapshotResult partial = snapshot(g.engine, array, g.domain, volume, g.disk);
+        ConsistentSnapshotResult whole = snapshot(g.engine, array, g.domain, volume, null);
+        if (whole.freezeScope().map(FreezeScope::isPartial).orElse(true)) {
+            throw new IllegalStateException("the whole-guest run froze " + whole.freezeScope());
+        }
+        g.scope = partial.freezeScope().map(FreezeScope::describe).orElse("not frozen");
+        if (keep) {
+            g.partialFreeze.add(Stats.millis(partial.timings().freeze().toNanos()));
+            g.partialWindow.add(Stats.millis(partial.timings().frozenWindow().toNanos()));
+            g.wholeFreeze.add(Stats.millis(whole.timings().freeze().toNanos()));
+            g.wholeWindow.add(Stats.millis(whole.timings().frozenWindow().toNanos()));
+        }
+    }
+
+    private boolean print(List<GuestUnderTest> guests) {
         Table table = new Table("guest", "snapshot of", "freeze call: partial / whole (ratio)",
                 "frozen window: partial / whole (ratio)", "partial vs 1-fs guest: freeze call / window",
                 "within 20 %", "scope of the partial run");
-        table.row("1 volume, 1 fs", "vda", fmt(single.partialFreeze), fmt(single.partialWindow), "1.00 / 1.00", "-", single.scope);
+        GuestUnderTest single = guests.get(0);
+        double singleFreeze = Stats.median(single.partialFreeze);
+        double singleWindow = Stats.median(single.partialWindow);
+        table.row("1 volume, 1 fs", "vda", fmt(singleFreeze), fmt(singleWindow), "1.00 / 1.00", "-", single.scope);
         boolean met = true;
-        for (Row r : rows) {
-            double freezeVsSingle = r.partialFreeze / single.partialFreeze;
-            double windowVsSingle = r.partialWindow / single.partialWindow;
+        for (GuestUnderTest g : guests.subList(1, guests.size())) {
+            double partialFreeze = Stats.median(g.partialFreeze);
+            double wholeFreeze = Stats.median(g.wholeFreeze);
+            double partialWindow = Stats.median(g.partialWindow);
+            double wholeWindow = Stats.median(g.wholeWindow);
+            double freezeVsSingle = partialFreeze / singleFreeze;
+            double windowVsSingle = partialWindow / singleWindow;
             boolean within = freezeVsSingle <= TARGET_VS_SINGLE && windowVsSingle <= TARGET_VS_SINGLE;
             met &= within;
-            table.row(r.fileSystems + " volumes, " + r.fileSystems + " fs", "vdb (1 of " + r.fileSystems + ")",
-                    fmt(r.partialFreeze) + " / " + fmt(r.wholeFreeze) + " (" + ratio(r.wholeFreeze / r.partialFreeze) + ")",
-                    fmt(r.partialWindow) + " / " + fmt(r.wholeWindow) + " (" + ratio(r.wholeWindow / r.partialWindow) + ")",
-                    String.format(Locale.ROOT, "%.2f / %.2f", freezeVsSingle, windowVsSingle), within ? "yes" : "NO", r.scope);
+            out.printf(Locale.ROOT, "  %d volumes: freeze call partial %s / whole %s, frozen window partial %s / whole %s%n",
+                    g.volumes, fmt(partialFreeze), fmt(wholeFreeze), fmt(partialWindow), fmt(wholeWindow));
+            table.row(g.volumes + " volumes, " + g.volumes + " fs", "vdb (1 of " + g.volumes + ")",
+                    fmt(partialFreeze) + " / " + fmt(wholeFreeze) + " (" + ratio(wholeFreeze / partialFreeze) + ")",
+                    fmt(partialWindow) + " / " + fmt(wholeWindow) + " (" + ratio(wholeWindow / partialWindow) + ")",
+                    String.format(Locale.ROOT, "%.2f / %.2f", freezeVsSingle, windowVsSingle), within ? "yes" : "NO", g.scope);
         }
         out.println();
         table.print(out);
         return met;
-    }
-
-    private Row measure(int volumeCount) throws Exception {
-        Path dir = workDir.resolve("partial-" + volumeCount);
-        try (Guests guests = Guests.realGuest(env, dir, progress, volumeCount).orElseThrow(
-                () -> new IllegalStateException("the partial-freeze benchmark needs the e2e fixture (resources/e2e/fixture.sh start)"));
-             ArrayEndpoint array = new ArrayEndpoint(snapshotLatency, 4, null)) {
-            String domain = guests.domains().get(0);
-            String volume = array.simulator.provisionVolume("partial-bench-" + volumeCount, 1L << 30).id();
-            ConsistencyEngine engine = new ConsistencyEngine(guests.quiescer(), array.snapshotter,
-                    new FreezeJournal(dir.resolve("journal")));
-            String disk = volumeCount == 1 ? "vda" : "vdb";
-            List<Double> partialFreeze = new ArrayList<>();
-            List<Double> wholeFreeze = new ArrayList<>();
-            List<Double> partialWindow = new ArrayList<>();
-            List<Double> wholeWindow = new ArrayList<>();
-            String scope = "";
-            for (int r = 0; r < WARM_UP_RUNS + repeats; r++) {
-                ConsistentSnapshotResult partial = snapshot(engine, array, domain, volume, disk);
-                ConsistentSnapshotResult whole = snapshot(engine, array, domain, volume, null);
-                if (whole.freezeScope().map(FreezeScope::isPartial).orElse(true)) {
-                    throw new IllegalStateException("the whole-guest run froze " + whole.freezeScope());
-                }
-                scope = partial.freezeScope().map(FreezeScope::describe).orElse("not frozen");
-                if (r >= WARM_UP_RUNS) {
-                    partialFreeze.add(Stats.millis(partial.timings().freeze().toNanos()));
-                    partialWindow.add(Stats.millis(partial.timings().frozenWindow().toNanos()));
-                    wholeFreeze.add(Stats.millis(whole.timings().freeze().toNanos()));
-                    wholeWindow.add(Stats.millis(whole.timings().frozenWindow().toNanos()));
-                }
-            }
-            out.printf(Locale.ROOT, "  %d volume(s): freeze call partial %s / whole %s, frozen window partial %s / whole %s; %s%n",
-                    volumeCount, fmt(Stats.median(partialFreeze)), fmt(Stats.median(wholeFreeze)),
-                    fmt(Stats.median(partialWindow)), fmt(Stats.median(wholeWindow)), scope);
-            return new Row(volumeCount, Stats.median(partialFreeze), Stats.median(wholeFreeze), Stats.median(partialWindow),
-                    Stats.median(wholeWindow), scope);
-        }
     }
 
     /** One snapshot of {@code volume} attached as {@code disk}; without a disk the engine freezes the whole guest. */
