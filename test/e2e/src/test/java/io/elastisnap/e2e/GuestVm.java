@@ -329,13 +329,19 @@ final class GuestVm implements AutoCloseable {
 
     /** The longest pause between two heartbeats, counting from the first one at or after {@code from}. */
     static double largestGap(List<Double> beats, double from) {
-        double largest = 0;
+        double[] bounds = largestGapBounds(beats, from);
+        return bounds[1] - bounds[0];
+    }
+
+    /** The two heartbeats around the longest pause, counting from {@code from} ({from, from} when there is none). */
+    static double[] largestGapBounds(List<Double> beats, double from) {
+        double[] bounds = {from, from};
         for (int i = 1; i < beats.size(); i++) {
-            if (beats.get(i - 1) >= from) {
-                largest = Math.max(largest, beats.get(i) - beats.get(i - 1));
+            if (beats.get(i - 1) >= from && beats.get(i) - beats.get(i - 1) > bounds[1] - bounds[0]) {
+                bounds = new double[] {beats.get(i - 1), beats.get(i)};
             }
         }
-        return largest;
+        return bounds;
     }
 
     /**

@@ -51,8 +51,6 @@ public class PartialFreezeOnRealGuestTest {
     private static final List<String> RUNNING_MOUNTS = List.of("/data1", "/data3");
     private static final Duration HOLD = Duration.ofSeconds(2);
     private static final double GUEST_CLOCK_TOLERANCE = 0.15;
-    /** A heartbeat every 0.2 s plus its fsync under TCG on a loaded machine; a frozen one stalls for the whole hold. */
-    private static final double RUNNING_MAX_GAP = 1.0;
 
     private static Fixture fixture;
     private static GuestOnSimulatedVolumes setup;
@@ -114,20 +112,26 @@ public class PartialFreezeOnRealGuestTest {
         assertEquals(VOLUMES - 1, scope.fileSystemsKeptRunning());
         assertEquals("thawed", guest.freezeStatus());
 
-        double frozenGap = GuestVm.largestGap(guest.awaitHeartbeatAfter(SNAPSHOTTED_MOUNT, afterThaw), before);
+        List<Double> frozenBeats = guest.awaitHeartbeatAfter(SNAPSHOTTED_MOUNT, afterThaw);
+        double frozenGap = GuestVm.largestGap(frozenBeats, before);
+        double[] stall = GuestVm.largestGapBounds(frozenBeats, before);
         double minimumStall = HOLD.toMillis() / 1000.0 * (1 - GUEST_CLOCK_TOLERANCE);
-        LOG.info("{} (frozen): heartbeat stalled {} s (array held the freeze {} s, engine frozen window {} ms)",
-                SNAPSHOTTED_MOUNT, frozenGap, HOLD.toMillis() / 1000.0, result.timings().frozenWindow().toMillis());
+        LOG.info("{} (frozen): heartbeat stalled {} s, from {} to {} (array held the freeze {} s, engine frozen window {} ms)",
+                SNAPSHOTTED_MOUNT, frozenGap, stall[0], stall[1], HOLD.toMillis() / 1000.0,
+                result.timings().frozenWindow().toMillis());
         assertTrue("the snapshotted file system kept writing: largest heartbeat gap " + frozenGap + " s < " + minimumStall,
                 frozenGap >= minimumStall);
+        // Counted inside that stall, on the guest's own clock: a TCG guest on a loaded host may calibrate its clock
+        // wrongly at boot (its uptime then runs several times too fast), which counts and ratios do not mind.
         for (String mount : RUNNING_MOUNTS) {
             List<Double> beats = guest.awaitHeartbeatAfter(mount, afterThaw);
             double gap = GuestVm.largestGap(beats, before);
-            long written = beats.stream().filter(t -> t > before && t < afterThaw).count();
-            LOG.info("{} (not frozen): largest heartbeat gap {} s, {} heartbeats while {} was frozen", mount, gap, written,
+            long written = beats.stream().filter(t -> t > stall[0] && t < stall[1]).count();
+            LOG.info("{} (not frozen): largest heartbeat gap {} s, {} heartbeats while {} was stalled", mount, gap, written,
                     SNAPSHOTTED_MOUNT);
-            assertTrue(mount + " stalled during the partial freeze: heartbeat gap " + gap + " s", gap < RUNNING_MAX_GAP);
-            assertTrue(mount + " wrote only " + written + " heartbeats while " + SNAPSHOTTED_MOUNT + " was frozen", written >= 5);
+            assertTrue(mount + " wrote only " + written + " heartbeats while " + SNAPSHOTTED_MOUNT + " was stalled", written >= 3);
+            assertTrue(mount + " stalled too: largest heartbeat gap " + gap + " s, " + SNAPSHOTTED_MOUNT + "'s " + frozenGap
+                    + " s", gap < frozenGap / 2);
         }
         LOG.info("/data (not frozen; its writer runs a global sync): largest heartbeat gap {} s",
                 GuestVm.largestGap(guest.awaitHeartbeatAfter("/data", afterThaw), before));
