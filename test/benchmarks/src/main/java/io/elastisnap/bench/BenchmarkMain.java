@@ -42,7 +42,7 @@ public final class BenchmarkMain implements Callable<Integer> {
     List<Integer> partialVolumes = List.of(4, 8);
 
     @Option(names = "--partial-repeats", description = "Partial: runs of each kind per guest (default ${DEFAULT-VALUE}).")
-    int partialRepeats = 15;
+    int partialRepeats = 25;
 
     @Option(names = "--partial-latency-ms", description = "Partial: simulated snapshot latency (default ${DEFAULT-VALUE}).")
     int partialLatencyMs = 50;
