@@ -42,6 +42,8 @@ public final class ElastiStorPool {
     public static final String SNAPSHOT_BACKUP_SHA256 = "elastistor.backup.sha256";
     /** Name of the temporary array clone a backup reads, recorded before it is created and removed after it is deleted. */
     public static final String SNAPSHOT_BACKUP_CLONE = "elastistor.backup.clone";
+    /** "partial freeze of ... (the file systems on ...)" or "whole guest (why)": which file systems were frozen. */
+    public static final String SNAPSHOT_FREEZE_SCOPE = "elastistor.freeze.scope";
     /** ElastiStor account and TSM ids resolved at registration (the admin may name them by name or id). */
     public static final String DETAIL_ACCOUNT_ID = "elasticenter.account.id";
     public static final String DETAIL_TSM_ID = "elasticenter.tsm.id";

@@ -37,6 +37,10 @@ public class CliCommandsTest extends CliTest {
         assertEquals("COMPLETE", set.get("state").getAsString());
         assertEquals("FS_FROZEN", set.get("consistencyLevel").getAsString());
         assertEquals(2, set.get("frozenFileSystems").getAsInt());
+        // libvirt's test driver has no guest agent to list file systems by disk: the whole guest, and why
+        JsonObject scope = set.getAsJsonObject("freezeScope");
+        assertEquals("whole guest", scope.get("kind").getAsString());
+        assertTrue(scope.toString(), scope.get("wholeGuestReason").getAsString().contains("disks could not be read"));
         assertTrue(set.getAsJsonObject("timings").has("frozenWindowMs"));
         JsonArray volumes = set.getAsJsonArray("volumes");
         assertEquals(2, volumes.size());
@@ -74,6 +78,7 @@ public class CliCommandsTest extends CliTest {
         CliFixture.Run r = f.cli("create", DOMAIN);
         assertEquals(r.toString(), 0, r.exitCode);
         assertTrue(r.out, r.out.contains("FS_FROZEN (2 file system(s) frozen)"));
+        assertTrue(r.out, r.out.contains("  froze: whole guest ("));
         assertTrue(r.out, r.out.contains(f.vdb.zfsPath() + "@esnap-" + DOMAIN + "-vdb-"));
         assertTrue(r.out, r.out.contains("frozen window"));
         assertTrue(r.err, r.err.contains("> snapshotting 2 volume(s) of " + DOMAIN));

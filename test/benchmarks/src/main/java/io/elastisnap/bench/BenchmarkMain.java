@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.bench;
 
+import io.elastisnap.demo.E2eFixture;
 import java.io.PrintStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,16 +26,27 @@ import picocli.CommandLine.Option;
                 "2 size: snapshot time vs volume size, ours (reflink array) vs CloudStack's qemu-img convert copy.",
                 "3 concurrency: many VMs at once through one engine.",
                 "4 export: a snapshot copied off the array vs reading it and vs local qemu-img convert; size; incremental.",
+                "5 partial: a snapshot of 1 of 4 and 1 of 8 volumes of a real guest, partial vs whole-guest freeze.",
                 "Prints Markdown tables. The size benchmark needs root (XFS loop mount), unless --plain-dir."})
 public final class BenchmarkMain implements Callable<Integer> {
-    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency,export (default: all).")
-    List<String> benches = List.of("window", "size", "concurrency", "export");
+    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency,export,partial (default:"
+            + " all; partial only with the e2e fixture's real guest).")
+    List<String> benches = List.of("window", "size", "concurrency", "export", "partial");
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch space; each run works in a subdirectory it"
             + " removes at the end (default ${DEFAULT-VALUE}).")
     Path workRoot = Path.of("/var/tmp/elastisnap-bench");
 
     private Path workDir;
+
+    @Option(names = "--partial-volumes", split = ",", description = "Partial: volume counts of the guests (default 4,8).")
+    List<Integer> partialVolumes = List.of(4, 8);
+
+    @Option(names = "--partial-repeats", description = "Partial: runs of each kind per guest (default ${DEFAULT-VALUE}).")
+    int partialRepeats = 25;
+
+    @Option(names = "--partial-latency-ms", description = "Partial: simulated snapshot latency (default ${DEFAULT-VALUE}).")
+    int partialLatencyMs = 50;
 
     @Option(names = "--guest", paramLabel = "MODE", description = "window benchmark's guest: auto (the e2e fixture's"
             + " real QEMU guest when it is up, else modeled), modeled, real (default ${DEFAULT-VALUE}).")
@@ -167,6 +179,23 @@ public final class BenchmarkMain implements Callable<Integer> {
                 if (!new ConcurrencyBenchmark(out, g, workDir, vms, Duration.ofMillis(concurrencyLatencyMs), volumesPerVm,
                         concurrencyRepeats).run()) {
                     missed.add("concurrency: p99 window above 2x the single-VM window");
+                }
+            }
+        }
+        if (benches.contains("partial")) {
+            out.println();
+            out.println("## 4. Partial freeze: a snapshot of one volume freezes only its file system");
+            if (E2eFixture.detect(System.getenv()).isEmpty()) {
+                out.println("skipped: needs the e2e fixture's real guest (resources/e2e/fixture.sh start)");
+            } else {
+                out.println("guests: REAL QEMU guests (TCG, qemu-guest-agent), 1, then " + partialVolumes + " volumes, each its own"
+                        + " ext4; whole = the same request without the volume's disk (the engine cannot map it); "
+                        + partialRepeats + " runs of each, alternating, median; array: simulator, snapshot latency "
+                        + partialLatencyMs + " ms");
+                out.println("before: " + Machine.load());
+                if (!new PartialFreezeBenchmark(out, System.getenv(), workDir, partialVolumes, partialRepeats,
+                        Duration.ofMillis(partialLatencyMs)).run()) {
+                    missed.add("partial: a partial freeze above 1.2x the single-file-system guest");
                 }
             }
         }

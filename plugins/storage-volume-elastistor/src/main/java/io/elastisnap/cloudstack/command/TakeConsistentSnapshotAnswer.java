@@ -15,6 +15,8 @@ public class TakeConsistentSnapshotAnswer extends Answer {
     private long snapshotsMillis;
     private long thawMillis;
     private long frozenWindowMillis;
+    /** Which file systems were frozen ("partial freeze of ..." / "whole guest (...)"); null when not frozen. */
+    private String freezeScope;
     /** Engine failure reason (e.g. QUIESCE_FAILED) when result is false; null on success. */
     private String failureReason;
 
@@ -28,7 +30,7 @@ public class TakeConsistentSnapshotAnswer extends Answer {
 
     public static TakeConsistentSnapshotAnswer success(TakeConsistentSnapshotCommand command, List<VolumeSnapshotResult> snapshots,
                                                        String consistencyLevel, long freezeMillis, long snapshotsMillis,
-                                                       long thawMillis, long frozenWindowMillis) {
+                                                       long thawMillis, long frozenWindowMillis, String freezeScope) {
         TakeConsistentSnapshotAnswer answer = new TakeConsistentSnapshotAnswer(command, true,
                 snapshots.size() + " volume snapshot(s), " + consistencyLevel + ", frozen " + frozenWindowMillis + " ms");
         answer.snapshots = new ArrayList<>(snapshots);
@@ -37,6 +39,7 @@ public class TakeConsistentSnapshotAnswer extends Answer {
         answer.snapshotsMillis = snapshotsMillis;
         answer.thawMillis = thawMillis;
         answer.frozenWindowMillis = frozenWindowMillis;
+        answer.freezeScope = freezeScope;
         return answer;
     }
 
@@ -69,6 +72,10 @@ public class TakeConsistentSnapshotAnswer extends Answer {
 
     public long getFrozenWindowMillis() {
         return frozenWindowMillis;
+    }
+
+    public String getFreezeScope() {
+        return freezeScope;
     }
 
     public String getFailureReason() {

@@ -130,7 +130,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             snapshotService.processEventOnSnapshotObject(onPrimary, Snapshot.Event.CreateRequested);
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
 
-            VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, VolumeSnapshotRecord.arraySnapshotName(snapshot.getUuid()));
+            VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, VolumeSnapshotRecord.arraySnapshotName(snapshot.getUuid()),
+                    VolumeSnapshotSpec.cloudStackDiskSerial(volume.getUuid()));
             // CloudStack's StorageVMSnapshotStrategy freezes the guest itself around its GROUP members: a second freeze
             // would be refused (already frozen), and none is needed.
             ConsistentSnapshotTaker.Taken result = isVmSnapshotMember(snapshot)
@@ -170,8 +171,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
         VolumeSnapshotRecord.save(snapshotDetailsDao, snapshotId, new ArraySnapshotLocation(poolId, arraySnapshot.getVolumeId(),
                 arraySnapshot.getPath()));
-        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_CONSISTENCY, result.level(), true);
-        snapshotDetailsDao.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(result.frozenWindowMillis()), true);
+        result.recordIn((name, value) -> snapshotDetailsDao.addDetail(snapshotId, name, value, true));
     }
 
     static boolean isVmSnapshotMember(Snapshot snapshot) {

@@ -190,7 +190,8 @@ public class ElastiStorSnapshotStrategyTest {
         when(agentManager.send(eq(HOST), any(Command.class))).thenAnswer(inv -> {
             TakeConsistentSnapshotCommand cmd = inv.getArgument(1);
             return TakeConsistentSnapshotAnswer.success(cmd, Collections.singletonList(new VolumeSnapshotResult("es-vol-1",
-                    cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60);
+                    cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60,
+                    "partial freeze of /data1 (the file systems on vdb); 2 other file system(s) kept running");
         });
 
         assertSame(onPrimary, strategy.takeSnapshot(snapshot));
@@ -200,6 +201,8 @@ public class ElastiStorSnapshotStrategyTest {
         assertEquals("i-2-21-VM", sent.getValue().getDomainName());
         assertEquals("BEST_EFFORT", sent.getValue().getPolicy());
         assertEquals("cs-uuid-41", sent.getValue().getVolumes().get(0).getSnapshotName());
+        assertEquals("the disk serial CloudStack's agent gave the volume, so only its file systems are frozen", "voluuid",
+                sent.getValue().getVolumes().get(0).getDiskSerial());
         ArgumentCaptor<CreateObjectAnswer> answer = ArgumentCaptor.forClass(CreateObjectAnswer.class);
         InOrder order = inOrder(volumeInfo, snapshotService, onPrimary, snapshotDetailsDao);
         order.verify(volumeInfo).stateTransit(Volume.Event.SnapshotRequested);
@@ -211,6 +214,8 @@ public class ElastiStorSnapshotStrategyTest {
         assertEquals("tsm/vol1@cs-uuid-41", answer.getValue().getData().getPath());
         verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY, "FS_FROZEN", true);
         verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, "60", true);
+        verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_FREEZE_SCOPE,
+                "partial freeze of /data1 (the file systems on vdb); 2 other file system(s) kept running", true);
         verify(array, never()).createSnapshot(any(), any());
     }
 
