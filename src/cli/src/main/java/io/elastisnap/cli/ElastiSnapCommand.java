@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
                 + " the guest once, takes every volume's array snapshot in parallel, thaws; keeps a record of every"
                 + " snapshot in the state directory and reconciles it with the array."},
         subcommands = {CreateCommand.class, ListCommand.class, RollbackCommand.class, DeleteCommand.class,
-                ReconcileCommand.class, DoctorCommand.class})
+                ReconcileCommand.class, DoctorCommand.class, GroupsCommand.class,
+                ReleaseCommand.class, RestoreVolumeCommand.class})
 final class ElastiSnapCommand implements Runnable {
     @Mixin
     GlobalOptions options;

@@ -1,7 +1,11 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.elastisnap.cli.ops.ReconcileOperation;
+import io.elastisnap.engine.pool.PoolSnapshotLedger;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,6 +31,29 @@ final class ReconcileCommand extends BaseCommand {
     @Override
     Outcome execute(Settings settings, CliContext ctx) {
         ReconcileOperation.Result r = new ReconcileOperation(ctx).run(domain, forgetMissing, deleteUnrecorded);
-        return new Outcome(r.inSync() ? ExitCode.OK : ExitCode.FAILED, r.toJson(), r::print);
+        PoolSnapshotLedger ledger = ctx.poolLedger();
+        if (ledger.entries().isEmpty()) {
+            return new Outcome(r.inSync() ? ExitCode.OK : ExitCode.FAILED, r.toJson(), r::print);
+        }
+        PoolSnapshotLedger.Reconciled pools = ledger.reconcile(ctx.poolArray());
+        JsonObject json = r.toJson();
+        JsonObject poolJson = new JsonObject();
+        poolJson.add("deleted", strings(pools.deleted));
+        poolJson.add("inProgress", strings(pools.inProgress));
+        poolJson.add("failed", strings(pools.failed));
+        json.add("poolSnapshots", poolJson);
+        boolean inSync = r.inSync() && pools.failed.isEmpty();
+        return new Outcome(inSync ? ExitCode.OK : ExitCode.FAILED, json, out -> {
+            r.print(out);
+            pools.deleted.forEach(p -> out.println("pool snapshot " + p + ": a group that never completed, or unreferenced: deleted"));
+            pools.inProgress.forEach(p -> out.println("pool snapshot " + p + ": its group is still being taken; left alone"));
+            pools.failed.forEach(p -> out.println("pool snapshot " + p + ": delete failed, retried by the next reconcile"));
+        });
+    }
+
+    private static JsonArray strings(List<String> values) {
+        JsonArray array = new JsonArray();
+        values.forEach(array::add);
+        return array;
     }
 }
