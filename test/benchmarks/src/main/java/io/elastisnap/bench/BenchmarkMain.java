@@ -26,8 +26,21 @@ import picocli.CommandLine.Option;
                 "3 concurrency: many VMs at once through one engine.",
                 "Prints Markdown tables. The size benchmark needs root (XFS loop mount), unless --plain-dir."})
 public final class BenchmarkMain implements Callable<Integer> {
-    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency (default: all).")
+    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency,pool (default:"
+            + " window,size,concurrency).")
     List<String> benches = List.of("window", "size", "concurrency");
+
+    @Option(names = "--group-vms", split = ",", description = "Pool: group sizes (default 1,4,16).")
+    List<Integer> groupVms = List.of(1, 4, 16);
+
+    @Option(names = "--restore-volume-mib", split = ",", description = "Pool: restored volume sizes in MiB (default 64,256,1024).")
+    List<Integer> restoreVolumeMiB = List.of(64, 256, 1024);
+
+    @Option(names = "--restore-pool-gib", split = ",", description = "Pool: pool sizes in GiB (default 4,16,64).")
+    List<Integer> restorePoolGiB = List.of(4, 16, 64);
+
+    @Option(names = "--restore-repeats", description = "Pool: restores per cell, median reported (default ${DEFAULT-VALUE}).")
+    int restoreRepeats = 3;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch space; each run works in a subdirectory it"
             + " removes at the end (default ${DEFAULT-VALUE}).")
@@ -151,6 +164,29 @@ public final class BenchmarkMain implements Callable<Integer> {
                     missed.add("concurrency: p99 window above 2x the single-VM window");
                 }
             }
+        }
+        if (benches.contains("pool")) {
+            out.println();
+            out.println("## 4. Pool-level mode: group snapshots and per-volume restore");
+            out.println("array: simulator over loopback HTTPS, createStorageSnapshot latency 50 ms; syncfs = sync -f of a"
+                    + " directory standing for the pool's mount point; no thaw guard (the same in both columns)");
+            out.println("before: " + Machine.load());
+            PoolBenchmark pool = new PoolBenchmark(out, workDir);
+            Optional<Guests> real = guest.equals("modeled") ? Optional.empty()
+                    : Guests.realGuest(System.getenv(), workDir, m -> System.out.println("  " + m));
+            if (real.isPresent()) {
+                try (Guests g = real.get()) {
+                    out.println("guest for 1 VM: " + g.description());
+                    pool.groupWindow(g, List.of(1), repeats, Duration.ofMillis(50), "real");
+                }
+            }
+            int maxVms = groupVms.stream().mapToInt(Integer::intValue).max().orElse(1);
+            try (Guests g = Guests.testDriver(workDir, maxVms, modeled)) {
+                out.println("modeled guests: " + g.description());
+                pool.groupWindow(g, groupVms, repeats, Duration.ofMillis(50), "modeled");
+            }
+            out.println("before restores: " + Machine.load());
+            pool.restoreTime(restoreVolumeMiB, restorePoolGiB, 256, 50, restoreRepeats);
         }
         out.println();
         out.println("finished: " + Instant.now() + ", " + Machine.load());
