@@ -36,8 +36,12 @@ public final class BenchmarkMain implements Callable<Integer> {
     @Option(names = "--restore-volume-mib", split = ",", description = "Pool: restored volume sizes in MiB (default 64,256,1024).")
     List<Integer> restoreVolumeMiB = List.of(64, 256, 1024);
 
-    @Option(names = "--restore-pool-gib", split = ",", description = "Pool: pool sizes in GiB (default 4,16,64).")
-    List<Integer> restorePoolGiB = List.of(4, 16, 64);
+    @Option(names = "--restore-pool-gib", split = ",", description = "Pool: pool sizes in GiB; the volume-size"
+            + " rows use the second (default 8,32,128).")
+    List<Integer> restorePoolGiB = List.of(8, 32, 128);
+
+    @Option(names = "--pool-parts", split = ",", description = "Pool: group-window,restore (default: both).")
+    List<String> poolParts = List.of("group-window", "restore");
 
     @Option(names = "--restore-repeats", description = "Pool: restores per cell, median reported (default ${DEFAULT-VALUE}).")
     int restoreRepeats = 3;
@@ -172,21 +176,25 @@ public final class BenchmarkMain implements Callable<Integer> {
                     + " directory standing for the pool's mount point; no thaw guard (the same in both columns)");
             out.println("before: " + Machine.load());
             PoolBenchmark pool = new PoolBenchmark(out, workDir);
-            Optional<Guests> real = guest.equals("modeled") ? Optional.empty()
-                    : Guests.realGuest(System.getenv(), workDir, m -> System.out.println("  " + m));
-            if (real.isPresent()) {
-                try (Guests g = real.get()) {
-                    out.println("guest for 1 VM: " + g.description());
-                    pool.groupWindow(g, List.of(1), repeats, Duration.ofMillis(50), "real");
+            if (poolParts.contains("group-window")) {
+                Optional<Guests> real = guest.equals("modeled") ? Optional.empty()
+                        : Guests.realGuest(System.getenv(), workDir, m -> System.out.println("  " + m));
+                if (real.isPresent()) {
+                    try (Guests g = real.get()) {
+                        out.println("guest for 1 VM: " + g.description());
+                        pool.groupWindow(g, List.of(1), repeats, Duration.ofMillis(50), "real");
+                    }
+                }
+                int maxVms = groupVms.stream().mapToInt(Integer::intValue).max().orElse(1);
+                try (Guests g = Guests.testDriver(workDir, maxVms, modeled)) {
+                    out.println("modeled guests: " + g.description());
+                    pool.groupWindow(g, groupVms, repeats, Duration.ofMillis(50), "modeled");
                 }
             }
-            int maxVms = groupVms.stream().mapToInt(Integer::intValue).max().orElse(1);
-            try (Guests g = Guests.testDriver(workDir, maxVms, modeled)) {
-                out.println("modeled guests: " + g.description());
-                pool.groupWindow(g, groupVms, repeats, Duration.ofMillis(50), "modeled");
+            if (poolParts.contains("restore")) {
+                out.println("before restores: " + Machine.load());
+                pool.restoreTime(restoreVolumeMiB, restorePoolGiB, 256, 25, restoreRepeats);
             }
-            out.println("before restores: " + Machine.load());
-            pool.restoreTime(restoreVolumeMiB, restorePoolGiB, 256, 50, restoreRepeats);
         }
         out.println();
         out.println("finished: " + Instant.now() + ", " + Machine.load());

@@ -52,9 +52,9 @@ final class PoolBenchmark {
             PoolVolume pool = new PoolVolume(poolVolume.id(), mount);
             ElastiCenterPoolArray poolArray = new ElastiCenterPoolArray(array.client);
             PoolSnapshotLedger ledger = new PoolSnapshotLedger(workDir.resolve("ledger-" + UUID.randomUUID()));
+            FrozenSpan span = new FrozenSpan();
             GroupSnapshotter snapshotter = new GroupSnapshotter(guests.quiescer(), poolArray,
-                    new FreezeJournal(workDir.resolve("journal")), runtime, ConsistencyEngineListener.NONE, ThawGuard.NONE,
-                    PoolFlusher.SYNCFS, ledger);
+                    new FreezeJournal(workDir.resolve("journal")), runtime, span, ThawGuard.NONE, PoolFlusher.SYNCFS, ledger);
             Table table = new Table("guests", "VMs", "group: frozen window (first freeze → last thaw)",
                     "group: syncfs + 1 pool snapshot", "one after another: first freeze → last thaw", "one after another:"
                     + " pool snapshots", "ratio (one after another / group)");
@@ -67,16 +67,15 @@ final class PoolBenchmark {
                     List<GroupMember> members = members(guests, vms, pool);
                     String id = "b" + (run++);
                     GroupSnapshotResult g = snapshotter.snapshot(new GroupSnapshotRequest(id, "esgroup-" + id, members));
-                    long start = System.nanoTime();
+                    span.reset();
                     for (GroupMember m : members) {
                         String one = "b" + (run++);
                         snapshotter.snapshot(new GroupSnapshotRequest(one, "esgroup-" + one, List.of(m)));
                     }
-                    long span = System.nanoTime() - start;
                     if (r > 0) { // the first round warms up the JIT, the connections and the guests
                         group.add(g.groupFrozenWindow().toNanos() / 1e6);
                         flush.add(g.flushAndSnapshot().toNanos() / 1e6);
-                        sequential.add(span / 1e6);
+                        sequential.add(span.millis());
                     }
                     for (PoolSnapshotLedger.Entry e : ledger.entries()) {
                         for (var ref : e.refs()) {
@@ -89,6 +88,28 @@ final class PoolBenchmark {
                 table.row(guestLabel, vms, fmt(gm), fmt(Stats.median(flush)), fmt(sm), vms, String.format(Locale.ROOT, "%.1f×", sm / gm));
             }
             table.print(out);
+        }
+    }
+
+    /** First freeze start to last confirmed thaw over the snapshots since {@link #reset}, as the engines report them. */
+    private static final class FrozenSpan implements ConsistencyEngineListener {
+        private long first = Long.MAX_VALUE;
+        private long last = Long.MIN_VALUE;
+
+        synchronized void reset() {
+            first = Long.MAX_VALUE;
+            last = Long.MIN_VALUE;
+        }
+
+        @Override
+        public synchronized void onThawed(String domainName, Duration frozenWindow, boolean byWatchdog) {
+            long now = System.nanoTime();
+            first = Math.min(first, now - frozenWindow.toNanos());
+            last = Math.max(last, now);
+        }
+
+        synchronized double millis() {
+            return (last - first) / 1e6;
         }
     }
 
@@ -117,9 +138,9 @@ final class PoolBenchmark {
             Table bySize = new Table("volume size", "pool size", "restore total", "clone", "attach + mount", "qemu-img convert",
                     "clean-up");
             for (int mib : volumeMiB) {
-                bySize.row(cells(restoreOnce(store, array, poolGiB.get(0), mib, fillerPercent, repeats), mib, poolGiB.get(0)));
+                bySize.row(cells(restoreOnce(store, array, poolGiB.get(1), mib, fillerPercent, repeats), mib, poolGiB.get(1)));
             }
-            out.println("  restore time vs volume size (pool " + poolGiB.get(0) + " GiB, " + fillerPercent + " % of it"
+            out.println("  restore time vs volume size (pool " + poolGiB.get(1) + " GiB, " + fillerPercent + " % of it"
                     + " allocated by other files):");
             bySize.print(out);
             Table byPool = new Table("volume size", "pool size", "restore total", "clone", "attach + mount", "qemu-img convert",
@@ -158,7 +179,7 @@ final class PoolBenchmark {
             for (int i = 0; i < filler; i++) {
                 Shell.run(60, "fallocate", "-l", "1G", mount.resolve("other-" + i + ".qcow2").toString());
             }
-            Path raw = mount.resolve("vm.raw");
+            Path raw = store.mountPoint().resolve("vm-" + poolVolume.id() + ".raw"); // beside the pool: it must not fill it
             Shell.run(600, "dd", "if=/dev/urandom", "of=" + raw, "bs=1M", "count=" + volumeMiB, "status=none");
             Path volume = mount.resolve("vm.qcow2");
             Shell.run(600, "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), volume.toString());
