@@ -54,6 +54,8 @@ public class PoolLedgerChaosTest {
             int creates = 0;
             int releases = 0;
             int maxRefs = 0;
+            int killsMidOperation = 0;
+            long reconciledDeletes = 0;
             for (int i = 0; i < ops; i++) {
                 List<String> args = new ArrayList<>();
                 List<String> refs = ledger.entries().stream().filter(e -> e.state() == PoolSnapshotLedger.State.COMMITTED)
@@ -86,8 +88,14 @@ public class PoolLedgerChaosTest {
                 assertNothingDeletedWhileReferenced(sim, pool, ledger, "after op " + i + " " + args + (kill ? " (killed)" : ""));
                 maxRefs = Math.max(maxRefs, ledger.entries().stream().mapToInt(e -> e.refs().size()).max().orElse(0));
                 if (kill) {
-                    int rc = cli(dir, "reconcile-" + i, config, List.of("reconcile")).await(Duration.ofMinutes(2));
+                    if (ledger.entries().stream().anyMatch(e -> e.state() != PoolSnapshotLedger.State.COMMITTED)) {
+                        killsMidOperation++;
+                    }
+                    ChildJvm reconcile = cli(dir, "reconcile-" + i, config, List.of("reconcile"));
+                    int rc = reconcile.await(Duration.ofMinutes(2));
                     assertEquals("reconcile after op " + i + " exit", 0, rc);
+                    reconciledDeletes += reconcile.stdout().lines().filter(l -> l.startsWith("pool snapshot ")
+                            && l.endsWith(": deleted")).count();
                     assertNoOrphan(sim, pool, ledger, "after op " + i + " and reconcile");
                 }
             }
@@ -104,8 +112,9 @@ public class PoolLedgerChaosTest {
                     + " one pool snapshot; 0 orphaned pool snapshots, 0 deleted while referenced", ops, creates, releases,
                     kills, maxRefs);
             System.out.println("POOL CHAOS SUMMARY: " + ops + " operations (" + creates + " creates, " + releases + " releases), "
-                    + kills + " kill -9 + reconcile, max " + maxRefs + " references on one pool snapshot, orphaned pool snapshots: 0,"
-                    + " deleted while referenced: 0");
+                    + kills + " kill -9 + reconcile (" + killsMidOperation + " left a PENDING or DELETING ledger entry; reconcile"
+                    + " resolved " + reconciledDeletes + " entries, deleting their pool snapshot where the array had one), max " + maxRefs + " references on one pool"
+                    + " snapshot, orphaned pool snapshots: 0, deleted while referenced: 0");
         }
     }
 
