@@ -4,7 +4,10 @@ package io.elastisnap.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.elastisnap.cli.ops.ReconcileOperation;
+import io.elastisnap.engine.pool.LoopImageCloneHost;
 import io.elastisnap.engine.pool.PoolSnapshotLedger;
+import io.elastisnap.engine.pool.VolumeRestore;
+import java.io.IOException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,12 +35,22 @@ final class ReconcileCommand extends BaseCommand {
     Outcome execute(Settings settings, CliContext ctx) {
         ReconcileOperation.Result r = new ReconcileOperation(ctx).run(domain, forgetMissing, deleteUnrecorded);
         PoolSnapshotLedger ledger = ctx.poolLedger();
-        if (ledger.entries().isEmpty()) {
+        List<String> restores;
+        try {
+            // first: a pool snapshot that still has a killed restore's clone cannot be deleted on the array
+            restores = new VolumeRestore(ctx.poolArray(), LoopImageCloneHost.forDetach(), ledger,
+                    ctx.store().directory().resolve("restore")).recoverInterrupted();
+        } catch (IOException | RuntimeException e) {
+            throw new CliException(ExitCode.FAILED, "finishing interrupted restores: " + e.getMessage(),
+                    "check the mounts and loop devices it names, then run reconcile again", e);
+        }
+        if (ledger.entries().isEmpty() && restores.isEmpty()) {
             return new Outcome(r.inSync() ? ExitCode.OK : ExitCode.FAILED, r.toJson(), r::print);
         }
         PoolSnapshotLedger.Reconciled pools = ledger.reconcile(ctx.poolArray());
         JsonObject json = r.toJson();
         JsonObject poolJson = new JsonObject();
+        poolJson.add("restoresFinished", strings(restores));
         poolJson.add("deleted", strings(pools.deleted));
         poolJson.add("inProgress", strings(pools.inProgress));
         poolJson.add("failed", strings(pools.failed));
@@ -45,6 +58,7 @@ final class ReconcileCommand extends BaseCommand {
         boolean inSync = r.inSync() && pools.failed.isEmpty();
         return new Outcome(inSync ? ExitCode.OK : ExitCode.FAILED, json, out -> {
             r.print(out);
+            restores.forEach(out::println);
             pools.deleted.forEach(p -> out.println("pool snapshot " + p + ": a group that never completed, or unreferenced: deleted"));
             pools.inProgress.forEach(p -> out.println("pool snapshot " + p + ": its group is still being taken; left alone"));
             pools.failed.forEach(p -> out.println("pool snapshot " + p + ": delete failed, retried by the next reconcile"));

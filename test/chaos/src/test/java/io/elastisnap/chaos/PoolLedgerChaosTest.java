@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import io.elastisnap.engine.pool.PoolSnapshotLedger;
 import io.elastisnap.engine.pool.PoolSnapshotRef;
 import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.simulator.Fault;
 import io.elastisnap.simulator.SimVolume;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -29,11 +28,11 @@ import org.junit.rules.TemporaryFolder;
  * random volume snapshots, each a CLI child JVM, a third of them killed at a random moment. After every step: no pool
  * snapshot that the ledger still counts references to is missing on the array (never deleted while referenced).
  * After every kill, {@code reconcile}: no pool snapshot on the array that the ledger does not hold committed, and no
- * PENDING or DELETING entry left (no orphan). The restore is not in this schedule (it needs loop devices and mounts;
- * its undo runs in test/e2e and the engine's unit tests).
+ * PENDING or DELETING entry left (no orphan), and no restore's clone volume, loop device, mount or partial file left.
+ * Restores ({@code restore-volume --to}, which attach and mount a clone of the pool volume, an ext4 image filled with
+ * the domains' files) run only as root.
  */
 public class PoolLedgerChaosTest {
-    private static final Logger LOG = LogManager.getLogger(PoolLedgerChaosTest.class);
     private static final String KEY = "CHAOSKEY-pool-5f3a8c1e";
     private static final int DOMAINS = 4;
 
@@ -46,21 +45,35 @@ public class PoolLedgerChaosTest {
         Random random = new Random(ChaosSettings.SEED);
         Path dir = tmp.newFolder("pool-chaos").toPath();
         Path mount = Files.createDirectories(dir.resolve("pool-mount"));
-        try (ElastiCenterSimulator sim = ElastiCenterSimulator.builder().apiKey(KEY).snapshotLatency(Duration.ofMillis(300)).start()) {
+        boolean restores = "root".equals(System.getProperty("user.name"));
+        Path data = Files.createDirectories(dir.resolve("array"));
+        try (ElastiCenterSimulator sim = ElastiCenterSimulator.builder().apiKey(KEY).dataDirectory(data)
+                .snapshotLatency(Duration.ofMillis(300)).start()) {
             SimVolume pool = sim.provisionVolume("pool", 64L << 20);
             Path config = config(dir, sim, node(dir, mount));
+            // the pool volume carries the domains' files, so a restore finds them in a clone of any pool snapshot
+            run("mkfs.ext4", "-q", "-F", "-d", mount.toString(), pool.imagePath().toString());
+            // windows for the kills: each array call of a create, release and restore takes a while
+            sim.faults().inject("deleteSnapshot", Fault.latency(Duration.ofMillis(400)));
+            sim.faults().inject("cloneDatasetSnapshot", Fault.latency(Duration.ofMillis(300)));
             PoolSnapshotLedger ledger = new PoolSnapshotLedger(dir.resolve("state/pool-ledger"));
             int kills = 0;
             int creates = 0;
             int releases = 0;
             int maxRefs = 0;
             int killsMidOperation = 0;
+            int restoreOps = 0;
             long reconciledDeletes = 0;
             for (int i = 0; i < ops; i++) {
                 List<String> args = new ArrayList<>();
                 List<String> refs = ledger.entries().stream().filter(e -> e.state() == PoolSnapshotLedger.State.COMMITTED)
                         .flatMap(e -> e.refs().stream()).map(PoolSnapshotRef::id).collect(Collectors.toList());
-                if (refs.isEmpty() || random.nextInt(100) < 55) {
+                int pick = random.nextInt(100);
+                if (!refs.isEmpty() && restores && pick < 25) {
+                    args.addAll(List.of("restore-volume", refs.get(random.nextInt(refs.size())), "--to",
+                            dir.resolve("restored-" + i + ".img").toString(), "--clone-images", data.resolve("volumes").toString()));
+                    restoreOps++;
+                } else if (refs.isEmpty() || pick < 65) {
                     args.addAll(List.of("create", "--group", "c" + i, "--pool", pool.id() + "=" + mount));
                     for (int d = 0; d < DOMAINS; d++) {
                         if (d == 0 || random.nextBoolean()) {
@@ -78,11 +91,13 @@ public class PoolLedgerChaosTest {
                 }
                 boolean kill = random.nextInt(3) == 0;
                 ChildJvm child = cli(dir, "op-" + i, config, args);
-                if (kill) {
-                    Thread.sleep(300 + random.nextInt(2200));
+                if (kill && inCriticalSection(child, args.get(0), dir, ledger, "c" + i)) {
+                    // a random moment inside the operation: the array calls take 300-400 ms each
+                    Thread.sleep(random.nextInt(args.get(0).equals("restore-volume") ? 1500 : 600));
                     child.kill();
                     kills++;
                 } else {
+                    kill = false;
                     child.await(Duration.ofMinutes(2));
                 }
                 assertNothingDeletedWhileReferenced(sim, pool, ledger, "after op " + i + " " + args + (kill ? " (killed)" : ""));
@@ -97,6 +112,7 @@ public class PoolLedgerChaosTest {
                     reconciledDeletes += reconcile.stdout().lines().filter(l -> l.startsWith("pool snapshot ")
                             && l.endsWith(": deleted")).count();
                     assertNoOrphan(sim, pool, ledger, "after op " + i + " and reconcile");
+                    assertNoRestoreLeft(sim, dir, data, "after op " + i + " and reconcile");
                 }
             }
             cli(dir, "release-all", config, List.of("reconcile")).await(Duration.ofMinutes(2));
@@ -108,11 +124,8 @@ public class PoolLedgerChaosTest {
             assertEquals("every pool snapshot gone with its last reference", List.of(), sim.snapshotPaths(pool.id()));
             ChaosReport.add("pool.operations", ops);
             ChaosReport.add("pool.kills", kills);
-            LOG.info("pool ledger chaos: {} operations ({} creates, {} releases), {} kill -9 + reconcile, max {} references on"
-                    + " one pool snapshot; 0 orphaned pool snapshots, 0 deleted while referenced", ops, creates, releases,
-                    kills, maxRefs);
-            System.out.println("POOL CHAOS SUMMARY: " + ops + " operations (" + creates + " creates, " + releases + " releases), "
-                    + kills + " kill -9 + reconcile (" + killsMidOperation + " left a PENDING or DELETING ledger entry; reconcile"
+            System.out.println("POOL CHAOS SUMMARY: " + ops + " operations (" + creates + " creates, " + releases + " releases, "
+                    + restoreOps + " restores; " + kills + " kill -9 + reconcile (" + killsMidOperation + " left a PENDING or DELETING ledger entry; reconcile"
                     + " resolved " + reconciledDeletes + " entries, deleting their pool snapshot where the array had one), max " + maxRefs + " references on one pool"
                     + " snapshot, orphaned pool snapshots: 0, deleted while referenced: 0");
         }
@@ -135,6 +148,55 @@ public class PoolLedgerChaosTest {
             committed.add(e.snapshotName());
         }
         assertEquals(when + ": array snapshots vs committed ledger entries", committed, names(sim, pool));
+    }
+
+    /**
+     * Waits (bounded) until the child has written its first ledger or restore-journal step, so the kill lands inside
+     * the operation rather than in the JVM's start-up; false when the child ended first.
+     */
+    private static boolean inCriticalSection(ChildJvm child, String command, Path dir, PoolSnapshotLedger ledger, String group)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Path restores = dir.resolve("state/pool-ledger/restores");
+        int before = ledger.entries().stream().mapToInt(e -> e.refs().size()).sum();
+        while (child.alive() && System.nanoTime() < deadline) {
+            boolean started;
+            if (command.equals("create")) {
+                started = ledger.entries().stream().anyMatch(e -> e.groupId().equals(group));
+            } else if (command.equals("restore-volume")) {
+                try (var files = Files.list(Files.createDirectories(restores))) {
+                    started = files.findAny().isPresent();
+                }
+            } else {
+                started = ledger.entries().stream().mapToInt(e -> e.refs().size()).sum() < before;
+            }
+            if (started) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    /** A killed restore's clone volume, loop device, mount and partial file are all gone after reconcile. */
+    private static void assertNoRestoreLeft(ElastiCenterSimulator sim, Path dir, Path data, String when) throws Exception {
+        try (io.elastisnap.elasticenter.ElastiCenterClient client = client(sim)) {
+            assertEquals(when + ": clone volumes", List.of(), client.listFileSystems(null).stream().map(v -> v.name())
+                    .filter(n -> n.startsWith("esnap-restore-")).collect(Collectors.toList()));
+        }
+        assertTrue(when + ": loop devices on the array's images", !run("losetup", "--list").contains(data.toString()));
+        assertTrue(when + ": mounts of clones", !Files.readString(Path.of("/proc/self/mounts")).contains(dir.toString()));
+        try (var files = Files.list(dir)) {
+            assertEquals(when + ": partial files", List.of(), files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.contains(".esnap-restore-")).collect(Collectors.toList()));
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(String.join(" ", command) + ": " + out, 0, p.waitFor());
+        return out;
     }
 
     private static Set<String> names(ElastiCenterSimulator sim, SimVolume pool) {

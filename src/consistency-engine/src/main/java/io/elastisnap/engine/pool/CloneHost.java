@@ -10,6 +10,9 @@ public interface CloneHost {
     /** Attaches the clone; returns its block device. */
     Path attach(String cloneVolumeId) throws IOException;
 
-    /** Detaches a device {@link #attach} returned; one already gone counts as detached. */
-    void detach(Path device) throws IOException;
+    /**
+     * Detaches a device {@link #attach} returned for that clone; a device that is gone, or that now carries something
+     * else (its number reused after a crash), is left alone.
+     */
+    void detach(Path device, String cloneVolumeId) throws IOException;
 }

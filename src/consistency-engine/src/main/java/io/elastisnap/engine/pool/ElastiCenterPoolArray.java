@@ -51,6 +51,11 @@ public final class ElastiCenterPoolArray implements PoolArray {
     }
 
     @Override
+    public Optional<String> findClone(String cloneName) {
+        return client.listFileSystems(null).stream().filter(v -> cloneName.equals(v.name())).map(v -> v.id()).findFirst();
+    }
+
+    @Override
     public void deleteClone(String cloneVolumeId) {
         try {
             client.deleteFileSystem(cloneVolumeId, false);

@@ -21,6 +21,9 @@ public final class LoopImageCloneHost implements CloneHost {
 
     @Override
     public Path attach(String cloneVolumeId) throws IOException {
+        if (imageDirectory == null) {
+            throw new IOException("this clone host only detaches (no clone image directory given)");
+        }
         Path image = imageDirectory.resolve(cloneVolumeId + ".img");
         if (!Files.isRegularFile(image)) {
             throw new IOException("clone volume " + cloneVolumeId + " has no image " + image
@@ -29,9 +32,23 @@ public final class LoopImageCloneHost implements CloneHost {
         return Path.of(HostCommand.run(TIMEOUT, "losetup", "--find", "--show", image.toString()));
     }
 
+    /** For recovery: detaches only (where the images are is not needed to detach one). */
+    public static LoopImageCloneHost forDetach() {
+        return new LoopImageCloneHost(null);
+    }
+
     @Override
-    public void detach(Path device) throws IOException {
-        if (Files.exists(device)) {
+    public void detach(Path device, String cloneVolumeId) throws IOException {
+        if (!Files.exists(device)) {
+            return;
+        }
+        String backing;
+        try {
+            backing = HostCommand.run(TIMEOUT, "losetup", "--list", "--noheadings", "--output", "BACK-FILE", device.toString());
+        } catch (IOException notALoopDeviceAnyMore) {
+            return;
+        }
+        if (backing.endsWith("/" + cloneVolumeId + ".img")) {
             HostCommand.run(TIMEOUT, "losetup", "--detach", device.toString());
         }
     }

@@ -17,6 +17,9 @@ public interface PoolArray extends ArraySnapshotter {
     /** A new volume {@code cloneName} holding the snapshot's data; returns the clone's volume id. */
     String cloneSnapshot(ArraySnapshot snapshot, String cloneName);
 
+    /** The id of the clone volume of that name, if it exists (a restore killed before it learnt the id). */
+    Optional<String> findClone(String cloneName);
+
     /** Deletes a clone volume made by {@link #cloneSnapshot}; a clone that no longer exists counts as deleted. */
     void deleteClone(String cloneVolumeId);
 }

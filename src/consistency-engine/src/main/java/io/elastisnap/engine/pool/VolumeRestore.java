@@ -21,17 +21,21 @@ import org.apache.logging.log4j.Logger;
  * consistent host file system needs; XFS gets {@code nouuid}, since the clone has its original's UUID), copy the
  * volume's file out with {@code qemu-img convert} into a temporary file beside the target, rename it into place, then
  * unmount, detach and delete the clone. Every step is undone on failure, newest first; what the undo could not do is
- * in the exception's message.
+ * in the exception's message. Each step is journaled before it is taken, so {@link #recoverInterrupted()} finishes a
+ * restore whose process was killed.
  */
 public final class VolumeRestore {
     private static final Logger LOG = LogManager.getLogger(VolumeRestore.class);
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration COPY_TIMEOUT = Duration.ofHours(6);
+    /** Clone volumes of restores are named apart, so a crashed restore's clone is found by name. */
+    public static final String CLONE_PREFIX = "esnap-restore-";
 
     private final PoolArray array;
     private final CloneHost cloneHost;
     private final PoolSnapshotLedger ledger;
     private final Path workDirectory;
+    private final RestoreJournal journal;
 
     /**
      * @param workDirectory where clones are mounted (a directory per restore, removed afterwards)
@@ -41,6 +45,7 @@ public final class VolumeRestore {
         this.cloneHost = Objects.requireNonNull(cloneHost, "cloneHost");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.workDirectory = Objects.requireNonNull(workDirectory, "workDirectory");
+        this.journal = new RestoreJournal(ledger.directory().resolve("restores"));
     }
 
     /** Where the time went. */
@@ -91,15 +96,21 @@ public final class VolumeRestore {
         List<Undo> undo = new ArrayList<>();
         String tag = UUID.randomUUID().toString().substring(0, 8);
         Path partial = target.resolveSibling(target.getFileName() + ".esnap-restore-" + tag);
+        Path mount = workDirectory.resolve("clone-" + tag);
+        RestoreJournal.Record record = new RestoreJournal.Record(tag, CLONE_PREFIX + tag, mount, partial);
+        journal.write(record);
         marks[0] = System.nanoTime();
         try {
-            String cloneId = array.cloneSnapshot(snapshot, "esnap-restore-" + tag);
+            String cloneId = array.cloneSnapshot(snapshot, record.cloneName);
             undo.add(new Undo("delete clone volume " + cloneId, () -> array.deleteClone(cloneId)));
+            record.cloneVolumeId = cloneId;
+            journal.write(record);
             marks[1] = System.nanoTime();
             Path device = cloneHost.attach(cloneId);
-            undo.add(new Undo("detach " + device, () -> cloneHost.detach(device)));
-            Path mount = Files.createDirectories(workDirectory).resolve("clone-" + tag);
-            Files.createDirectory(mount);
+            undo.add(new Undo("detach " + device, () -> cloneHost.detach(device, cloneId)));
+            record.device = device.toString();
+            journal.write(record);
+            Files.createDirectories(mount);
             undo.add(new Undo("remove " + mount, () -> Files.deleteIfExists(mount)));
             mount(device, mount);
             undo.add(new Undo("unmount " + mount, () -> HostCommand.run(STEP_TIMEOUT, "umount", mount.toString())));
@@ -121,14 +132,59 @@ public final class VolumeRestore {
             }
             marks[3] = System.nanoTime();
             undoAll(undo, null);
+            journal.remove(tag);
             marks[4] = System.nanoTime();
             Timings timings = new Timings(marks, bytes);
             LOG.info("Restored {} ({}) from {} into {}: {}", refId, ref.file(), snapshot.path(), target, timings);
             return timings;
         } catch (IOException | RuntimeException e) {
-            undoAll(undo, e);
+            if (undoAll(undo, e)) {
+                journal.remove(tag);
+            }
             throw e;
         }
+    }
+
+    /**
+     * Finishes restores whose process died (kill -9, host crash): unmounts the clone, detaches it, deletes the clone
+     * volume (found by name if its id was not learnt yet) and the partial file. Restores of live processes are left
+     * alone. A pool snapshot with a clone cannot be deleted on the array, so run this before the ledger's reconcile.
+     *
+     * @return one line per restore finished
+     */
+    public List<String> recoverInterrupted() throws IOException {
+        List<String> done = new ArrayList<>();
+        for (RestoreJournal.Record r : journal.list()) {
+            if (r.owner().isAlive()) {
+                continue;
+            }
+            Path mount = Path.of(r.mount);
+            if (isMounted(mount)) {
+                HostCommand.run(STEP_TIMEOUT, "umount", mount.toString());
+            }
+            String cloneId = r.cloneVolumeId != null ? r.cloneVolumeId : array.findClone(r.cloneName).orElse(null);
+            if (r.device != null && cloneId != null) {
+                cloneHost.detach(Path.of(r.device), cloneId);
+            }
+            if (cloneId != null) {
+                array.deleteClone(cloneId);
+            }
+            Files.deleteIfExists(Path.of(r.partial));
+            Files.deleteIfExists(mount);
+            journal.remove(r.tag);
+            done.add(r + ": cleaned up after its process (" + r.owner() + ") died");
+        }
+        return done;
+    }
+
+    private static boolean isMounted(Path mount) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String[] fields = line.split(" ");
+            if (fields.length > 1 && fields[1].replace("\\040", " ").equals(mount.toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** XFS clones carry their original's UUID, which XFS refuses twice on one host unless told nouuid. */
@@ -167,8 +223,12 @@ public final class VolumeRestore {
         void run() throws IOException;
     }
 
-    /** Newest first; every step is tried; failures are added to {@code failure} (or thrown when there is none). */
-    private static void undoAll(List<Undo> undo, Exception failure) throws IOException {
+    /**
+     * Newest first; every step is tried; failures are added to {@code failure} (or thrown when there is none).
+     *
+     * @return true when nothing was left to do
+     */
+    private static boolean undoAll(List<Undo> undo, Exception failure) throws IOException {
         List<String> left = new ArrayList<>();
         for (int i = undo.size() - 1; i >= 0; i--) {
             try {
@@ -178,14 +238,14 @@ public final class VolumeRestore {
             }
         }
         if (left.isEmpty()) {
-            return;
+            return true;
         }
-        String message = "clean-up left work to do by hand: " + String.join("; ", left);
+        String message = "clean-up left work to do (reconcile retries it): " + String.join("; ", left);
         LOG.error(message);
         if (failure != null) {
             failure.addSuppressed(new IOException(message));
-        } else {
-            throw new IOException(message);
+            return false;
         }
+        throw new IOException(message);
     }
 }

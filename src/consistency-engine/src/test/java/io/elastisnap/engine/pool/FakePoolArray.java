@@ -87,6 +87,11 @@ final class FakePoolArray implements PoolArray {
     }
 
     @Override
+    public Optional<String> findClone(String cloneName) {
+        return clones.containsKey(cloneName) ? Optional.of(cloneName) : Optional.empty();
+    }
+
+    @Override
     public void deleteClone(String cloneVolumeId) {
         log.add("delete-clone:" + cloneVolumeId);
         clones.remove(cloneVolumeId);

@@ -48,7 +48,7 @@ public class VolumeRestoreTest {
             }
 
             @Override
-            public void detach(Path device) {
+            public void detach(Path device, String cloneVolumeId) {
                 fail("nothing was attached");
             }
         };
@@ -64,6 +64,28 @@ public class VolumeRestoreTest {
         assertEquals(3, Files.size(target));
         try (var files = Files.list(pool)) {
             assertEquals("no partial file left", 1, files.count());
+        }
+        assertTrue("nothing left to recover", restore(failing).recoverInterrupted().isEmpty());
+    }
+
+    @Test
+    public void aRestoreKilledMidwayIsFinishedByTheNextStart() throws Exception {
+        array.cloneSnapshot(array.existing().get(0), "esnap-restore-dead0001");
+        Path partial = Files.write(pool.resolve("db.qcow2.esnap-restore-dead0001"), new byte[] {9});
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path records = Files.createDirectories(tmp.getRoot().toPath().resolve("ledger/restores"));
+        Files.writeString(records.resolve("dead0001.restore.json"), "{\"tag\":\"dead0001\",\"cloneName\":\"esnap-restore-dead0001\","
+                + "\"mount\":\"" + tmp.getRoot().toPath().resolve("work/clone-dead0001") + "\",\"partial\":\"" + partial
+                + "\",\"ownerPid\":" + dead.pid() + "}");
+
+        List<String> done = restore(new LoopImageCloneHost(pool)).recoverInterrupted();
+
+        assertEquals(done.toString(), 1, done.size());
+        assertTrue("the clone, found by name, is deleted", array.clones().isEmpty());
+        assertTrue(Files.notExists(partial));
+        try (var files = Files.list(records)) {
+            assertEquals(0, files.count());
         }
     }
 
