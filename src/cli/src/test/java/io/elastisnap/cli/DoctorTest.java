@@ -30,6 +30,8 @@ public class DoctorTest extends CliTest {
             assertTrue(check + " in\n" + r.out, r.out.lines().anyMatch(l -> l.startsWith("PASS") && l.contains(check)));
         }
         assertTrue(r.out, r.out.contains("all checks passed"));
+        assertTrue("the test driver's guest needs no thaw guard:\n" + r.out,
+                r.out.lines().anyMatch(l -> l.startsWith("SKIP") && l.contains("thaw guard") && l.contains("the test driver freezes no guest")));
     }
 
     @Test

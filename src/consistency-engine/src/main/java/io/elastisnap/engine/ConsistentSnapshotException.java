@@ -1,10 +1,14 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.engine;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -104,5 +108,23 @@ public final class ConsistentSnapshotException extends Exception {
      */
     public CompletableFuture<List<VolumeOutcome>> lateCleanup() {
         return lateCleanup;
+    }
+
+    /**
+     * The outcomes once the calls still out have returned and been cleaned up, waiting at most {@code wait} for them
+     * (against a hung array they may never return): else the outcomes as they stand, the unreturned ones PENDING.
+     */
+    public List<VolumeOutcome> outcomesWithin(Duration wait) {
+        if (volumeOutcomes().stream().noneMatch(o -> o.state() == VolumeOutcome.State.PENDING)) {
+            return volumeOutcomes();
+        }
+        try {
+            return lateCleanup.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException stillOut) {
+            // the caller names them as outstanding
+        }
+        return volumeOutcomes();
     }
 }

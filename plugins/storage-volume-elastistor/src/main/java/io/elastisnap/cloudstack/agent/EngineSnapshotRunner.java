@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -52,7 +49,7 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     /** JVM system property (e.g. in JAVA_OPTS of the agent) that moves the journal. */
     public static final String JOURNAL_DIRECTORY_PROPERTY = "elastisnap.journal.dir";
 
-    static final Duration LATE_CLEANUP_WAIT = Duration.ofSeconds(30);
+    static final Duration CALLS_STILL_OUT_WAIT = Duration.ofSeconds(1);
 
     private static final Logger LOG = LogManager.getLogger(EngineSnapshotRunner.class);
 
@@ -159,27 +156,24 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     }
 
     /**
-     * Snapshot calls still running when the engine gave up are cleaned up in the background; waiting (bounded) for
-     * that lets the answer say truthfully what is left on the array.
+     * The answer names what may be left on the array. A snapshot call still out when the engine gave up (a hung array)
+     * gets {@link #CALLS_STILL_OUT_WAIT} to return; after that the answer goes (the guest was thawed long before) and
+     * the snapshot is deleted in the background when its call returns, or, if the agent stops first, found by its name as
+     * an orphan by the ElastiStor reconcile task.
      */
     private static String describe(ConsistentSnapshotException e) {
-        List<VolumeOutcome> outcomes;
-        try {
-            outcomes = e.lateCleanup().get(LATE_CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            outcomes = e.volumeOutcomes();
-        } catch (ExecutionException | TimeoutException notFinished) {
-            outcomes = e.volumeOutcomes();
-        }
-        List<VolumeOutcome> left = new ArrayList<>();
-        for (VolumeOutcome outcome : outcomes) {
-            if (outcome.state() == VolumeOutcome.State.DELETE_FAILED || outcome.state() == VolumeOutcome.State.PENDING) {
-                left.add(outcome);
+        List<String> left = new ArrayList<>();
+        for (VolumeOutcome outcome : e.outcomesWithin(CALLS_STILL_OUT_WAIT)) {
+            if (outcome.state() == VolumeOutcome.State.PENDING) {
+                left.add(outcome.snapshotName() + " on volume " + outcome.volumeId() + " (its create call had not returned:"
+                        + " this agent deletes it when the call returns)");
+            } else if (outcome.state() == VolumeOutcome.State.DELETE_FAILED) {
+                left.add(outcome.snapshotName() + " on volume " + outcome.volumeId() + " (its delete failed: "
+                        + outcome.error().orElse("no error text") + ")");
             }
         }
-        return left.isEmpty() ? e.getMessage() : e.getMessage() + "; snapshots possibly left on the array (remove them, or run"
-                + " the ElastiStor reconcile task): " + left;
+        return left.isEmpty() ? e.getMessage() : e.getMessage() + "; still outstanding on the array: " + String.join(", ", left)
+                + "; the ElastiStor reconcile task reports whatever of these remains as an orphan (and removes it with elastistor.reconcile.remove.orphans=true)";
     }
 
     private ConsistentSnapshotRequest toRequest(TakeConsistentSnapshotCommand command) {

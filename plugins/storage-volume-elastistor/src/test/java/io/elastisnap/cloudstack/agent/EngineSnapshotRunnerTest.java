@@ -118,7 +118,7 @@ public class EngineSnapshotRunnerTest {
         TakeConsistentSnapshotAnswer answer = runner.run(command(ec1, "REQUIRED", root.id(), "cs-a"), null);
 
         assertFalse(answer.getResult());
-        assertEquals("FREEZE_FAILED", answer.getFailureReason());
+        assertEquals(answer.getDetails(), "FREEZE_FAILED", answer.getFailureReason());
         assertTrue(ec1.snapshotPaths(root.id()).isEmpty());
         assertFalse(guest.isFrozen());
     }
@@ -149,6 +149,32 @@ public class EngineSnapshotRunnerTest {
         assertTrue(ec1.snapshotPaths(data.id()).isEmpty());
         assertFalse(guest.isFrozen());
         assertFalse(answer.getDetails().contains("key-one"));
+    }
+
+    @Test
+    public void aHungArrayIsAnsweredWithoutWaitingForItAndTheCallStillOutIsDeletedWhenItReturns() throws Exception {
+        SimVolume root = ec1.provisionVolume("root", 1L << 30);
+        SimVolume data = ec1.provisionVolume("data", 1L << 30);
+        ec1.faults().inject("createStorageSnapshot", Fault.hang());
+
+        TakeConsistentSnapshotAnswer answer = runner.run(command(ec1, "REQUIRED", root.id(), "cs-a", data.id(), "cs-b"), null);
+
+        assertFalse(answer.getResult());
+        assertFalse("the guest was thawed before the answer", guest.isFrozen());
+        assertTrue("answered while the calls still hang: " + answer.getDetails(),
+                answer.getDetails().contains("still outstanding on the array: cs-a on volume " + root.id()
+                        + " (its create call had not returned: this agent deletes it when the call returns)"));
+        assertTrue(answer.getDetails(), answer.getDetails().contains("cs-b on volume " + data.id()));
+        assertTrue(answer.getDetails(), answer.getDetails().endsWith("the ElastiStor reconcile task reports whatever of these remains as an orphan (and removes it with elastistor.reconcile.remove.orphans=true)"));
+
+        ec1.faults().clear();
+
+        Instant deadline = Instant.now().plusSeconds(20);
+        while ((!ec1.snapshotPaths(root.id()).isEmpty() || !ec1.snapshotPaths(data.id()).isEmpty()) && Instant.now().isBefore(deadline)) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        assertTrue("deleted once its call returned", ec1.snapshotPaths(root.id()).isEmpty());
+        assertTrue("deleted once its call returned", ec1.snapshotPaths(data.id()).isEmpty());
     }
 
     @Test

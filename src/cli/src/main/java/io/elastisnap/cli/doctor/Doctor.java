@@ -16,6 +16,8 @@ import io.elastisnap.engine.AgentCapabilities;
 import io.elastisnap.engine.FreezeStatus;
 import io.elastisnap.engine.GuestAgentException;
 import io.elastisnap.engine.GuestQuiescer;
+import io.elastisnap.engine.ThawGuardException;
+import io.elastisnap.engine.guard.ProcessThawGuard;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -91,6 +93,7 @@ public final class Doctor {
         stateDirectory();
         List<String> toCheck = domains.isEmpty() ? new ArrayList<>(config.domains().keySet()) : domains;
         LibvirtHost host = libvirt();
+        thawGuard(host);
         if (toCheck.isEmpty()) {
             results.add(CheckResult.skip("domain checks", "no domain given and none in the config file"));
         }
@@ -151,6 +154,22 @@ public final class Doctor {
             results.add(CheckResult.fail("libvirt reachable", e.getMessage(), "check: virsh version"));
         }
         return null;
+    }
+
+    /** The guard that thaws a guest if this CLI dies mid-freeze: without it, policy REQUIRED refuses to freeze. */
+    private void thawGuard(LibvirtHost host) {
+        String check = "thaw guard";
+        if (host == null) {
+            results.add(CheckResult.skip(check, "needs libvirt"));
+        } else if (host.isTestDriver()) {
+            results.add(CheckResult.skip(check, "the test driver freezes no guest"));
+        } else {
+            try {
+                results.add(CheckResult.pass(check, new ProcessThawGuard(host::uri).readiness()));
+            } catch (ThawGuardException e) {
+                results.add(CheckResult.fail(check, e.getMessage(), "apt install bash libvirt-clients util-linux"));
+            }
+        }
     }
 
     private void domain(LibvirtHost host, String name) {

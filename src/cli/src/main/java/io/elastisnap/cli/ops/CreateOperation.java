@@ -238,7 +238,7 @@ public final class CreateOperation {
      * stays and the next create, delete, list or reconcile of this domain deletes its snapshots by their unique names.
      */
     private CliException failed(Request request, SnapshotSet set, ConsistentSnapshotException e) {
-        List<VolumeOutcome> outcomes = outcomesAfterCallsStillOut(e);
+        List<VolumeOutcome> outcomes = e.outcomesWithin(CALLS_STILL_OUT_WAIT);
         List<String> outstanding = new ArrayList<>();
         List<VolumeRecord> toCheck = new ArrayList<>();
         for (int i = 0; i < set.volumes().size(); i++) {
@@ -260,20 +260,6 @@ public final class CreateOperation {
                 + " deletes them by name";
         ctx.output().warn(note);
         return new CliException(failure.exitCode(), failure.getMessage() + "; " + note, failure.fix(), e);
-    }
-
-    private static List<VolumeOutcome> outcomesAfterCallsStillOut(ConsistentSnapshotException e) {
-        if (e.volumeOutcomes().stream().noneMatch(o -> o.state() == VolumeOutcome.State.PENDING)) {
-            return e.volumeOutcomes();
-        }
-        try {
-            return e.lateCleanup().get(CALLS_STILL_OUT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException stillOut) {
-            // named as outstanding below
-        }
-        return e.volumeOutcomes();
     }
 
     /** Deletes by name whatever of these is on the array; the names it could not clear within {@code budget}. */

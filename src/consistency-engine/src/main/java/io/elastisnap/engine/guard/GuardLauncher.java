@@ -85,7 +85,7 @@ final class GuardLauncher {
         return command;
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;

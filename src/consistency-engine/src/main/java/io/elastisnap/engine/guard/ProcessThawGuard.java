@@ -89,6 +89,32 @@ public final class ProcessThawGuard implements ThawGuard {
         this.script = Objects.requireNonNull(script, "script");
     }
 
+    /**
+     * How a guard would start on this host, for a health check before the first freeze: "a transient systemd unit"
+     * or "a process in its own session (setsid)".
+     *
+     * @throws ThawGuardException naming the programs missing from the PATH and the package that brings each
+     */
+    public String readiness() throws ThawGuardException {
+        List<String> missing = new ArrayList<>();
+        if (!GuardLauncher.onPath("bash")) {
+            missing.add("bash (package bash)");
+        }
+        if (!virsh.contains("/") ? !GuardLauncher.onPath(virsh) : !Files.isExecutable(Path.of(virsh))) {
+            missing.add(virsh + " (package libvirt-clients)");
+        }
+        if (launcher.methods().isEmpty()) {
+            missing.add("setsid (package util-linux), or systemd-run where systemd is PID 1");
+        }
+        if (!missing.isEmpty()) {
+            throw new ThawGuardException("cannot start a thaw guard on this host: not found on the PATH: "
+                    + String.join(", ", missing) + "; install them (a freeze with policy REQUIRED is refused until then)");
+        }
+        return launcher.methods().get(0) == GuardLauncher.Method.SYSTEMD_RUN
+                ? "a transient systemd unit per freeze (systemctl list-units '" + GuardLauncher.GUARD_NAME + "-*')"
+                : "a process in its own session per freeze (setsid; systemd is not PID 1 here)";
+    }
+
     @Override
     public Armed arm(String domainName, String sessionId, FreezeLimits limits, Path log) throws ThawGuardException {
         String uri;

@@ -131,6 +131,27 @@ public class ProcessThawGuardTest {
     }
 
     @Test
+    public void readinessSaysHowTheGuardStartsHere() throws Exception {
+        assertEquals("a process in its own session per freeze (setsid; systemd is not PID 1 here)", setsidGuard().readiness());
+        ProcessThawGuard systemd = new ProcessThawGuard(() -> "test:///fake", virsh.program().toString(),
+                GuardLauncher.choose(true, true, true), ProcessThawGuard.SCRIPT);
+        assertEquals("a transient systemd unit per freeze (systemctl list-units 'elastisnap-thaw-guard-*')", systemd.readiness());
+    }
+
+    @Test
+    public void readinessNamesEveryMissingProgramAndItsPackage() {
+        ProcessThawGuard guard = new ProcessThawGuard(() -> "test:///fake", "/nonexistent/virsh", GuardLauncher.choose(false, false, false),
+                ProcessThawGuard.SCRIPT);
+        try {
+            guard.readiness();
+            fail("no virsh and no way to start a guard");
+        } catch (ThawGuardException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("not found on the PATH: /nonexistent/virsh (package libvirt-clients),"
+                    + " setsid (package util-linux), or systemd-run where systemd is PID 1; install them"));
+        }
+    }
+
+    @Test
     public void aGuardKilledBeforeTheFreezeIsReportedSoTheEngineDoesNotFreeze() throws Exception {
         ThawGuard.Armed guard = setsidGuard().arm(DOMAIN, "s-1", LIMITS, log);
         ProcessHandle process = guards().get(0);
