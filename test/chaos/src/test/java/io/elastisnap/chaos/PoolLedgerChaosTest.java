@@ -63,6 +63,7 @@ public class PoolLedgerChaosTest {
             int maxRefs = 0;
             int killsMidOperation = 0;
             int restoreOps = 0;
+            int killsMidRestore = 0;
             long reconciledDeletes = 0;
             for (int i = 0; i < ops; i++) {
                 List<String> args = new ArrayList<>();
@@ -106,6 +107,10 @@ public class PoolLedgerChaosTest {
                     if (ledger.entries().stream().anyMatch(e -> e.state() != PoolSnapshotLedger.State.COMMITTED)) {
                         killsMidOperation++;
                     }
+                    Path restoreRecords = Files.createDirectories(dir.resolve("state/pool-ledger/restores"));
+                    try (var records = Files.list(restoreRecords)) {
+                        killsMidRestore += records.count() > 0 ? 1 : 0;
+                    }
                     ChildJvm reconcile = cli(dir, "reconcile-" + i, config, List.of("reconcile"));
                     int rc = reconcile.await(Duration.ofMinutes(2));
                     assertEquals("reconcile after op " + i + " exit", 0, rc);
@@ -125,7 +130,7 @@ public class PoolLedgerChaosTest {
             ChaosReport.add("pool.operations", ops);
             ChaosReport.add("pool.kills", kills);
             System.out.println("POOL CHAOS SUMMARY: " + ops + " operations (" + creates + " creates, " + releases + " releases, "
-                    + restoreOps + " restores; " + kills + " kill -9 + reconcile (" + killsMidOperation + " left a PENDING or DELETING ledger entry; reconcile"
+                    + restoreOps + " restores; " + kills + " kill -9 + reconcile (" + killsMidOperation + " left a PENDING or DELETING ledger entry, " + killsMidRestore + " an unfinished restore; reconcile"
                     + " resolved " + reconciledDeletes + " entries, deleting their pool snapshot where the array had one), max " + maxRefs + " references on one pool"
                     + " snapshot, orphaned pool snapshots: 0, deleted while referenced: 0");
         }

@@ -8,14 +8,12 @@ import io.elastisnap.engine.ArraySnapshot;
 import io.elastisnap.engine.journal.JournalOwner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -313,7 +311,7 @@ public final class PoolSnapshotLedger {
         locked(() -> {
             try {
                 Files.deleteIfExists(fileOf(entry.poolVolumeId, entry.snapshotName));
-                syncDirectory();
+                DurableFiles.syncDirectory(directory);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot remove ledger entry " + entry + " in " + directory, e);
             }
@@ -393,26 +391,10 @@ public final class PoolSnapshotLedger {
 
     private void write(Entry entry) {
         Path target = fileOf(entry.poolVolumeId, entry.snapshotName);
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(GSON.toJson(entry).getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory();
+            DurableFiles.replace(target, GSON.toJson(entry));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write ledger entry " + target, e);
-        }
-    }
-
-    private void syncDirectory() throws IOException {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
         }
     }
 }

@@ -6,14 +6,10 @@ import com.google.gson.JsonParseException;
 import io.elastisnap.engine.journal.JournalOwner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,21 +62,9 @@ final class RestoreJournal {
 
     void write(Record record) {
         Path target = directory.resolve(record.tag + ".restore.json");
-        Path temp = directory.resolve(record.tag + ".restore.json.tmp");
         try {
             Files.createDirectories(directory);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(GSON.toJson(record).getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            DurableFiles.replace(target, GSON.toJson(record));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the restore journal " + target, e);
         }
