@@ -84,10 +84,8 @@ public class PoolLedgerChaosTest {
                     creates++;
                 } else {
                     args.add("release");
-                    args.add(refs.get(random.nextInt(refs.size())));
-                    if (random.nextBoolean()) {
-                        args.add(refs.get(random.nextInt(refs.size())));
-                    }
+                    java.util.Collections.shuffle(refs, random);
+                    args.addAll(refs.subList(0, Math.min(refs.size(), 1 + random.nextInt(2))));
                     releases++;
                 }
                 boolean kill = random.nextInt(3) == 0;
@@ -99,7 +97,8 @@ public class PoolLedgerChaosTest {
                     kills++;
                 } else {
                     kill = false;
-                    child.await(Duration.ofMinutes(2));
+                    int rc = child.await(Duration.ofMinutes(2));
+                    assertEquals("op " + i + " " + args + ": " + child.stderr(), 0, rc);
                 }
                 assertNothingDeletedWhileReferenced(sim, pool, ledger, "after op " + i + " " + args + (kill ? " (killed)" : ""));
                 maxRefs = Math.max(maxRefs, ledger.entries().stream().mapToInt(e -> e.refs().size()).max().orElse(0));

@@ -5,6 +5,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.elastisnap.cli.Main;
 import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.engine.ConsistencyEngineListener;
 import io.elastisnap.engine.ConsistencyLevel;
@@ -27,12 +30,17 @@ import io.elastisnap.engine.pool.PoolVolume;
 import io.elastisnap.engine.pool.VolumeRestore;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.SimVolume;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -141,6 +149,8 @@ public class PoolGroupSnapshotOnRealGuestTest {
         assertEquals("frozen", "thawed", guestA.freezeStatus());
         assertEquals("thawed", guestB.freezeStatus());
 
+        cliGroupSnapshotOfBothGuests();
+
         VolumeRestore restore = new VolumeRestore(array, new LoopImageCloneHost(store.path().resolve("volumes")), ledger,
                 store.path().resolve("work"));
         for (GuestVm guest : new GuestVm[] {guestA, guestB}) {
@@ -173,6 +183,43 @@ public class PoolGroupSnapshotOnRealGuestTest {
         assertEquals(1, client.listStorageSnapshots(poolVolume.id()).size());
         assertTrue(ledger.release("e2e1/" + fixture.domainName("pool-b") + "/vda", array).deletedOnArray());
         assertEquals(0, client.listStorageSnapshots(poolVolume.id()).size());
+    }
+
+    /**
+     * The same through the operator's command, in-process: {@code elastisnap create --group} of both guests, its JSON,
+     * then {@code release --group}, which deletes the pool snapshot with its last reference.
+     */
+    private static void cliGroupSnapshotOfBothGuests() throws Exception {
+        Path key = Files.writeString(store.path().resolve("api-key"), simulator.apiKey() + "\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Path config = Files.writeString(store.path().resolve("elastisnap.conf"), String.join("\n",
+                "elasticenter.url = " + simulator.baseUrl(), "elasticenter.api-key-file = " + key,
+                "elasticenter.pin-sha256 = " + simulator.certificateSha256(), "libvirt.uri = " + fixture.libvirtUri(),
+                "state-dir = " + store.path().resolve("cli-state"), ""));
+        String created = cli("create", "--group", "cli1", "--pool", poolVolume.id() + "=" + mount, guestA.name(), guestB.name(),
+                "--json", "--config", config.toString());
+        JsonObject result = JsonParser.parseString(created).getAsJsonObject().getAsJsonObject("result");
+        LOG.info("elastisnap create --group cli1 of both real guests: group frozen window {} ms, syncfs + pool snapshot {} ms",
+                result.get("groupFrozenWindowMs").getAsLong(), result.get("flushAndSnapshotMs").getAsLong());
+        result.getAsJsonArray("members").forEach(m -> assertEquals("FS_FROZEN", m.getAsJsonObject().get("consistencyLevel").getAsString()));
+        assertEquals(2, client.listStorageSnapshots(poolVolume.id()).size());
+        cli("release", "--group", "cli1", "--config", config.toString());
+        assertEquals(1, client.listStorageSnapshots(poolVolume.id()).size());
+        assertEquals("thawed", guestA.freezeStatus());
+        assertEquals("thawed", guestB.freezeStatus());
+    }
+
+    private static String cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            code = Main.run(args, new PrintStream(out, true), new PrintStream(err, true), Map.of());
+        } finally {
+            Configurator.reconfigure(); // the CLI points logging at its own streams; the test's log goes on as configured
+        }
+        assertEquals(String.join(" ", args) + ": " + err, 0, code);
+        return out.toString();
     }
 
     /** needs_recovery clear (the guest was frozen) and e2fsck -fn clean, read through a raw copy of the qcow2. */
