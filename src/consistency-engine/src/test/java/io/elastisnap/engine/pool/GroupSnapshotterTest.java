@@ -14,6 +14,7 @@ import io.elastisnap.engine.EngineFixture;
 import io.elastisnap.engine.EngineRuntime;
 import io.elastisnap.engine.EventLog;
 import io.elastisnap.engine.FakeThawGuard;
+import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.engine.GuestAgentException;
 import io.elastisnap.engine.journal.FreezeJournal;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -184,6 +186,43 @@ public class GroupSnapshotterTest {
         assertEquals(ConsistencyLevel.FS_FROZEN, result.members().get(0).level());
         assertEquals(ConsistencyLevel.QUIESCE_FAILED, result.members().get(1).level());
         assertEquals(1, array.existing().size());
+    }
+
+    @Test
+    public void aSlowMemberNeverStretchesAnotherMembersFreezeBeyondItsWindow() throws Exception {
+        CountDownLatch slowFreeze = new CountDownLatch(1);
+        guests.guest("app").blockFreezeUntil(slowFreeze, true);
+        FreezeLimits shortWindow = EngineFixture.fastLimits().maxFrozenWindow(Duration.ofMillis(600))
+                .freezeTimeout(Duration.ofMillis(300)).build();
+        GroupSnapshotRequest request = new GroupSnapshotRequest("g5", "esgroup-g5", List.of(
+                new GroupMember("db", ConsistencyPolicy.REQUIRED, List.of(), shortWindow, List.of(disk("vda", pool1, "db.qcow2"))),
+                member("app", ConsistencyPolicy.REQUIRED, disk("vda", pool1, "app.qcow2"))));
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            slowFreeze.countDown();
+        });
+        release.start();
+        long start = System.nanoTime();
+        GroupSnapshotter group = snapshotter();
+        try {
+            group.snapshot(request);
+            fail("the group cannot be frozen together within db's window");
+        } catch (GroupSnapshotException e) {
+            assertTrue(e.getMessage(), e.memberFailures().containsKey("db"));
+        } finally {
+            release.join();
+        }
+        List<String> events = guests.log.events();
+        assertTrue(events.toString(), events.indexOf("thaw:db") >= 0 && events.indexOf("thaw:db") < events.indexOf("frozen:app"));
+        assertEquals("nothing created", 0, guests.log.count("create:"));
+        assertTrue(group.awaitFreezeSessions(Duration.ofSeconds(10)));
+        assertFalse(guests.anyFrozen());
+        assertTrue(ledger.entries().isEmpty());
+        assertTrue("the group ended within db's window + the slow freeze", System.nanoTime() - start < Duration.ofSeconds(10).toNanos());
     }
 
     @Test
