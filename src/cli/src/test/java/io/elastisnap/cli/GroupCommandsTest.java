@@ -55,6 +55,8 @@ public class GroupCommandsTest extends CliTest {
         assertTrue(result.get("groupFrozenWindowMs").getAsLong() >= 0);
         assertEquals(1, f.sim.snapshotPaths(poolVolume.id()).size());
 
+        assertTrue(created.out, created.json().getAsJsonArray("warnings").toString().contains("is not a mount point"));
+
         CliFixture.Run human = f.cli("groups");
         assertTrue(human.out, human.out.contains("g1/app-VM/vda") && human.out.contains("COMMITTED"));
 

@@ -19,8 +19,10 @@ import io.elastisnap.engine.pool.GroupMember;
 import io.elastisnap.engine.pool.GroupSnapshotException;
 import io.elastisnap.engine.pool.GroupSnapshotRequest;
 import io.elastisnap.engine.pool.GroupSnapshotResult;
+import io.elastisnap.engine.pool.MountTable;
 import io.elastisnap.engine.pool.PoolSnapshotRef;
 import io.elastisnap.engine.pool.PoolVolume;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,6 +187,10 @@ public final class GroupCreateOperation {
                 throw new CliException(ExitCode.USAGE, "pool volume '" + volumeId + "' not found at " + ctx.endpoint(),
                         "use the volume's id as ElastiCenter shows it (listFileSystem) in --pool VOLUME_ID=MOUNT_POINT");
             }
+            if (!isMountPoint(mount)) {
+                ctx.output().warn("--pool " + volumeId + "=" + mount + ": " + mount + " is not a mount point; the syncfs"
+                        + " before the pool snapshot flushes the file system that holds it, which must be the volume's");
+            }
             pools.add(new PoolVolume(volumeId, mount));
         });
         return pools;
@@ -235,5 +241,13 @@ public final class GroupCreateOperation {
         return new CliException(ExitCode.FAILED, e.getMessage(), e.outstanding().isEmpty()
                 ? "check ElastiCenter and the pool mount points, then retry with another --group name"
                 : "run 'elastisnap reconcile' once ElastiCenter answers; it deletes the outstanding pool snapshots by name", e);
+    }
+
+    private static boolean isMountPoint(Path directory) {
+        try {
+            return MountTable.isMountPoint(directory);
+        } catch (IOException e) {
+            return true; // cannot tell: no warning
+        }
     }
 }

@@ -159,7 +159,7 @@ public final class VolumeRestore {
                 continue;
             }
             Path mount = Path.of(r.mount);
-            if (isMounted(mount)) {
+            if (MountTable.isMountPoint(mount)) {
                 HostCommand.run(STEP_TIMEOUT, "umount", mount.toString());
             }
             String cloneId = r.cloneVolumeId != null ? r.cloneVolumeId : array.findClone(r.cloneName).orElse(null);
@@ -175,16 +175,6 @@ public final class VolumeRestore {
             done.add(r + ": cleaned up after its process (" + r.owner() + ") died");
         }
         return done;
-    }
-
-    private static boolean isMounted(Path mount) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-            String[] fields = line.split(" ");
-            if (fields.length > 1 && fields[1].replace("\\040", " ").equals(mount.toString())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** XFS clones carry their original's UUID, which XFS refuses twice on one host unless told nouuid. */
