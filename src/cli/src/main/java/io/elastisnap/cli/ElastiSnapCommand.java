@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
                 + " snapshot in the state directory and reconciles it with the array."},
         subcommands = {CreateCommand.class, ListCommand.class, RollbackCommand.class, DeleteCommand.class,
                 ReconcileCommand.class, DoctorCommand.class, ExportCommand.class, VerifyCommand.class,
-                RestoreCommand.class, PruneCommand.class})
+                RestoreCommand.class, PruneCommand.class, GroupsCommand.class, ReleaseCommand.class,
+                RestoreVolumeCommand.class})
 final class ElastiSnapCommand implements Runnable {
     @Mixin
     GlobalOptions options;

@@ -29,9 +29,25 @@ import picocli.CommandLine.Option;
                 "5 partial: a snapshot of 1 of 4 and 1 of 8 volumes of a real guest, partial vs whole-guest freeze.",
                 "Prints Markdown tables. The size benchmark needs root (XFS loop mount), unless --plain-dir."})
 public final class BenchmarkMain implements Callable<Integer> {
-    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency,export,partial (default:"
-            + " all; partial only with the e2e fixture's real guest).")
+    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency,export,partial,pool"
+            + " (default: all but pool; partial only with the e2e fixture's real guest).")
     List<String> benches = List.of("window", "size", "concurrency", "export", "partial");
+
+    @Option(names = "--group-vms", split = ",", description = "Pool: group sizes (default 1,4,16).")
+    List<Integer> groupVms = List.of(1, 4, 16);
+
+    @Option(names = "--restore-volume-mib", split = ",", description = "Pool: restored volume sizes in MiB (default 64,256,1024).")
+    List<Integer> restoreVolumeMiB = List.of(64, 256, 1024);
+
+    @Option(names = "--restore-pool-gib", split = ",", description = "Pool: pool sizes in GiB; the volume-size"
+            + " rows use the second (default 8,32,128).")
+    List<Integer> restorePoolGiB = List.of(8, 32, 128);
+
+    @Option(names = "--pool-parts", split = ",", description = "Pool: group-window,restore (default: both).")
+    List<String> poolParts = List.of("group-window", "restore");
+
+    @Option(names = "--restore-repeats", description = "Pool: restores per cell, median reported (default ${DEFAULT-VALUE}).")
+    int restoreRepeats = 3;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch space; each run works in a subdirectory it"
             + " removes at the end (default ${DEFAULT-VALUE}).")
@@ -184,7 +200,7 @@ public final class BenchmarkMain implements Callable<Integer> {
         }
         if (benches.contains("partial")) {
             out.println();
-            out.println("## 4. Partial freeze: a snapshot of one volume freezes only its file system");
+            out.println("## 5. Partial freeze: a snapshot of one volume freezes only its file system");
             if (E2eFixture.detect(System.getenv()).isEmpty()) {
                 out.println("skipped: needs the e2e fixture's real guest (resources/e2e/fixture.sh start)");
             } else {
@@ -197,6 +213,33 @@ public final class BenchmarkMain implements Callable<Integer> {
                         Duration.ofMillis(partialLatencyMs)).run()) {
                     missed.add("partial: a partial freeze above 1.2x the single-file-system guest");
                 }
+            }
+        }
+        if (benches.contains("pool")) {
+            out.println();
+            out.println("## 6. Pool-level mode: group snapshots and per-volume restore");
+            out.println("array: simulator over loopback HTTPS, createStorageSnapshot latency 50 ms; syncfs = sync -f of a"
+                    + " directory standing for the pool's mount point; no thaw guard (the same in both columns)");
+            out.println("before: " + Machine.load());
+            PoolBenchmark pool = new PoolBenchmark(out, workDir);
+            if (poolParts.contains("group-window")) {
+                Optional<Guests> real = guest.equals("modeled") ? Optional.empty()
+                        : Guests.realGuest(System.getenv(), workDir, m -> System.out.println("  " + m));
+                if (real.isPresent()) {
+                    try (Guests g = real.get()) {
+                        out.println("guest for 1 VM: " + g.description());
+                        pool.groupWindow(g, List.of(1), repeats, Duration.ofMillis(50), "real");
+                    }
+                }
+                int maxVms = groupVms.stream().mapToInt(Integer::intValue).max().orElse(1);
+                try (Guests g = Guests.testDriver(workDir, maxVms, modeled)) {
+                    out.println("modeled guests: " + g.description());
+                    pool.groupWindow(g, groupVms, repeats, Duration.ofMillis(50), "modeled");
+                }
+            }
+            if (poolParts.contains("restore")) {
+                out.println("before restores: " + Machine.load());
+                pool.restoreTime(restoreVolumeMiB, restorePoolGiB, 256, 25, restoreRepeats);
             }
         }
         out.println();

@@ -21,6 +21,7 @@ import org.junit.runners.Suite;
         EngineFaultScheduleTest.class,
         CliFaultScheduleTest.class,
         CrashRestartTest.class,
+        PoolLedgerChaosTest.class,
         RealGuestFaultScheduleTest.class
 })
 public class ChaosSuite {

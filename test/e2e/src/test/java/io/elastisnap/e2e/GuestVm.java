@@ -24,7 +24,7 @@ import com.google.gson.JsonParser;
 
 /**
  * A real TCG guest on qemu:///system: the fixture's kernel + busybox initramfs (see resources/e2e/guest/init) with
- * qemu-guest-agent, and one virtio disk per volume image (vda on /data, vdb on /data1, ...). Booting takes about 7 s
+ * qemu-guest-agent, and one virtio disk per volume image, raw or (named *.qcow2) qcow2 (vda on /data, vdb on /data1, ...). Booting takes about 7 s
  * under TCG, so test classes share one guest. {@link #close()} destroys and undefines the domain.
  */
 final class GuestVm implements AutoCloseable {
@@ -101,7 +101,8 @@ final class GuestVm implements AutoCloseable {
         }
         StringBuilder disks = new StringBuilder();
         for (int i = 0; i < volumeImages.size(); i++) {
-            disks.append("    <disk type='file' device='disk'><driver name='qemu' type='raw' cache='none'/>")
+            String format = volumeImages.get(i).toString().endsWith(".qcow2") ? "qcow2" : "raw";
+            disks.append("    <disk type='file' device='disk'><driver name='qemu' type='" + format + "' cache='none'/>")
                     .append("<source file='").append(volumeImages.get(i)).append("'/>")
                     .append("<target dev='").append(diskTarget(i)).append("' bus='virtio'/>")
                     .append(i < serials.size() ? "<serial>" + serials.get(i) + "</serial>" : "").append("</disk>\n");
