@@ -43,6 +43,18 @@ live_pid() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
+# Runs a daemon without our open files beyond stdin/out/err: started under 'flock LOCK fixture.sh start', it would
+# otherwise inherit the lock's descriptor and hold the lock for as long as it runs, blocking every other user of the lock.
+without_inherited_fds() {
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ]; then eval "exec $fd>&-"; fi
+    done 2>/dev/null
+    exec "$@"
+  )
+}
+
 libvirt_answers() { timeout 10 virsh -c $URI version >/dev/null 2>&1; }
 
 # ---------------------------------------------------------------- install
@@ -184,12 +196,12 @@ start_daemons() {
     return
   fi
   if ! live_pid $RUN/virtlogd.pid >/dev/null; then
-    virtlogd -d -p $RUN/virtlogd.pid
+    without_inherited_fds virtlogd -d -p $RUN/virtlogd.pid
   fi
   if live_pid $RUN/libvirtd.pid >/dev/null; then
     log "libvirtd already running (pid $(live_pid $RUN/libvirtd.pid))"
   else
-    LIBVIRT_LOG_OUTPUTS="3:file:$RUN/libvirtd.log" libvirtd -d --pid-file $RUN/libvirtd.pid
+    LIBVIRT_LOG_OUTPUTS="3:file:$RUN/libvirtd.log" without_inherited_fds libvirtd -d --pid-file $RUN/libvirtd.pid
   fi
   local deadline=$(( $(now_ms) + 60000 ))
   # first start probes QEMU capabilities (8-11 s); later starts take well under a second

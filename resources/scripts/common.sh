@@ -24,6 +24,12 @@ ensure_build_tools() {
     [ ${#need[@]} -eq 0 ] || ensure_packages "${need[@]}"
 }
 
+# The simulator's real iSCSI target (IscsiTargetTest, the CHAP e2e): Debian's user-space target tgt, and qemu's
+# built-in libiscsi initiator (qemu-block-extra) with libiscsi's tools to read its LUNs.
+ensure_iscsi_tools() {
+    ensure_packages tgt qemu-block-extra libiscsi-bin
+}
+
 # The real-guest fixture (resources/e2e/fixture.sh: libvirtd, QEMU, a guest with qemu-guest-agent). One that is
 # already running (in $ELASTISNAP_E2E_DIR, default /var/tmp/elastisnap-e2e) is used and left running; otherwise it is
 # installed and started here, and stop_fixture_if_started (call it from an EXIT trap) stops it again.

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . resources/scripts/common.sh
 ensure_build_tools
+ensure_iscsi_tools
 trap stop_fixture_if_started EXIT
 start_fixture_unless_running
 mvn -B verify -Delastisnap.e2e=true "$@"

@@ -24,6 +24,18 @@ public final class ElastiStorPool {
     public static final String DETAIL_ACCOUNT = "elasticenter.account";
     public static final String DETAIL_TSM = "elasticenter.tsm";
 
+    /** createStoragePool details[0].chap: "false" exports the pool's volumes without CHAP (warned at every export). */
+    public static final String INPUT_CHAP = "chap";
+    /** createStoragePool details[0].chapauthgroup: an auth group made on the appliance to use instead of our own. */
+    public static final String INPUT_CHAP_AUTH_GROUP = "chapauthgroup";
+    /** "off" when the admin turned CHAP off; absent or "on" otherwise. */
+    public static final String DETAIL_CHAP = "elasticenter.chap";
+    public static final String CHAP_OFF = "off";
+    public static final String DETAIL_CHAP_AUTH_GROUP_ID = "elasticenter.chap.authgroup.id";
+    public static final String DETAIL_CHAP_USER = "elasticenter.chap.user";
+    /** The CHAP secret: stored encrypted, with display=false, like the API key. */
+    public static final String DETAIL_CHAP_SECRET = "elasticenter.chap.secret";
+
     /** Snapshot details recorded by the strategies. */
     public static final String SNAPSHOT_POOL_ID = "elastistor.pool.id";
     public static final String SNAPSHOT_ARRAY_PATH = "elastistor.snapshot.path";
@@ -34,6 +46,12 @@ public final class ElastiStorPool {
     public static final String SNAPSHOT_CONSISTENCY_REASON = "elastistor.consistency.reason";
     /** Why a snapshot or VM snapshot failed: CloudStack 4.22's API error text says only "internal error". */
     public static final String SNAPSHOT_FAILURE = "elastistor.failure";
+    /** SHA-256 of the snapshot's qcow2 backup on secondary storage (shown to users: they can check a copy with it). */
+    public static final String SNAPSHOT_BACKUP_SHA256 = "elastistor.backup.sha256";
+    /** Name of the temporary array clone a backup reads, recorded before it is created and removed after it is deleted. */
+    public static final String SNAPSHOT_BACKUP_CLONE = "elastistor.backup.clone";
+    /** "partial freeze of ... (the file systems on ...)" or "whole guest (why)": which file systems were frozen. */
+    public static final String SNAPSHOT_FREEZE_SCOPE = "elastistor.freeze.scope";
     /** ElastiStor account and TSM ids resolved at registration (the admin may name them by name or id). */
     public static final String DETAIL_ACCOUNT_ID = "elasticenter.account.id";
     public static final String DETAIL_TSM_ID = "elasticenter.tsm.id";

@@ -47,9 +47,10 @@ public class PackageLayeringTest {
         // management server side
         allow("api", "config", "command", "");
         allow("lifecycle", "driver", "array", "config", "command", "");
-        allow("driver", "record", "array", "config", "");
+        allow("driver", "backup", "record", "array", "config", "");
         allow("reconcile", "record", "array", "config", "cluster", "");
-        allow("snapshot", "record", "array", "config", "command", "cluster", "");
+        allow("snapshot", "backup", "record", "array", "config", "command", "cluster", "");
+        allow("backup", "record", "array", "config", "command", "");
         allow("record", "array", "");
         allow("array", "config", "elasticenter", "command", "cluster", "");
         allow("config");
@@ -62,8 +63,8 @@ public class PackageLayeringTest {
 
     /** Packages that run only in the KVM agent, and packages that run only in the management server. */
     static final Set<String> HOST_SIDE = new HashSet<>(Arrays.asList(WRAPPER, "agent"));
-    static final Set<String> MANAGEMENT_SIDE = new HashSet<>(Arrays.asList("api", "lifecycle", "driver", "reconcile", "snapshot", "record",
-            "array", "config", "cluster"));
+    static final Set<String> MANAGEMENT_SIDE = new HashSet<>(Arrays.asList("api", "lifecycle", "driver", "reconcile", "snapshot",
+            "backup", "record", "array", "config", "cluster"));
 
     private static void allow(String from, String... to) {
         ALLOWED.put(from, new HashSet<>(Arrays.asList(to)));

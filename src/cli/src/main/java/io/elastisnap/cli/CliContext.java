@@ -20,7 +20,14 @@ import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.ThawGuard;
 import io.elastisnap.engine.guard.ProcessThawGuard;
 import io.elastisnap.engine.journal.FreezeJournal;
+import io.elastisnap.engine.pool.ElastiCenterPoolArray;
+import io.elastisnap.engine.pool.GroupSnapshotter;
+import io.elastisnap.engine.pool.PoolArray;
+import io.elastisnap.engine.pool.PoolFlusher;
+import io.elastisnap.engine.pool.PoolSnapshotLedger;
 import io.elastisnap.engine.libvirt.LibvirtGuestQuiescer;
+import io.elastisnap.transfer.TransferJournal;
+import io.elastisnap.transfer.TransferRecovery;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -56,6 +63,8 @@ public final class CliContext implements AutoCloseable {
     private ElastiCenterClient client;
     private GuestQuiescer quiescer;
     private ConsistencyEngine engine;
+    private GroupSnapshotter groupSnapshotter;
+    private PoolArray poolArray;
 
     private CliContext(Output output, RecordStore store, Clock clock, ConfigFile config, Supplier<LibvirtHost> libvirtFactory,
                        Supplier<ElastiCenterClient> clientFactory, Supplier<URI> endpoint, Supplier<String> trustDescription,
@@ -132,6 +141,21 @@ public final class CliContext implements AutoCloseable {
         return config;
     }
 
+    /** What export and restore have in flight (temporary clones, partial files), under the state directory. */
+    public TransferJournal transferJournal() {
+        return new TransferJournal(store.directory().resolve("transfer-journal"));
+    }
+
+    /**
+     * Removes what dead exports and restores left (their temporary clones on the array, partial files and
+     * directories) and warns about what could not be removed; returns what was found.
+     */
+    public TransferRecovery.Result recoverTransfers() {
+        TransferRecovery.Result r = new TransferRecovery(transferJournal(), client()).recover();
+        r.removed.forEach(line -> output.warn("an earlier export or restore died: " + line));
+        return r;
+    }
+
     /** Volume ids the config file maps for {@code domain} (all domains when null). */
     public List<String> configuredVolumes(String domain) {
         if (domain == null) {
@@ -183,6 +207,31 @@ public final class CliContext implements AutoCloseable {
                     EngineRuntime.shared(), ConsistencyEngineListener.NONE, thawGuard());
         }
         return engine;
+    }
+
+    /** The reference count of pool snapshots (pool-level mode), under the state directory. */
+    public PoolSnapshotLedger poolLedger() {
+        return new PoolSnapshotLedger(store.directory().resolve("pool-ledger"));
+    }
+
+    /** The array side of pool-level mode: snapshots, lookups by name and clones, opened on first use. */
+    public synchronized PoolArray poolArray() {
+        if (poolArray == null) {
+            poolArray = new ElastiCenterPoolArray(client());
+        }
+        return poolArray;
+    }
+
+    /**
+     * Group snapshots of VMs whose disks are files on pool volumes: every member frozen with the same journal, thaw
+     * guard and limits as {@link #engine()}, {@code syncfs} of each pool's mount point, one array snapshot per pool.
+     */
+    public synchronized GroupSnapshotter groupSnapshotter() {
+        if (groupSnapshotter == null) {
+            groupSnapshotter = new GroupSnapshotter(quiescer(), poolArray(), new FreezeJournal(store.journalDirectory()),
+                    EngineRuntime.shared(), ConsistencyEngineListener.NONE, thawGuard(), PoolFlusher.SYNCFS, poolLedger());
+        }
+        return groupSnapshotter;
     }
 
     /** The test driver's state lives inside this process, so a guard's virsh could not see (or thaw) its freeze. */
@@ -247,9 +296,14 @@ public final class CliContext implements AutoCloseable {
         }
     }
 
+    private boolean awaitFreezeSessions(Duration timeout) throws InterruptedException {
+        return (engine == null || engine.awaitFreezeSessions(timeout))
+                && (groupSnapshotter == null || groupSnapshotter.awaitFreezeSessions(timeout));
+    }
+
     @Override
     public synchronized void close() {
-        if (engine != null) {
+        if (engine != null || groupSnapshotter != null) {
             awaitEngineIdle();
         }
         if (ownsResources) {
@@ -268,9 +322,9 @@ public final class CliContext implements AutoCloseable {
      */
     private void awaitEngineIdle() {
         try {
-            if (!engine.awaitFreezeSessions(Duration.ofSeconds(1))) {
+            if (!awaitFreezeSessions(Duration.ofSeconds(1))) {
                 output.progress("waiting for the thaw to be confirmed (up to " + ENGINE_IDLE_WAIT.toMinutes() + " min)");
-                if (!engine.awaitFreezeSessions(ENGINE_IDLE_WAIT)) {
+                if (!awaitFreezeSessions(ENGINE_IDLE_WAIT)) {
                     output.warn("the thaw is still not confirmed at exit; the thaw guard keeps trying, and the freeze"
                             + " journal makes the next run finish it");
                 }

@@ -6,6 +6,7 @@ import io.elastisnap.cli.config.DomainConfig;
 import io.elastisnap.cli.config.Durations;
 import io.elastisnap.cli.config.Policy;
 import io.elastisnap.cli.ops.CreateOperation;
+import io.elastisnap.cli.ops.GroupCreateOperation;
 import io.elastisnap.cli.ops.VolumeTarget;
 import io.elastisnap.cli.output.Output;
 import io.elastisnap.engine.ConsistencyPolicy;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,8 +26,16 @@ import picocli.CommandLine.Parameters;
         + " systems once, snapshot every volume on ElastiStor in parallel, thaw. Prints each volume's snapshot, the"
         + " consistency level and the frozen window."})
 final class CreateCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DOMAIN", description = "libvirt domain name (e.g. i-2-10-VM).")
-    String domain;
+    @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "libvirt domain name (e.g. i-2-10-VM); several with --group.")
+    List<String> domains = new ArrayList<>();
+
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Pool-level group snapshot: freeze every DOMAIN together, syncfs and snapshot each --pool volume"
+                    + " their disk files are on once (esgroup-GROUP), thaw them together.")
+    String group;
+
+    @Mixin
+    PoolOptions pools = new PoolOptions();
 
     @Option(names = "--disk", paramLabel = "TARGET=VOLUME_ID",
             description = "Disk target and its ElastiStor volume id (repeatable); default: the config file's"
@@ -51,10 +61,30 @@ final class CreateCommand extends BaseCommand {
     @Override
     Outcome execute(Settings settings, CliContext ctx) {
         ConfigFile config = settings.config();
+        if (group != null) {
+            return createGroup(config, ctx);
+        }
+        if (domains.size() > 1 || !pools.pools.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, domains.size() > 1 ? "several domains need --group"
+                    : "--pool needs --group", "snapshot several domains (or disk files on pool volumes) together with"
+                    + " --group NAME --pool VOLUME_ID=MOUNT_POINT DOMAIN...; one domain's ElastiStor volumes with --disk");
+        }
+        String domain = domains.get(0);
         DomainConfig dc = config.domains().get(domain);
         List<VolumeTarget> targets = CreateOperation.targets(disks, dc == null ? Map.of() : dc.volumeIdByDisk());
         CreateOperation.Result r = new CreateOperation(ctx).run(new CreateOperation.Request(domain, targets,
                 policy(config, dc), mountPoints(config, dc), limits(config, dc, ctx.output())));
+        return new Outcome(ExitCode.OK, r.toJson(), r::print);
+    }
+
+    /** Policy, guest mount points and limits of a group come from the flags and the global config, not a domain's. */
+    private Outcome createGroup(ConfigFile config, CliContext ctx) {
+        if (!disks.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "--disk does not go with --group",
+                    "a group snapshot finds each domain's disk files itself; give the pools with --pool VOLUME_ID=MOUNT_POINT");
+        }
+        GroupCreateOperation.Result r = new GroupCreateOperation(ctx).run(new GroupCreateOperation.Request(group, domains,
+                pools.mounts(), policy(config, null), mountPoints(config, null), limits(config, null, ctx.output())));
         return new Outcome(ExitCode.OK, r.toJson(), r::print);
     }
 

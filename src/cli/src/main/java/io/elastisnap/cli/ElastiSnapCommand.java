@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
                 + " the guest once, takes every volume's array snapshot in parallel, thaws; keeps a record of every"
                 + " snapshot in the state directory and reconciles it with the array."},
         subcommands = {CreateCommand.class, ListCommand.class, RollbackCommand.class, DeleteCommand.class,
-                ReconcileCommand.class, DoctorCommand.class})
+                ReconcileCommand.class, DoctorCommand.class, ExportCommand.class, VerifyCommand.class,
+                RestoreCommand.class, PruneCommand.class, GroupsCommand.class, ReleaseCommand.class,
+                RestoreVolumeCommand.class})
 final class ElastiSnapCommand implements Runnable {
     @Mixin
     GlobalOptions options;
@@ -34,6 +36,6 @@ final class ElastiSnapCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "a command is required (create, list, rollback, delete,"
-                + " reconcile, doctor)");
+                + " reconcile, doctor, export, verify, restore, prune)");
     }
 }

@@ -36,6 +36,7 @@ public final class Settings {
     public static final String ENV_CA_FILE = "ELASTICENTER_CA_FILE";
     public static final String ENV_PIN_SHA256 = "ELASTICENTER_PIN_SHA256";
     public static final String ENV_LIBVIRT_URI = "LIBVIRT_DEFAULT_URI";
+    public static final String ENV_VOLUME_ACCESS = "ELASTISNAP_VOLUME_ACCESS";
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
 
     private final GlobalOptions flags;
@@ -111,6 +112,15 @@ public final class Settings {
         }
         Duration fromConfig = config.duration("lock-wait");
         return fromConfig != null ? fromConfig : CliContext.DEFAULT_DOMAIN_LOCK_WAIT;
+    }
+
+    /**
+     * How export and restore reach an array volume's data on this host: {@code iscsi} (default: qemu-img's own
+     * initiator at the address ElastiCenter reports), {@code iscsi:PORT:LUN}, or {@code file:TEMPLATE} (a path with
+     * {id}, {name} or {iqn}). Flag, else ELASTISNAP_VOLUME_ACCESS, else volume-access in the config file.
+     */
+    public String volumeAccess(String flag) {
+        return firstOf(flag, env.get(ENV_VOLUME_ACCESS), config.get("volume-access"), "iscsi");
     }
 
     /** Whether an ElastiCenter endpoint is configured at all (list can work offline without one). */

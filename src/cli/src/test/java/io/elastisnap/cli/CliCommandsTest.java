@@ -37,6 +37,10 @@ public class CliCommandsTest extends CliTest {
         assertEquals("COMPLETE", set.get("state").getAsString());
         assertEquals("FS_FROZEN", set.get("consistencyLevel").getAsString());
         assertEquals(2, set.get("frozenFileSystems").getAsInt());
+        // libvirt's test driver has no guest agent to list file systems by disk: the whole guest, and why
+        JsonObject scope = set.getAsJsonObject("freezeScope");
+        assertEquals("whole guest", scope.get("kind").getAsString());
+        assertTrue(scope.toString(), scope.get("wholeGuestReason").getAsString().contains("disks could not be read"));
         assertTrue(set.getAsJsonObject("timings").has("frozenWindowMs"));
         JsonArray volumes = set.getAsJsonArray("volumes");
         assertEquals(2, volumes.size());
@@ -74,6 +78,7 @@ public class CliCommandsTest extends CliTest {
         CliFixture.Run r = f.cli("create", DOMAIN);
         assertEquals(r.toString(), 0, r.exitCode);
         assertTrue(r.out, r.out.contains("FS_FROZEN (2 file system(s) frozen)"));
+        assertTrue(r.out, r.out.contains("  froze: whole guest ("));
         assertTrue(r.out, r.out.contains(f.vdb.zfsPath() + "@esnap-" + DOMAIN + "-vdb-"));
         assertTrue(r.out, r.out.contains("frozen window"));
         assertTrue(r.err, r.err.contains("> snapshotting 2 volume(s) of " + DOMAIN));
@@ -239,6 +244,32 @@ public class CliCommandsTest extends CliTest {
         }
         assertTrue(r.out, r.out.contains("domain.<name>.disk.<target> = <ElastiStor volume id>"));
         assertEquals(0, f.bare("rollback", "--help").exitCode);
+    }
+
+    @Test
+    public void listAndReconcileScanEveryVolumeOfTheAccountAndSaySo() throws Exception {
+        try (ElastiCenterClient client = client()) {
+            // a late request's snapshot on a volume that no record and no config entry names
+            String elsewhere = f.sim.provisionVolume("not-in-any-config", 64L * 1024 * 1024).id();
+            String stray = io.elastisnap.cli.store.SnapshotNames.name("i-9-99-VM", "vda",
+                    io.elastisnap.cli.store.SnapshotNames.newSetId());
+            client.createStorageSnapshot(elsewhere, stray);
+            client.createStorageSnapshot(elsewhere, "someone-elses");
+
+            CliFixture.Run listed = f.cli("list");
+            assertTrue(listed.out, listed.out.contains(stray));
+            assertFalse(listed.out, listed.out.contains("records and array agree"));
+            assertTrue(listed.out, listed.out.contains("scanned 3 volume(s) for esnap- snapshots: every volume of the"
+                    + " account"));
+            JsonObject json = f.cli("list", "--json").json().getAsJsonObject("result");
+            assertEquals(3, json.getAsJsonObject("scannedForUnrecorded").get("volumes").getAsInt());
+
+            CliFixture.Run fixed = f.cli("reconcile", "--delete-unrecorded");
+            assertEquals(fixed.toString(), 0, fixed.exitCode);
+            assertTrue(fixed.out, fixed.out.contains("records and array agree"));
+            assertTrue(client.findStorageSnapshot(elsewhere, stray).isEmpty());
+            assertTrue("not ours", client.findStorageSnapshot(elsewhere, "someone-elses").isPresent());
+        }
     }
 
     @Test

@@ -64,8 +64,20 @@ final class CliFixture implements AutoCloseable {
     }
 
     CliFixture(Path dir) throws IOException {
+        this(dir, false);
+    }
+
+    /**
+     * @param realStorage volumes and snapshots are image files under {@code dir/array}, and the config file's
+     *                    {@code volume-access} points export and restore at them
+     */
+    CliFixture(Path dir, boolean realStorage) throws IOException {
         this.dir = dir;
-        sim = ElastiCenterSimulator.builder().apiKey(API_KEY).start();
+        ElastiCenterSimulator.Builder builder = ElastiCenterSimulator.builder().apiKey(API_KEY);
+        if (realStorage) {
+            builder.dataDirectory(Files.createDirectories(dir.resolve("array")));
+        }
+        sim = builder.start();
         vda = sim.provisionVolume(DOMAIN + "-ROOT", 64L * 1024 * 1024);
         vdb = sim.provisionVolume(DOMAIN + "-DATA", 64L * 1024 * 1024);
         keyFile = dir.resolve("api-key");
@@ -76,14 +88,18 @@ final class CliFixture implements AutoCloseable {
         runningUri = "test://" + node("node-running.xml", false);
         shutOffUri = "test://" + node("node-shutoff.xml", true);
         config = dir.resolve("elastisnap.conf");
-        Files.writeString(config, String.join("\n",
+        List<String> configLines = new ArrayList<>(List.of(
                 "elasticenter.url = " + sim.baseUrl(),
                 "elasticenter.api-key-file = " + keyFile,
                 "elasticenter.pin-sha256 = " + sim.certificateSha256(),
                 "libvirt.uri = " + runningUri,
                 "state-dir = " + stateDir,
                 "domain." + DOMAIN + ".disk.vda = " + vda.id(),
-                "domain." + DOMAIN + ".disk.vdb = " + vdb.id(), ""));
+                "domain." + DOMAIN + ".disk.vdb = " + vdb.id()));
+        if (realStorage) {
+            configLines.add("volume-access = file:" + dir.resolve("array") + "/volumes/{id}.img");
+        }
+        Files.writeString(config, String.join("\n", configLines) + "\n");
     }
 
     /** A copy of the config file without the lines starting with {@code key}, for trust and endpoint variations. */

@@ -18,7 +18,12 @@ public abstract class CliTest {
 
     @Before
     public void startFixture() throws IOException {
-        f = new CliFixture(tmp.newFolder().toPath());
+        f = new CliFixture(tmp.newFolder().toPath(), realStorage());
+    }
+
+    /** Whether the simulator keeps volumes and snapshots as image files (export and restore read and write them). */
+    protected boolean realStorage() {
+        return false;
     }
 
     @After

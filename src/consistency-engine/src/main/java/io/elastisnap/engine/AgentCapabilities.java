@@ -12,6 +12,8 @@ public final class AgentCapabilities {
     public static final String FREEZE_LIST = "guest-fsfreeze-freeze-list";
     public static final String THAW = "guest-fsfreeze-thaw";
     public static final String STATUS = "guest-fsfreeze-status";
+    /** Lists the file systems and their disks: what a partial freeze is derived from. */
+    public static final String FSINFO = "guest-get-fsinfo";
 
     private final String version;
     private final Set<String> enabledCommands;

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.engine;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,4 +36,19 @@ public interface ArraySnapshotter {
 
     /** Deletes a snapshot {@link #create} returned; a snapshot that no longer exists counts as deleted. */
     void delete(ArraySnapshot snapshot);
+
+    /**
+     * How long after {@code failure} of {@link #create} or {@link #delete} the array may still carry the call out (the
+     * request went out; the answer was lost or timed out). The engine then looks the snapshot up by its unique name
+     * ({@link #find}) until that long after the failure: a create that lands late is deleted, a delete that did not
+     * happen is repeated, and the attempt's final outcomes wait for it. Default: a failure is final.
+     */
+    default Duration unknownOutcomeWindow(RuntimeException failure) {
+        return Duration.ZERO;
+    }
+
+    /** The snapshot of this name on the volume, if the array lists one (used within {@link #unknownOutcomeWindow}). */
+    default Optional<ArraySnapshot> find(String volumeId, String snapshotName) {
+        return Optional.empty();
+    }
 }

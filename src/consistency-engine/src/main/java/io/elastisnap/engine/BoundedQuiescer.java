@@ -54,6 +54,14 @@ final class BoundedQuiescer {
         return call(command, timeout, () -> quiescer.freeze(domain, mountPoints, timeout));
     }
 
+    List<DomainDisk> disks(String domain, Duration timeout) throws GuestAgentException, InterruptedException {
+        return call("domain disks lookup", timeout, () -> quiescer.disks(domain, timeout));
+    }
+
+    List<GuestFileSystem> fileSystems(String domain, Duration timeout) throws GuestAgentException, InterruptedException {
+        return call(AgentCapabilities.FSINFO, timeout, () -> quiescer.fileSystems(domain, timeout));
+    }
+
     int thaw(String domain, Duration timeout) throws GuestAgentException, InterruptedException {
         return call(AgentCapabilities.THAW, timeout, () -> quiescer.thaw(domain, timeout));
     }

@@ -57,7 +57,10 @@ final class Compensation {
                     outcomes.add(SnapshotCleanup.delete(snapshotter, volume, closed.taken[i], domain));
                     break;
                 case FAILED:
-                    outcomes.add(SnapshotCleanup.failed(volume, closed.errors[i], closed.strays[i]));
+                    // still looking for a late landing: as undecided as a call still out, and settled the same way
+                    outcomes.add(closed.watching[i] ? new VolumeOutcome(volume.volumeId(), volume.snapshotName(),
+                            VolumeOutcome.State.PENDING, null, closed.errors[i])
+                            : SnapshotCleanup.failed(volume, closed.errors[i], closed.strays[i]));
                     break;
                 case IN_FLIGHT:
                     outcomes.add(new VolumeOutcome(volume.volumeId(), volume.snapshotName(), VolumeOutcome.State.PENDING, null,

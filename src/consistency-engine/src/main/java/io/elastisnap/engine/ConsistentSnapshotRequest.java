@@ -147,8 +147,15 @@ public final class ConsistentSnapshotRequest {
             return volume(volumeId, snapshotName, null);
         }
 
+        /** @param diskLabel the domain disk (target, e.g. {@code vdb}) the volume is attached as; null if unknown */
         public Builder volume(String volumeId, String snapshotName, String diskLabel) {
-            volumes.add(new VolumeRequest(volumeId, snapshotName, diskLabel));
+            volumes.add(new VolumeRequest(volumeId, snapshotName, diskLabel, null));
+            return this;
+        }
+
+        /** A volume known by the serial of the disk it is attached as (CloudStack's volume serial). */
+        public Builder volumeWithSerial(String volumeId, String snapshotName, String diskSerial) {
+            volumes.add(new VolumeRequest(volumeId, snapshotName, null, diskSerial));
             return this;
         }
 

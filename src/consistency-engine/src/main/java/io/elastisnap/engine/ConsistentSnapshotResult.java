@@ -12,18 +12,20 @@ public final class ConsistentSnapshotResult {
     private final ConsistencyLevel level;
     private final QuiesceFailure quiesceFailure;
     private final int frozenFileSystems;
+    private final FreezeScope freezeScope;
     private final boolean pausedWhileFrozen;
     private final Timings timings;
     private final List<String> warnings;
 
     ConsistentSnapshotResult(String domainName, List<VolumeSnapshot> snapshots, ConsistencyLevel level,
-            QuiesceFailure quiesceFailure, int frozenFileSystems, boolean pausedWhileFrozen, Timings timings,
+            QuiesceFailure quiesceFailure, int frozenFileSystems, FreezeScope freezeScope, boolean pausedWhileFrozen, Timings timings,
             List<String> warnings) {
         this.domainName = domainName;
         this.snapshots = Collections.unmodifiableList(snapshots);
         this.level = level;
         this.quiesceFailure = quiesceFailure;
         this.frozenFileSystems = frozenFileSystems;
+        this.freezeScope = freezeScope;
         this.pausedWhileFrozen = pausedWhileFrozen;
         this.timings = timings;
         this.warnings = Collections.unmodifiableList(warnings);
@@ -52,6 +54,14 @@ public final class ConsistentSnapshotResult {
     }
 
     /**
+     * Present when {@link #level()} is FS_FROZEN: which file systems were frozen, "partial freeze" (only those on the
+     * snapshotted volumes; the others kept running) or "whole guest" (and why).
+     */
+    public Optional<FreezeScope> freezeScope() {
+        return Optional.ofNullable(freezeScope);
+    }
+
+    /**
      * The domain was paused while its file systems were frozen: a paused guest keeps them frozen, so the guest was
      * frozen for the whole pause too ({@link Timings#frozenWindow()} includes it). A warning says the same in words.
      */
@@ -72,6 +82,7 @@ public final class ConsistentSnapshotResult {
     public String toString() {
         return "ConsistentSnapshotResult[domain=" + domainName + ", level=" + level
                 + (quiesceFailure == null ? "" : ", quiesceFailure=" + quiesceFailure)
+                + (freezeScope == null ? "" : ", " + freezeScope.describe())
                 + (pausedWhileFrozen ? ", pausedWhileFrozen" : "") + ", snapshots=" + snapshots
                 + ", " + timings + (warnings.isEmpty() ? "" : ", warnings=" + warnings) + "]";
     }

@@ -9,6 +9,8 @@ import io.elastisnap.elasticenter.ElastiCenterNotFoundException;
 import io.elastisnap.elasticenter.FileSystem;
 import io.elastisnap.elasticenter.StorageSnapshot;
 import io.elastisnap.elasticenter.Tsm;
+import io.elastisnap.elasticenter.UnknownOutcome;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,10 +32,21 @@ public final class ElastiCenterArraySnapshotter implements ArraySnapshotter {
     private static final Logger LOG = LogManager.getLogger(ElastiCenterArraySnapshotter.class);
 
     private final ElastiCenterClient client;
+    private final Duration unknownOutcomeWindow;
     private final ConcurrentMap<String, String> datasetPaths = new ConcurrentHashMap<>();
 
+    /** A call of unknown outcome is watched for as long as the client's read timeout (as long as it waited for it). */
     public ElastiCenterArraySnapshotter(ElastiCenterClient client) {
+        this(client, client.config().readTimeout());
+    }
+
+    /**
+     * @param unknownOutcomeWindow how long after a create or delete of unknown outcome (timed out, answer lost) the
+     *                             appliance may still carry it out: the snapshot is looked up by name until then
+     */
+    public ElastiCenterArraySnapshotter(ElastiCenterClient client, Duration unknownOutcomeWindow) {
         this.client = Objects.requireNonNull(client, "client");
+        this.unknownOutcomeWindow = Objects.requireNonNull(unknownOutcomeWindow, "unknownOutcomeWindow");
     }
 
     /** Created, but the path could not be learnt: the snapshot exists, so the engine must find and delete it. */
@@ -102,11 +115,20 @@ public final class ElastiCenterArraySnapshotter implements ArraySnapshotter {
      */
     @Override
     public Optional<ArraySnapshot> findAfterFailedCreate(String volumeId, String snapshotName, RuntimeException failure) {
-        boolean maybeCreated = failure instanceof PathUnknownException
-                || (failure instanceof ElastiCenterException && ((ElastiCenterException) failure).outcomeUnknown());
+        boolean maybeCreated = failure instanceof PathUnknownException || UnknownOutcome.isUnknown(failure);
         if (!maybeCreated) {
             return Optional.empty();
         }
+        return find(volumeId, snapshotName);
+    }
+
+    @Override
+    public Duration unknownOutcomeWindow(RuntimeException failure) {
+        return UnknownOutcome.isUnknown(failure) ? unknownOutcomeWindow : Duration.ZERO;
+    }
+
+    @Override
+    public Optional<ArraySnapshot> find(String volumeId, String snapshotName) {
         return client.findStorageSnapshot(volumeId, snapshotName)
                 .map(s -> new ArraySnapshot(volumeId, snapshotName, s.path(), null));
     }

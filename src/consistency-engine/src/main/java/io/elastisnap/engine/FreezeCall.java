@@ -3,6 +3,7 @@ package io.elastisnap.engine;
 
 import io.elastisnap.engine.ConsistentSnapshotException.Reason;
 import java.time.Duration;
+import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -32,19 +33,25 @@ final class FreezeCall {
         return new FreezeCall(mode, 0, reason, message, timedOut, false);
     }
 
+    /** The guest is frozen as far as the request needs it: FS_FROZEN may be claimed. */
+    boolean achieved() {
+        return mode == FreezeSession.FreezeMode.FROZEN && reason == null;
+    }
+
     /** The orchestrating thread was interrupted during the call: the guest may or may not be frozen. */
     static FreezeCall interrupted() {
         return failed(FreezeSession.FreezeMode.UNKNOWN, Reason.INTERRUPTED, "interrupted during the freeze", false);
     }
 
     /** Freezes (bounded by the freeze timeout) and confirms the status within what is left of the window. */
-    static FreezeCall run(BoundedQuiescer quiescer, ConsistentSnapshotRequest request, long deadlineNanos)
+    static FreezeCall run(BoundedQuiescer quiescer, ConsistentSnapshotRequest request, FreezeScope scope, long deadlineNanos)
             throws InterruptedException {
         String domain = request.domainName();
         FreezeLimits limits = request.limits();
+        List<String> freezeList = scope.freezeList();
         int count;
         try {
-            count = quiescer.freeze(domain, request.mountPoints(), limits.freezeTimeout());
+            count = quiescer.freeze(domain, freezeList, limits.freezeTimeout());
         } catch (GuestAgentException e) {
             return classify(domain, e);
         }
@@ -61,13 +68,19 @@ final class FreezeCall {
                     "the agent froze " + count + " file system(s) but the freeze could not be confirmed: " + e.getMessage(),
                     e.kind() == GuestAgentException.Kind.TIMEOUT);
         }
+        if (status == FreezeStatus.FROZEN && scope.isPartial() && count < freezeList.size()) {
+            // FS_FROZEN promises every file system on the snapshotted volumes was frozen; one went missing meanwhile
+            return new FreezeCall(FreezeSession.FreezeMode.FROZEN, count, Reason.FREEZE_FAILED, "the guest agent froze " + count
+                    + " of the " + freezeList.size() + " file systems on the snapshotted disks (" + String.join(", ", freezeList)
+                    + "); was one unmounted meanwhile?", false, false);
+        }
         if (status == FreezeStatus.FROZEN) {
             LOG.debug("Domain {}: froze {} file system(s)", domain, count);
             return new FreezeCall(FreezeSession.FreezeMode.FROZEN, count, null, null, false, false);
         }
         String message = count == 0
-                ? "the guest agent froze no file system" + (request.mountPoints().isEmpty() ? ""
-                        : " (none of the mount points " + request.mountPoints() + " is a freezable file system in the guest)")
+                ? "the guest agent froze no file system" + (freezeList.isEmpty() ? ""
+                        : " (none of the mount points " + freezeList + " is a freezable file system in the guest)")
                 : "the guest agent froze " + count + " file system(s) but then reported status thawed (did the guest thaw on its own?)";
         return failed(FreezeSession.FreezeMode.NOT_FROZEN, Reason.FREEZE_FAILED, message, false);
     }

@@ -38,4 +38,20 @@ public interface GuestQuiescer {
      * @return the number of file systems the agent thawed (0 when nothing was frozen)
      */
     int thaw(String domainName, Duration timeout) throws GuestAgentException;
+
+    /**
+     * The domain's disks from its definition (targets, serials, PCI addresses), for the freeze scope. The default says
+     * it is unsupported, so such a quiescer's guests are frozen whole.
+     */
+    default List<DomainDisk> disks(String domainName, Duration timeout) throws GuestAgentException {
+        throw new GuestAgentException(GuestAgentException.Kind.COMMAND_UNSUPPORTED, "this quiescer cannot read a domain's disks");
+    }
+
+    /**
+     * {@code guest-get-fsinfo}: the guest's file systems and their disks, for the freeze scope. The default says it is
+     * unsupported, so such a quiescer's guests are frozen whole.
+     */
+    default List<GuestFileSystem> fileSystems(String domainName, Duration timeout) throws GuestAgentException {
+        throw new GuestAgentException(GuestAgentException.Kind.COMMAND_UNSUPPORTED, AgentCapabilities.FSINFO + " is not supported here");
+    }
 }

@@ -37,6 +37,7 @@ final class Preflight {
     private final List<String> warnings;
     private final String domain;
     private final FreezeLimits limits;
+    private FreezeScope freezeScope;
 
     /**
      * @param warnings where a notable but harmless finding goes (the attempt's result warnings)
@@ -120,7 +121,16 @@ final class Preflight {
                     + capabilities.version()) + " of domain " + domain + " does not offer " + String.join(", ", missing)
                     + " (missing or disabled, e.g. by qemu-ga --block-rpcs)", false);
         }
+        freezeScope = FreezeScopeDecision.decide(request, capabilities, quiescer, timeout);
+        if (freezeScope.wholeGuestReason().isPresent()) {
+            LOG.info("Domain {}: freezing the whole guest: {}", domain, freezeScope.wholeGuestReason().get());
+        }
         return byJournal;
+    }
+
+    /** The file systems to freeze, once {@link #decide()} chose to freeze. */
+    FreezeScope freezeScope() {
+        return freezeScope;
     }
 
     private List<String> requiredCommands() {

@@ -152,7 +152,7 @@ final class SnapshotAttempt {
                 batch, sessionGuard);
         try {
             journal.record(new JournalEntry(domain, sessionId, journal.owner(), HostName.LOCAL, Instant.now(),
-                    limits.maxFrozenWindow(), request.mountPoints()));
+                    limits.maxFrozenWindow(), preflight.freezeScope().freezeList()));
         } catch (IOException e) {
             sessionGuard.disarm();
             PreflightDecision decision = preflight.quiesceFailed(Reason.JOURNAL_FAILED, "cannot write the freeze journal in "
@@ -183,7 +183,7 @@ final class SnapshotAttempt {
         boolean interrupted = false;
         FreezeCall freeze;
         try {
-            freeze = FreezeCall.run(quiescer, request, session.deadlineNanos());
+            freeze = FreezeCall.run(quiescer, request, preflight.freezeScope(), session.deadlineNanos());
         } catch (InterruptedException e) {
             interrupted = true;
             freeze = FreezeCall.interrupted();
@@ -197,7 +197,7 @@ final class SnapshotAttempt {
             throw failures.nothingCreated(Reason.ALREADY_FROZEN, freeze.message);
         }
         boolean abortWithoutSnapshots = interrupted
-                || (freeze.mode != FreezeSession.FreezeMode.FROZEN && request.policy() == ConsistencyPolicy.REQUIRED);
+                || (!freeze.achieved() && request.policy() == ConsistencyPolicy.REQUIRED);
         if (abortWithoutSnapshots) {
             reservation.releaseAll();
             ThawConfirmation thaw = thaw(session, freezeStart);
@@ -211,7 +211,7 @@ final class SnapshotAttempt {
 
         ConsistencyLevel level = ConsistencyLevel.FS_FROZEN;
         QuiesceFailure quiesceFailure = null;
-        if (freeze.mode == FreezeSession.FreezeMode.FROZEN) {
+        if (freeze.achieved()) {
             notifyFrozen();
         } else {
             level = freeze.timedOut ? ConsistencyLevel.QUIESCE_TIMEOUT : ConsistencyLevel.QUIESCE_FAILED;
@@ -243,7 +243,8 @@ final class SnapshotAttempt {
                 warnings.add("domain " + domain + " was paused while its file systems were frozen: the guest stayed frozen"
                         + " for the whole pause (frozen window " + Duration.ofNanos(windowNanos).toMillis() + " ms)");
             }
-            return result(level, quiesceFailure, closed, freeze.frozenFileSystems, thaw.pausedWhileFrozen);
+            return result(level, quiesceFailure, closed, freeze.achieved() ? freeze.frozenFileSystems : 0,
+                    freeze.achieved() ? preflight.freezeScope() : null, thaw.pausedWhileFrozen);
         }
         Reason reason;
         String what;
@@ -299,7 +300,7 @@ final class SnapshotAttempt {
         SnapshotBatch.Closed closed = batch.close();
         snapshotsNanos = batch.elapsedNanos();
         if (closed.allTaken() && !interrupted) {
-            return result(decision.level, decision.failure, closed, 0, false);
+            return result(decision.level, decision.failure, closed, 0, null, false);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -313,12 +314,12 @@ final class SnapshotAttempt {
     // ---------------------------------------------------------------- outcome
 
     private ConsistentSnapshotResult result(ConsistencyLevel level, QuiesceFailure failure, SnapshotBatch.Closed closed,
-            int frozenFileSystems, boolean pausedWhileFrozen) {
+            int frozenFileSystems, FreezeScope freezeScope, boolean pausedWhileFrozen) {
         List<VolumeSnapshot> snapshots = new ArrayList<>();
         for (int i = 0; i < closed.taken.length; i++) {
             snapshots.add(new VolumeSnapshot(request.volumes().get(i), closed.taken[i]));
         }
-        ConsistentSnapshotResult result = new ConsistentSnapshotResult(domain, snapshots, level, failure, frozenFileSystems,
+        ConsistentSnapshotResult result = new ConsistentSnapshotResult(domain, snapshots, level, failure, frozenFileSystems, freezeScope,
                 pausedWhileFrozen, timings(), warnings);
         LOG.info("Domain {}: {} snapshot(s) taken, level {}, {}", domain, snapshots.size(), level, result.timings());
         return result;

@@ -1,6 +1,8 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.engine;
 
+import io.elastisnap.elasticenter.UnknownOutcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +19,9 @@ import org.apache.logging.log4j.Logger;
  * when the thaw starts, or on failure); a snapshot counts only if its call returned while the batch was open, i.e.
  * before the thaw began. A call that returns after the close deletes its own snapshot, so every snapshot the engine
  * creates is either in the result, deleted by the orchestrator's compensation, or deleted by the late call itself.
+ * A create that failed with an unknown outcome (timed out, answer lost) is watched for: its call looks the snapshot up
+ * by name for the snapshotter's {@link ArraySnapshotter#unknownOutcomeWindow} and deletes it if it lands late; the
+ * attempt's final outcomes ({@link #lateCleanup}) wait for that.
  */
 final class SnapshotBatch {
     private static final Logger LOG = LogManager.getLogger(SnapshotBatch.class);
@@ -31,12 +36,15 @@ final class SnapshotBatch {
         final String[] errors;
         /** Snapshots a failed create made anyway and that could not be deleted (FAILED slots only). */
         final ArraySnapshot[] strays;
+        /** FAILED slots of unknown outcome whose call still looks for a late landing. */
+        final boolean[] watching;
 
-        private Closed(Slot[] slots, ArraySnapshot[] taken, String[] errors, ArraySnapshot[] strays) {
+        private Closed(Slot[] slots, ArraySnapshot[] taken, String[] errors, ArraySnapshot[] strays, boolean[] watching) {
             this.slots = slots;
             this.taken = taken;
             this.errors = errors;
             this.strays = strays;
+            this.watching = watching;
         }
 
         boolean allTaken() {
@@ -65,6 +73,10 @@ final class SnapshotBatch {
     private final String[] errors;
     private final ArraySnapshot[] strays;
     private final VolumeOutcome[] lateOutcomes;
+    /** FAILED slots whose create had an unknown outcome and whose call still watches for a late landing. */
+    private final boolean[] watching;
+    /** Watches the close counted in {@link #pendingLate}. */
+    private final boolean[] watchCountedAtClose;
     private final CompletableFuture<List<VolumeOutcome>> lateCleanup = new CompletableFuture<>();
     private boolean closed;
     private int pendingLate;
@@ -83,6 +95,8 @@ final class SnapshotBatch {
         this.errors = new String[n];
         this.strays = new ArraySnapshot[n];
         this.lateOutcomes = new VolumeOutcome[n];
+        this.watching = new boolean[n];
+        this.watchCountedAtClose = new boolean[n];
         Arrays.fill(slots, Slot.NOT_STARTED);
     }
 
@@ -109,7 +123,7 @@ final class SnapshotBatch {
                 pool.execute(() -> snapshotOne(index, snapshotter, reservation));
             } catch (RejectedExecutionException e) {
                 reservation.releaseOne();
-                completed(index, null, "not sent: the engine runtime is shut down", null);
+                completed(index, null, "not sent: the engine runtime is shut down", null, false);
             }
         }
         return true;
@@ -117,6 +131,8 @@ final class SnapshotBatch {
 
     private void snapshotOne(int index, ArraySnapshotter snapshotter, ArraySlotReservation reservation) {
         VolumeRequest volume = volumes.get(index);
+        LateLandingWatch watch = null;
+        boolean late;
         try {
             ArraySnapshot snapshot = null;
             String error = null;
@@ -131,15 +147,81 @@ final class SnapshotBatch {
                 StrayCheck check = removeStray(snapshotter, volume, e);
                 error = SnapshotCleanup.describe(e) + check.note;
                 stray = check.left;
+                Duration window = check.found ? Duration.ZERO : windowAfter(snapshotter, e);
+                if (!window.isZero()) {
+                    watch = new LateLandingWatch(error, window);
+                    error += "; its outcome is unknown: the snapshot is looked up by name for " + window.toMillis()
+                            + " ms and deleted if it lands";
+                }
             } catch (Throwable t) {
                 error = SnapshotCleanup.describe(t);
                 LOG.error("Snapshot of volume {} (domain {}) failed", volume.volumeId(), domainName, t);
             }
-            if (!completed(index, snapshot, error, stray)) {
-                cleanUpLate(index, snapshot, error, stray, snapshotter);
+            late = !completed(index, snapshot, error, stray, watch != null);
+            if (late && watch == null) {
+                recordLate(index, lateOutcome(volume, snapshot, error, stray, snapshotter));
             }
         } finally {
             reservation.releaseOne();
+        }
+        if (watch != null) {
+            VolumeOutcome outcome = watchForLateLanding(snapshotter, volume, watch);
+            if (late) {
+                recordLate(index, outcome);
+            } else {
+                finishWatch(index, outcome);
+            }
+        }
+    }
+
+    /** A create whose outcome is unknown: what its error said, and how long the array may still carry it out. */
+    private static final class LateLandingWatch {
+        final String createError;
+        final Duration window;
+
+        LateLandingWatch(String createError, Duration window) {
+            this.createError = createError;
+            this.window = window;
+        }
+    }
+
+    private Duration windowAfter(ArraySnapshotter snapshotter, RuntimeException failure) {
+        try {
+            Duration window = snapshotter.unknownOutcomeWindow(failure);
+            return window == null || window.isNegative() ? Duration.ZERO : window;
+        } catch (RuntimeException e) {
+            LOG.error("Domain {}: the array snapshotter could not say how long a failed create may still land", domainName, e);
+            return Duration.ZERO;
+        }
+    }
+
+    /** Looks the snapshot up by name until the window has passed (once more after it); deletes it if it landed. */
+    private VolumeOutcome watchForLateLanding(ArraySnapshotter snapshotter, VolumeRequest volume, LateLandingWatch watch) {
+        try {
+            Optional<ArraySnapshot> landed = UnknownOutcome.awaitLanding(() -> snapshotter.find(volume.volumeId(),
+                    volume.snapshotName()), watch.window);
+            if (!landed.isPresent()) {
+                LOG.info("Domain {}: snapshot {} of volume {} was not created ({} ms after its create failed, it is not"
+                        + " on the array)", domainName, volume.snapshotName(), volume.volumeId(), watch.window.toMillis());
+                return SnapshotCleanup.failed(volume, watch.createError + "; not on the array " + watch.window.toMillis()
+                        + " ms after the failure", null);
+            }
+            LOG.warn("Domain {}: snapshot {} of volume {} landed on the array after its create failed ({}); deleting it",
+                    domainName, landed.get().path(), volume.volumeId(), watch.createError);
+            return SnapshotCleanup.delete(snapshotter, volume, landed.get(), domainName).landedLate(watch.createError);
+        } catch (Throwable t) {
+            LOG.error("Domain {}: cannot tell whether snapshot {} of volume {} landed after its create failed", domainName,
+                    volume.snapshotName(), volume.volumeId(), t);
+            return SnapshotCleanup.failed(volume, watch.createError + "; whether it landed later is unknown ("
+                    + SnapshotCleanup.describe(t) + ")", null);
+        }
+    }
+
+    private synchronized void finishWatch(int index, VolumeOutcome outcome) {
+        lateOutcomes[index] = outcome;
+        watching[index] = false;
+        if (watchCountedAtClose[index]) {
+            countLateDone();
         }
     }
 
@@ -147,10 +229,13 @@ final class SnapshotBatch {
     private static final class StrayCheck {
         final String note;
         final ArraySnapshot left;
+        /** The look-up answered: there was a snapshot, or the failure means none was made. */
+        final boolean found;
 
-        StrayCheck(String note, ArraySnapshot left) {
+        StrayCheck(String note, ArraySnapshot left, boolean found) {
             this.note = note;
             this.left = left;
+            this.found = found;
         }
     }
 
@@ -162,21 +247,22 @@ final class SnapshotBatch {
             LOG.error("Domain {}: cannot tell whether the failed snapshot of volume {} was created anyway", domainName,
                     volume.volumeId(), t);
             return new StrayCheck("; whether the array created snapshot " + volume.snapshotName()
-                    + " anyway is unknown (" + SnapshotCleanup.describe(t) + ")", null);
+                    + " anyway is unknown (" + SnapshotCleanup.describe(t) + ")", null, false);
         }
         if (!stray.isPresent()) {
-            return new StrayCheck("", null);
+            return new StrayCheck("", null, false);
         }
         VolumeOutcome deleted = SnapshotCleanup.delete(snapshotter, volume, stray.get(), domainName);
         if (deleted.state() == VolumeOutcome.State.DELETED) {
-            return new StrayCheck("; the array had created " + stray.get().path() + " anyway, it was deleted", null);
+            return new StrayCheck("; the array had created " + stray.get().path() + " anyway, it was deleted", null, true);
         }
         return new StrayCheck("; the array had created " + stray.get().path() + " anyway and " + deleted.error().orElse("delete failed"),
-                stray.get());
+                stray.get(), true);
     }
 
     /** Records a call's result; false when the batch had closed already or the deadline passed (the call is late). */
-    private synchronized boolean completed(int index, ArraySnapshot snapshot, String error, ArraySnapshot stray) {
+    private synchronized boolean completed(int index, ArraySnapshot snapshot, String error, ArraySnapshot stray,
+                                           boolean watchingForLateLanding) {
         if (System.nanoTime() - deadlineNanos > 0) {
             close();
         }
@@ -190,6 +276,7 @@ final class SnapshotBatch {
             slots[index] = Slot.FAILED;
             errors[index] = error;
             strays[index] = stray;
+            watching[index] = watchingForLateLanding;
         }
         if (settled()) {
             settledNanos = System.nanoTime();
@@ -198,22 +285,26 @@ final class SnapshotBatch {
         return true;
     }
 
-    private void cleanUpLate(int index, ArraySnapshot snapshot, String error, ArraySnapshot stray, ArraySnapshotter snapshotter) {
-        VolumeRequest volume = volumes.get(index);
-        VolumeOutcome outcome;
-        if (snapshot != null) {
-            LOG.warn("Snapshot {} of volume {} (domain {}) completed after the attempt was abandoned; deleting it",
-                    snapshot.path(), volume.volumeId(), domainName);
-            outcome = SnapshotCleanup.delete(snapshotter, volume, snapshot, domainName);
-        } else {
-            outcome = SnapshotCleanup.failed(volume, error, stray);
+    private VolumeOutcome lateOutcome(VolumeRequest volume, ArraySnapshot snapshot, String error, ArraySnapshot stray,
+                                      ArraySnapshotter snapshotter) {
+        if (snapshot == null) {
+            return SnapshotCleanup.failed(volume, error, stray);
         }
-        synchronized (this) {
-            lateOutcomes[index] = outcome;
-            pendingLate--;
-            if (pendingLate == 0 && outcomesAtCloseKnown) {
-                lateCleanup.complete(finalOutcomes());
-            }
+        LOG.warn("Snapshot {} of volume {} (domain {}) completed after the attempt was abandoned; deleting it",
+                snapshot.path(), volume.volumeId(), domainName);
+        return SnapshotCleanup.delete(snapshotter, volume, snapshot, domainName);
+    }
+
+    /** The final outcome of a call that returned after the close. */
+    private synchronized void recordLate(int index, VolumeOutcome outcome) {
+        lateOutcomes[index] = outcome;
+        countLateDone();
+    }
+
+    private void countLateDone() {
+        pendingLate--;
+        if (pendingLate == 0 && outcomesAtCloseKnown) {
+            lateCleanup.complete(finalOutcomes());
         }
     }
 
@@ -248,12 +339,15 @@ final class SnapshotBatch {
             if (startedNanos != 0 && settledNanos == 0) {
                 settledNanos = System.nanoTime();
             }
-            for (Slot slot : slots) {
-                if (slot == Slot.IN_FLIGHT) {
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i] == Slot.IN_FLIGHT) {
                     pendingLate++;
+                } else if (watching[i]) {
+                    pendingLate++;
+                    watchCountedAtClose[i] = true;
                 }
             }
-            closedState = new Closed(slots.clone(), taken.clone(), errors.clone(), strays.clone());
+            closedState = new Closed(slots.clone(), taken.clone(), errors.clone(), strays.clone(), watching.clone());
             notifyAll();
         }
         return closedState;

@@ -18,7 +18,8 @@ public final class VolumeOutcome {
         /** A snapshot was created but deleting it failed: it is LEFT ON THE ARRAY (see {@link #path()}). */
         DELETE_FAILED,
         /**
-         * The snapshot call was still running; its snapshot is deleted when the call returns, if this process still
+         * The snapshot call was still running, or it failed with an unknown outcome and the array may still make the
+         * snapshot; it is deleted when the call returns or the snapshot lands within the window, if this process still
          * runs then (see {@code ConsistentSnapshotException#lateCleanup()}); else its caller deletes it by name later.
          */
         PENDING
@@ -29,13 +30,34 @@ public final class VolumeOutcome {
     private final State state;
     private final String path;
     private final String error;
+    private final boolean landedLate;
 
     VolumeOutcome(String volumeId, String snapshotName, State state, String path, String error) {
+        this(volumeId, snapshotName, state, path, error, false);
+    }
+
+    private VolumeOutcome(String volumeId, String snapshotName, State state, String path, String error, boolean landedLate) {
         this.volumeId = volumeId;
         this.snapshotName = snapshotName;
         this.state = Objects.requireNonNull(state, "state");
         this.path = path;
         this.error = error;
+        this.landedLate = landedLate;
+    }
+
+    /** The same outcome, for a snapshot whose create failed with an unknown outcome and that landed on the array later. */
+    VolumeOutcome landedLate(String createError) {
+        return new VolumeOutcome(volumeId, snapshotName, state, path, createError + "; the snapshot landed on the array"
+                + " after the failure and " + (state == State.DELETED ? "was deleted" : error), true);
+    }
+
+    /**
+     * Whether the create failed with an unknown outcome (timed out, answer lost) and the array made the snapshot
+     * later anyway; the engine found it by name and deleted it ({@link State#DELETED}) or could not
+     * ({@link State#DELETE_FAILED}).
+     */
+    public boolean isLandedLate() {
+        return landedLate;
     }
 
     public String volumeId() {

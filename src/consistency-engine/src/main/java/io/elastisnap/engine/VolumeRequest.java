@@ -3,16 +3,22 @@ package io.elastisnap.engine;
 
 import java.util.Optional;
 
-/** One volume of a {@link ConsistentSnapshotRequest}: the array volume id, the snapshot name, and optionally the guest disk label. */
+/**
+ * One volume of a {@link ConsistentSnapshotRequest}: the array volume id, the snapshot name, and optionally the domain disk
+ * it is attached as, by target ({@code vdb}) or by the disk's serial (CloudStack sets one per volume). Without either the
+ * engine cannot tell which file systems the volume carries and freezes the whole guest.
+ */
 public final class VolumeRequest {
     private final String volumeId;
     private final String snapshotName;
     private final String diskLabel;
+    private final String diskSerial;
 
-    VolumeRequest(String volumeId, String snapshotName, String diskLabel) {
+    VolumeRequest(String volumeId, String snapshotName, String diskLabel, String diskSerial) {
         this.volumeId = volumeId;
         this.snapshotName = snapshotName;
         this.diskLabel = diskLabel;
+        this.diskSerial = diskSerial;
     }
 
     public String volumeId() {
@@ -23,13 +29,19 @@ public final class VolumeRequest {
         return snapshotName;
     }
 
-    /** The guest disk this volume backs (e.g. {@code vdb}), for messages only. */
+    /** The domain disk (target, e.g. {@code vdb}) this volume is attached as. */
     public Optional<String> diskLabel() {
         return Optional.ofNullable(diskLabel);
     }
 
+    /** The serial of the domain disk this volume is attached as (used when no target is given). */
+    public Optional<String> diskSerial() {
+        return Optional.ofNullable(diskSerial);
+    }
+
     @Override
     public String toString() {
-        return "volume " + volumeId + (diskLabel == null ? "" : " (" + diskLabel + ")") + " -> snapshot " + snapshotName;
+        return "volume " + volumeId + (diskLabel == null ? "" : " (" + diskLabel + ")")
+                + (diskSerial == null ? "" : " (serial " + diskSerial + ")") + " -> snapshot " + snapshotName;
     }
 }

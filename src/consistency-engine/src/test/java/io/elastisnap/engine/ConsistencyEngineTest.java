@@ -69,7 +69,8 @@ public class ConsistencyEngineTest {
         List<String> events = f.log.events();
         List<String> untilFreeze = events.subList(0, events.indexOf("freeze"));
         // only the thaw guard's arming and its FREEZE line lie between the last state check and the freeze
-        assertEquals(Arrays.asList("state", "ping", "status:thawed", "info", "prepare:vol-0", "guard-arm", "state", "guard-freeze"),
+        assertEquals(Arrays.asList("state", "ping", "status:thawed", "info", "disks", "prepare:vol-0", "guard-arm", "state",
+                "guard-freeze"),
                 untilFreeze);
         assertEquals("status:frozen", events.get(events.indexOf("frozen") + 1));
     }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
@@ -40,6 +41,7 @@ public class ElastiCenterArraySnapshotterTest {
     private ElastiCenterClient client;
     private ElastiCenterArraySnapshotter snapshotter;
     private final List<SimVolume> volumes = new ArrayList<>();
+    private final List<ElastiCenterClient> closeLater = new ArrayList<>();
 
     @Before
     public void start() {
@@ -57,6 +59,7 @@ public class ElastiCenterArraySnapshotterTest {
 
     @After
     public void stop() {
+        closeLater.forEach(ElastiCenterClient::close);
         client.close();
         simulator.close();
     }
@@ -166,6 +169,68 @@ public class ElastiCenterArraySnapshotterTest {
         for (SimVolume volume : volumes) {
             assertEquals(Collections.emptyList(), simulator.snapshotPaths(volume.id()));
         }
+    }
+
+    @Test
+    public void aCreateThatLandsAfterItsTimeoutIsFoundByNameAndDeletedBeforeTheOutcomesAreFinal() throws Exception {
+        simulator.faults().inject("createStorageSnapshot", Fault.latency(Duration.ofMillis(900)).times(1));
+        ConsistencyEngine engine = engineWithShortTimeout(Duration.ofMillis(300), Duration.ofSeconds(2));
+
+        ConsistentSnapshotException e = expectFailure(engine, request("backup-late"));
+
+        assertEquals(Reason.SNAPSHOT_FAILED, e.reason());
+        assertTrue(e.getMessage(), e.getMessage().contains("its outcome is unknown"));
+        assertEquals("undecided until the window has passed, like a call still out", 1, e.volumeOutcomes().stream()
+                .filter(o -> o.state() == State.PENDING).count());
+        List<VolumeOutcome> settled = e.lateCleanup().get(20, TimeUnit.SECONDS);
+        List<VolumeOutcome> landed = settled.stream().filter(VolumeOutcome::isLandedLate).collect(Collectors.toList());
+        assertEquals(settled.toString(), 1, landed.size());
+        assertEquals(State.DELETED, landed.get(0).state());
+        assertTrue(landed.get(0).toString(), landed.get(0).error().orElse("").contains("landed on the array after the failure"));
+        for (SimVolume volume : volumes) {
+            assertEquals("all-or-nothing without any reconcile", Collections.emptyList(), simulator.snapshotPaths(volume.id()));
+        }
+    }
+
+    @Test
+    public void aCreateOfUnknownOutcomeThatNeverLandsIsReportedNotCreatedAfterTheWindow() throws Exception {
+        simulator.faults().inject("createStorageSnapshot", Fault.hang().times(1));
+        ConsistencyEngine engine = engineWithShortTimeout(Duration.ofMillis(300), Duration.ofMillis(700));
+
+        ConsistentSnapshotException e = expectFailure(engine, request("backup-never"));
+
+        List<VolumeOutcome> settled = e.lateCleanup().get(20, TimeUnit.SECONDS);
+        assertTrue(settled.toString(), settled.stream().anyMatch(o -> o.state() == State.FAILED && !o.isLandedLate()
+                && o.error().orElse("").contains("not on the array 700 ms after the failure")));
+        for (SimVolume volume : volumes) {
+            assertEquals(Collections.emptyList(), simulator.snapshotPaths(volume.id()));
+        }
+    }
+
+    @Test
+    public void aCompensatingDeleteOfUnknownOutcomeIsSettledByName() throws Exception {
+        simulator.faults().inject("createStorageSnapshot", Fault.error(530, "no space").times(1));
+        simulator.faults().inject("deleteSnapshot", Fault.latency(Duration.ofMillis(700)).times(1));
+        ConsistencyEngine engine = engineWithShortTimeout(Duration.ofMillis(300), Duration.ofSeconds(2));
+
+        ConsistentSnapshotException e = expectFailure(engine, request("backup-delete"));
+
+        List<VolumeOutcome> settled = e.lateCleanup().get(20, TimeUnit.SECONDS);
+        assertTrue(settled.toString(), settled.stream().noneMatch(o -> o.state() == State.DELETE_FAILED));
+        assertEquals(settled.toString(), 2, settled.stream().filter(o -> o.state() == State.DELETED).count());
+        for (SimVolume volume : volumes) {
+            assertEquals(Collections.emptyList(), simulator.snapshotPaths(volume.id()));
+        }
+    }
+
+    /** An engine whose client gives up after {@code readTimeout} and watches a call of unknown outcome for {@code window}. */
+    private ConsistencyEngine engineWithShortTimeout(Duration readTimeout, Duration window) {
+        ElastiCenterClient impatient = new ElastiCenterClient(ElastiCenterConfig.builder(simulator.baseUrl(),
+                Secret.of(simulator.apiKey())).trust(TlsTrust.pinnedSha256(simulator.certificateSha256()))
+                .readTimeout(readTimeout).readRetries(0).maxConnections(16).build());
+        closeLater.add(impatient);
+        return new ConsistencyEngine(f.guest, new ElastiCenterArraySnapshotter(impatient, window), f.journal(), f.runtime(),
+                ConsistencyEngineListener.NONE);
     }
 
     @Test

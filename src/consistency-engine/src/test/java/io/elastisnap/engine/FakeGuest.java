@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  */
 public final class FakeGuest implements GuestQuiescer {
     public static final Set<String> ALL_COMMANDS = new HashSet<>(Arrays.asList(AgentCapabilities.FREEZE,
-            AgentCapabilities.FREEZE_LIST, AgentCapabilities.THAW, AgentCapabilities.STATUS, "guest-ping", "guest-info"));
+            AgentCapabilities.FREEZE_LIST, AgentCapabilities.THAW, AgentCapabilities.STATUS, AgentCapabilities.FSINFO, "guest-ping",
+            "guest-info"));
     private static final long GATE_LIMIT_SECONDS = 30;
 
     private final EventLog log;
@@ -42,6 +43,9 @@ public final class FakeGuest implements GuestQuiescer {
     private final AtomicInteger freezeCalls = new AtomicInteger();
     private final AtomicInteger thawCalls = new AtomicInteger();
     private final AtomicInteger agentCalls = new AtomicInteger();
+    private volatile List<DomainDisk> disks;
+    private volatile List<GuestFileSystem> fileSystems;
+    private volatile int fileSystemsLostBeforeFreeze;
 
     public FakeGuest(EventLog log) {
         this.log = log;
@@ -132,6 +136,24 @@ public final class FakeGuest implements GuestQuiescer {
     /** Runs inside the freeze call, before the guest freezes (e.g. to look at the journal). */
     public FakeGuest onFreeze(Consumer<String> action) {
         onFreeze = action;
+        return this;
+    }
+
+    /** The domain's disks, as its definition lists them; not set: the quiescer cannot read them (whole-guest freeze). */
+    public FakeGuest disks(DomainDisk... value) {
+        disks = Arrays.asList(value);
+        return this;
+    }
+
+    /** What guest-get-fsinfo answers; not set: the command is unsupported. */
+    public FakeGuest fileSystems(GuestFileSystem... value) {
+        fileSystems = Arrays.asList(value);
+        return this;
+    }
+
+    /** A freeze-list freezes this many fewer file systems than named (unmounted between fsinfo and the freeze). */
+    public FakeGuest loseFileSystemsBeforeFreeze(int count) {
+        fileSystemsLostBeforeFreeze = count;
         return this;
     }
 
@@ -229,10 +251,29 @@ public final class FakeGuest implements GuestQuiescer {
             if (freezeTakesEffect) {
                 frozen = true;
                 log.add("frozen");
-                return mountPoints.isEmpty() ? 2 : mountPoints.size();
+                return mountPoints.isEmpty() ? 2 : mountPoints.size() - fileSystemsLostBeforeFreeze;
             }
             return 0;
         }
+    }
+
+    @Override
+    public List<DomainDisk> disks(String domainName, Duration timeout) throws GuestAgentException {
+        log.add("disks");
+        if (disks == null) {
+            return GuestQuiescer.super.disks(domainName, timeout);
+        }
+        return disks;
+    }
+
+    @Override
+    public List<GuestFileSystem> fileSystems(String domainName, Duration timeout) throws GuestAgentException {
+        agentCalls.incrementAndGet();
+        log.add("fsinfo");
+        if (fileSystems == null) {
+            return GuestQuiescer.super.fileSystems(domainName, timeout);
+        }
+        return fileSystems;
     }
 
     @Override

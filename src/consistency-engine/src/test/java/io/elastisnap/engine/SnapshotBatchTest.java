@@ -28,7 +28,7 @@ public class SnapshotBatchTest {
      */
     @Test
     public void anAnswerAfterTheDeadlineIsLateEvenIfNobodyClosedTheBatch() throws Exception {
-        SnapshotBatch batch = new SnapshotBatch("i-2-10-VM", List.of(new VolumeRequest("vol-0", "snap-1", null)));
+        SnapshotBatch batch = new SnapshotBatch("i-2-10-VM", List.of(new VolumeRequest("vol-0", "snap-1", null, null)));
         Semaphore slots = new Semaphore(1);
         ArraySlotReservation reservation = ArraySlotReservation.tryReserve(slots, 1, 0);
 

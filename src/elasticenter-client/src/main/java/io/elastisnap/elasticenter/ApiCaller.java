@@ -31,7 +31,7 @@ final class ApiCaller {
         int attempts = request.command().idempotent() ? readRetries + 1 : 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                return mapper.payload(request.command(), transport.send(request));
+                return mapper.payload(request, transport.send(request));
             } catch (ElastiCenterException e) {
                 if (attempt >= attempts || !retryable(e)) {
                     throw e;

@@ -19,6 +19,10 @@ enum ApiCommand {
     LIST_VOLUME_ISCSI_SERVICE("listVolumeiSCSIService", "listVolumeiSCSIServiceResponse", true),
     UPDATE_VOLUME_ISCSI_SERVICE("updateVolumeiSCSIService", "updatingvolumeiscsidetails", false),
     LIST_ISCSI_INITIATOR("listiSCSIInitiator", "listInitiatorsResponse", true),
+    LIST_ISCSI_AUTH_GROUP("listiSCSIAuthGroup", "listiSCSIAuthGroupResponse", true),
+    LIST_ISCSI_AUTH_USER("listiSCSIAuthUser", "listiSCSIAuthUsersResponse", true),
+    // The envelope is the one CloudByte's QA scripts read errors from; no successful answer was captured.
+    ADD_ISCSI_AUTH_GROUP("addiSCSIAuthGroup", "tsmiSCSIAuthGroupResponse", false),
     CREATE_STORAGE_SNAPSHOT("createStorageSnapshot", "createStorageSnapshotResponse", false),
     LIST_STORAGE_SNAPSHOTS("listStorageSnapshots", "listDatasetSnapshotsResponse", true),
     DELETE_SNAPSHOT("deleteSnapshot", "deleteSnapshotResponse", false),

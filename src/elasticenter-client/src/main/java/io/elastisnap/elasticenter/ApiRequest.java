@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * One API call: a command and its parameters, validated when added. Values may hold anything printable
  * ({@code & = / @ % +}, spaces, any Unicode) and are percent-encoded as UTF-8; control characters and broken
  * UTF-16 are refused before anything is sent. The API key is not part of a request: {@link #uri} appends it (and
- * {@code response=json}) last, and {@link #toString()} shows command and parameters only.
+ * {@code response=json}) last, and {@link #toString()} shows command and parameters only. Secret parameters (a CHAP
+ * secret) are {@link Secret}s: only {@link #uri} reveals them; {@link #loggableUri} and {@link #toString()} mask them.
  */
 final class ApiRequest {
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
@@ -27,10 +28,12 @@ final class ApiRequest {
 
     private final ApiCommand command;
     private final Map<String, String> parameters;
+    private final Map<String, Secret> secretParameters;
 
-    private ApiRequest(ApiCommand command, Map<String, String> parameters) {
+    private ApiRequest(ApiCommand command, Map<String, String> parameters, Map<String, Secret> secretParameters) {
         this.command = command;
         this.parameters = Collections.unmodifiableMap(parameters);
+        this.secretParameters = Collections.unmodifiableMap(secretParameters);
     }
 
     static Builder to(ApiCommand command) {
@@ -45,9 +48,22 @@ final class ApiRequest {
         return parameters;
     }
 
-    /** {@code endpoint?command=..&<parameters>&apiKey=<key>&response=json}, every name and value encoded. */
-    URI uri(URI endpoint, String apiKey) {
+    /**
+     * {@code endpoint?command=..&<parameters>&apiKey=<key>&response=json}, every name and value encoded: what is sent,
+     * secrets revealed.
+     */
+    URI uri(URI endpoint, Secret apiKey) {
+        return uri(endpoint, apiKey.reveal(), true);
+    }
+
+    /** The URL as {@link #uri} builds it, with the key and every secret parameter masked. */
+    URI loggableUri(URI endpoint) {
+        return uri(endpoint, Secret.mask(), false);
+    }
+
+    private URI uri(URI endpoint, String apiKey, boolean revealSecrets) {
         StringBuilder query = encodedQuery(command, parameters);
+        secretParameters.forEach((name, value) -> append(query, name, revealSecrets ? value.reveal() : Secret.mask()));
         append(query, "apiKey", apiKey);
         append(query, "response", "json");
         String uri = endpoint + "?" + query;
@@ -77,15 +93,35 @@ final class ApiRequest {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** {@code text} with every secret parameter's value (as sent, and URL-encoded) masked. */
+    String maskSecretsIn(String text) {
+        if (text == null || secretParameters.isEmpty()) {
+            return text;
+        }
+        String masked = text;
+        for (Secret secret : secretParameters.values()) {
+            String value = secret.reveal();
+            masked = masked.replace(value, Secret.mask()).replace(encode(value), Secret.mask())
+                    .replace(URLEncoder.encode(value, StandardCharsets.UTF_8), Secret.mask());
+        }
+        return masked;
+    }
+
     @Override
     public String toString() {
-        return command + parameters.toString();
+        if (secretParameters.isEmpty()) {
+            return command + parameters.toString();
+        }
+        Map<String, String> shown = new LinkedHashMap<>(parameters);
+        secretParameters.keySet().forEach(name -> shown.put(name, Secret.mask()));
+        return command + shown.toString();
     }
 
     /** Collects parameters in sending order; every check names the command and the parameter. */
     static final class Builder {
         private final ApiCommand command;
         private final Map<String, String> parameters = new LinkedHashMap<>();
+        private final Map<String, Secret> secretParameters = new LinkedHashMap<>();
 
         private Builder(ApiCommand command) {
             this.command = Objects.requireNonNull(command, "command");
@@ -108,6 +144,15 @@ final class ApiRequest {
             return value == null ? this : param(name, value);
         }
 
+        /** A credential parameter: sent, never shown ({@link ApiRequest#toString()}, {@link #loggableUri}). */
+        Builder secretParam(String name, Secret value) {
+            checkName(name);
+            Objects.requireNonNull(value, name);
+            checkValue(name, value.reveal());
+            secretParameters.put(name, value);
+            return this;
+        }
+
         Builder params(Map<String, String> values) {
             values.forEach(this::param);
             return this;
@@ -116,11 +161,12 @@ final class ApiRequest {
         /** Refuses a request whose parameters alone cannot fit a URL, so nothing of an operation is sent. */
         ApiRequest build() {
             StringBuilder query = encodedQuery(command, parameters);
+            secretParameters.forEach((name, value) -> append(query, name, value.reveal()));
             if (query.length() > MAX_URI_LENGTH) {
                 throw new IllegalArgumentException(command + ": the encoded parameters take " + query.length()
                         + " characters, which exceeds the " + MAX_URI_LENGTH + " a request URL may hold; a parameter value is far too long");
             }
-            return new ApiRequest(command, new LinkedHashMap<>(parameters));
+            return new ApiRequest(command, new LinkedHashMap<>(parameters), new LinkedHashMap<>(secretParameters));
         }
 
         private void checkName(String name) {

@@ -106,11 +106,11 @@ final class HttpTransport implements Closeable {
 
     /** One exchange, no retry. */
     RawResponse send(ApiRequest request) {
-        HttpGet get = new HttpGet(request.uri(config.endpoint(), config.apiKey().reveal()));
+        HttpGet get = new HttpGet(request.uri(config.endpoint(), config.apiKey()));
         get.setConfig(requestConfig);
         get.setHeader("Accept", "application/json");
         if (LOG.isDebugEnabled()) {
-            LOG.debug("ElastiCenter request {}: GET {}", request, request.uri(config.endpoint(), Secret.mask()));
+            LOG.debug("ElastiCenter request {}: GET {}", request, request.loggableUri(config.endpoint()));
         }
         AtomicBoolean overran = new AtomicBoolean();
         ScheduledFuture<?> abort = watchdog.schedule(() -> {
@@ -171,7 +171,8 @@ final class HttpTransport implements Closeable {
         if (LOG.isTraceEnabled()) {
             String body = new String(raw.body(), 0, Math.min(raw.body().length, BODY_LOG_LIMIT),
                     StandardCharsets.UTF_8);
-            LOG.trace("ElastiCenter answer body of {}: {}{}", request.command(), redactor.redact(body),
+            LOG.trace("ElastiCenter answer body of {}: {}{}", request.command(),
+                    request.maskSecretsIn(redactor.redact(Redactor.maskChapSecrets(body))),
                     raw.body().length > BODY_LOG_LIMIT ? " ..." : "");
         }
     }

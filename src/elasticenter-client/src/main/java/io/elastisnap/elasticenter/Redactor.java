@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Removes the API key from text that may have seen a request URL: server texts, HttpClient exception messages.
@@ -20,6 +21,15 @@ final class Redactor {
         String raw = apiKey.reveal();
         String encoded = URLEncoder.encode(raw, StandardCharsets.UTF_8);
         this.forms = encoded.equals(raw) ? List.of(raw) : List.of(raw, encoded, encoded.replace("+", "%20"));
+    }
+
+    // listiSCSIAuthUser answers CHAP secrets in clear ("chappassword", "mutualchappassword").
+    private static final Pattern CHAP_SECRET_FIELD = Pattern.compile(
+            "(\"(?:mutual)?chappassword\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", Pattern.CASE_INSENSITIVE);
+
+    /** A JSON text with the value of every CHAP secret field masked. */
+    static String maskChapSecrets(String json) {
+        return CHAP_SECRET_FIELD.matcher(json).replaceAll("$1\"" + Secret.mask() + "\"");
     }
 
     String redact(String text) {

@@ -22,8 +22,12 @@ final class ResponseMapper {
         this.redactor = redactor;
     }
 
-    /** The envelope object of a successful answer; throws the typed exception of any other answer. */
-    ApiRecord payload(ApiCommand command, RawResponse response) {
+    /**
+     * The envelope object of a successful answer; throws the typed exception of any other answer. Server texts in it
+     * never repeat the key or a secret parameter of {@code request} (an appliance echoing a bad value).
+     */
+    ApiRecord payload(ApiRequest request, RawResponse response) {
+        ApiCommand command = request.command();
         int status = response.status();
         if (status >= 300 && status < 400) {
             throw protocolError(command, status, "unexpected redirect (HTTP " + status
@@ -34,14 +38,16 @@ final class ResponseMapper {
             root = JsonAnswer.parse(command, status, response.body());
         } catch (JsonAnswer.Malformed malformed) {
             if (response.isError()) {
-                throw ErrorClassifier.fromServer(command.wireName(), status, 0, headerText(response), null);
+                throw ErrorClassifier.fromServer(command.wireName(), status, 0, request.maskSecretsIn(headerText(response)),
+                        null);
             }
             throw protocolError(command, status, "unreadable answer: " + malformed.getMessage());
         }
         Optional<ApiRecord> envelope = envelope(command, root);
         if (envelope.isEmpty()) {
             if (response.isError()) {
-                throw ErrorClassifier.fromServer(command.wireName(), status, 0, headerText(response), null);
+                throw ErrorClassifier.fromServer(command.wireName(), status, 0, request.maskSecretsIn(headerText(response)),
+                        null);
             }
             throw protocolError(command, status, "no '" + command.envelope()
                     + "' object in the answer; its top-level fields are " + root.names());
@@ -51,7 +57,7 @@ final class ResponseMapper {
             long code = payload.integer("errorcode").orElse(status);
             String text = payload.string("errortext").orElseGet(() -> headerText(response));
             throw ErrorClassifier.fromServer(command.wireName(), status,
-                    code > 0 && code < 1000 ? (int) code : status, redactor.redact(text), null);
+                    code > 0 && code < 1000 ? (int) code : status, request.maskSecretsIn(redactor.redact(text)), null);
         }
         return payload;
     }

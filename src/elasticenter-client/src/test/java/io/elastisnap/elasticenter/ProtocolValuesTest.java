@@ -121,7 +121,7 @@ public class ProtocolValuesTest {
         assertThrows(IllegalArgumentException.class, () -> request.param("a&b", "x"));
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
                 () -> request.param("id", "x".repeat(8000)).build().uri(java.net.URI.create("https://h/client/api"),
-                        "k"));
+                        Secret.of("k")));
         assertTrue(tooLong.getMessage().contains("exceeds"));
     }
 

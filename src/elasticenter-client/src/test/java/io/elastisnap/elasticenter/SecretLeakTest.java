@@ -27,8 +27,9 @@ import static org.junit.Assert.assertTrue;
 
 /**
  * A full run with every log line of the JVM captured at TRACE (ours, HttpClient's via commons-logging, the
- * simulator's), successes and every kind of failure: the API key appears in no log line, no exception message,
- * stack trace or serialized exception, and no toString.
+ * simulator's), successes and every kind of failure: neither the API key nor a CHAP secret (sent by
+ * addiSCSIAuthGroup, answered in clear by listiSCSIAuthUser) appears in a log line, an exception message, a stack
+ * trace or serialized exception, or a toString.
  */
 public class SecretLeakTest {
     private static final long GIB = StorageSize.GIB;
@@ -38,6 +39,7 @@ public class SecretLeakTest {
 
     private final String key = "LeakCanary_" + UUID.randomUUID().toString().replace("-", "");
     private final String wrongKey = "WrongCanary_" + UUID.randomUUID().toString().replace("-", "");
+    private final String chapSecret = "ChapCanary_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     private final List<Object> witnesses = new ArrayList<>();
 
     @Test
@@ -64,6 +66,9 @@ public class SecretLeakTest {
 
         assertTrue("the capture saw our DEBUG lines with the masked URL",
                 lines.stream().anyMatch(l -> l.contains("&apiKey=****&response=json")));
+        assertTrue("the capture saw the auth user's answer body, masked",
+                lines.stream().anyMatch(l -> l.contains("answer body of listiSCSIAuthUser")
+                        && l.matches("(?s).*\"chappassword\"\\s*:\\s*\"\\*\\*\\*\\*\".*")));
         assertTrue("the capture saw HttpClient's own logging",
                 lines.stream().anyMatch(l -> l.contains(" org.apache.http.")));
         assertTrue("the capture saw failures", lines.stream().anyMatch(l -> l.startsWith("WARN ")));
@@ -94,6 +99,17 @@ public class SecretLeakTest {
         IscsiService service = client.listVolumeIscsiServices(volume.id()).get(0);
         client.updateVolumeIscsiService(service.id(), client.listIscsiInitiators(sim.defaults().accountId()).get(0)
                 .id());
+        IscsiAuthGroup chapGroup = client.addIscsiAuthGroup(sim.defaults().accountId(), "leakgroup", "leakuser",
+                Secret.of(chapSecret));
+        witnesses.add(chapGroup);
+        client.listIscsiAuthGroups(sim.defaults().accountId());
+        IscsiAuthUser user = client.listIscsiAuthUsers(sim.defaults().accountId(), chapGroup.id()).get(0);
+        assertTrue("the listing did answer the secret", user.chapSecret().reveal().equals(chapSecret));
+        witnesses.add(user);
+        witnesses.add(client.updateVolumeIscsiService(service.id(), client.listIscsiInitiators(
+                sim.defaults().accountId()).get(0).id(), chapGroup.id()));
+        expectFailure(() -> client.addIscsiAuthGroup(sim.defaults().accountId(), "leakgroup", "leakuser",
+                Secret.of(chapSecret)));
         client.createStorageSnapshot(volume.id(), "s1");
         client.createStorageSnapshot(volume.id(), "s2");
         String s1 = volume.snapshotPath("s1");
@@ -154,6 +170,10 @@ public class SecretLeakTest {
             server.answer("createVolume", 200, "{ \"createvolumeresponse\" : { \"jobid\": \"j\" } }");
             server.answer("queryAsyncJobResult", 200, "{ \"queryasyncjobresultresponse\" : { \"jobstatus\": 2,"
                     + " \"jobresult\": { \"errorcode\": 530, \"errortext\": \"" + echo + "\" } } }");
+            // an appliance echoing a bad CHAP secret in its error text
+            server.answer("addiSCSIAuthGroup", 431, "{ \"tsmiSCSIAuthGroupResponse\" : { \"errorcode\": 431, \"errortext\":"
+                    + " \"Invalid parameter chappassword value=" + chapSecret + "\" } }");
+            expectFailure(() -> client.addIscsiAuthGroup("acc", "g", "u", Secret.of(chapSecret)));
             expectFailure(() -> client.listTsms(null));
             expectFailure(client::listAccounts);
             expectFailure(() -> client.createVolume(CreateVolumeRequest.builder("v", GIB).tsm("t", "d")
@@ -190,5 +210,6 @@ public class SecretLeakTest {
         Supplier<String> excerpt = () -> where + ": " + text.substring(0, Math.min(text.length(), 2000));
         assertFalse(excerpt.get(), text.contains(key));
         assertFalse(excerpt.get(), text.contains(wrongKey));
+        assertFalse(excerpt.get(), text.contains(chapSecret));
     }
 }

@@ -185,6 +185,35 @@ public class SimulatorRoundTripTest extends SimulatorTestBase {
     }
 
     @Test
+    public void chapAuthGroupIsAddedListedWithItsUserAndSetOnTheIscsiService() {
+        SimVolume created = newVolume();
+        String account = sim.defaults().accountId();
+        String name = uniqueName("chap");
+        IscsiAuthGroup added = client.addIscsiAuthGroup(account, name, "esnapuser", Secret.of("a-CHAP-secret-1"));
+
+        List<IscsiAuthGroup> groups = client.listIscsiAuthGroups(account);
+        assertTrue("the built-in None group first", groups.get(0).isNamed(IscsiAuthGroup.NONE));
+        assertTrue(groups.stream().anyMatch(g -> g.id().equals(added.id()) && g.isNamed(name)));
+        IscsiAuthUser user = client.listIscsiAuthUsers(account, added.id()).get(0);
+        assertEquals("esnapuser", user.chapUser());
+        assertEquals("a-CHAP-secret-1", user.chapSecret().reveal());
+        assertEquals(added.id(), user.authGroupId().orElseThrow());
+        assertFalse(user.toString().contains("a-CHAP-secret-1"));
+
+        IscsiService service = client.listVolumeIscsiServices(created.id()).get(0);
+        String all = client.listIscsiInitiators(account).get(0).id();
+        IscsiService chap = client.updateVolumeIscsiService(service.id(), all, added.id());
+        assertEquals("CHAP", chap.authMethod().orElseThrow());
+        assertEquals(added.id(), chap.authGroupId().orElseThrow());
+        RecordedRequest sent = sim.requestLog().of("updateVolumeiSCSIService").get(
+                sim.requestLog().of("updateVolumeiSCSIService").size() - 1);
+        assertEquals("CHAP", sent.parameter("authmethod"));
+        assertEquals(added.id(), sent.parameter("authgroupid"));
+
+        assertEquals("None", client.updateVolumeIscsiService(service.id(), all, null).authMethod().orElseThrow());
+    }
+
+    @Test
     public void snapshotCreateListFindDelete() {
         SimVolume created = newVolume();
 

@@ -132,6 +132,27 @@ final class ApiCommands {
                     .forEach(a -> items.addAll(v.initiators(a)));
             return JsonViews.list("initiator", items);
         });
+        add("listiSCSIAuthGroup", "listiSCSIAuthGroupResponse", p -> {
+            String accountId = p.optional("accountid");
+            List<JsonObject> items = new ArrayList<>();
+            array.accounts().stream().filter(a -> accountId == null || a.id.equals(accountId))
+                    .forEach(a -> items.addAll(v.authGroups(a)));
+            return JsonViews.list("authgroup", items);
+        });
+        add("listiSCSIAuthUser", "listiSCSIAuthUsersResponse", p -> {
+            String accountId = p.optional("accountid");
+            String groupId = p.optional("authgroupid");
+            List<JsonObject> items = new ArrayList<>();
+            array.accounts().stream().filter(a -> accountId == null || a.id.equals(accountId))
+                    .flatMap(a -> array.authGroupsOf(a).stream())
+                    .filter(g -> groupId == null || g.id.equals(groupId))
+                    .forEach(g -> items.add(v.authUser(g)));
+            return JsonViews.list("authuser", items);
+        });
+        // [INFERRED] success shape: the error envelope "tsmiSCSIAuthGroupResponse" is what DEVOPS reads; the payload
+        // key "authgroup" (as in the list) is a guess, no successful answer was captured.
+        add("addiSCSIAuthGroup", "tsmiSCSIAuthGroupResponse", p -> JsonViews.single("authgroup",
+                v.authGroup(array.addAuthGroup(array.requireAccount(p, "accountid"), p))));
         add("createStorageSnapshot", "createStorageSnapshotResponse", this::createStorageSnapshot);
         add("listStorageSnapshots", "listDatasetSnapshotsResponse", p -> {
             SimState.Volume volume = array.requireVolume(p, "id");

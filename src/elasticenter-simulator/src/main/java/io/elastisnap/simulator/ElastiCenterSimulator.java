@@ -44,6 +44,7 @@ public final class ElastiCenterSimulator implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final ScheduledExecutorService jobTimer;
     private volatile SimulatedArray array;
+    private IscsiTarget iscsiTarget;
     private ApiCommands api;
     private AdminEndpoint admin;
     private LoopbackHttpsServer server;
@@ -63,6 +64,15 @@ public final class ElastiCenterSimulator implements AutoCloseable {
             this.certificate = ServerCertificate.loadOrGenerate(
                     dataDirectory == null ? null : dataDirectory.resolve("tls"));
             this.array = SimulatedArray.open(dataDirectory, builder.jobDuration, faults, jobTimer);
+            if (builder.iscsiPort != null) {
+                if (dataDirectory == null) {
+                    throw new IllegalArgumentException("the iSCSI target exports image files: it needs a data directory");
+                }
+                this.iscsiTarget = IscsiTarget.start(builder.iscsiPort, dataDirectory.resolve("iscsi"));
+                synchronized (array) {
+                    array.attachIscsiTarget(iscsiTarget);
+                }
+            }
             ApiCommands.Secrets secrets = new ApiCommands.Secrets(apiKey);
             this.api = new ApiCommands(array, faults, requestLog, secrets, this::pause, builder.snapshotLatency);
             this.admin = new AdminEndpoint(this, secrets);
@@ -70,11 +80,15 @@ public final class ElastiCenterSimulator implements AutoCloseable {
                     builder.maxConnections);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             jobTimer.shutdownNow();
+            if (iscsiTarget != null) {
+                iscsiTarget.close();
+            }
             throw e;
         }
-        LOG.info("ElastiCenter simulator listening on {} (certificate SHA-256 {}){}", baseUrl(), certificateSha256(),
+        LOG.info("ElastiCenter simulator listening on {} (certificate SHA-256 {}){}{}", baseUrl(), certificateSha256(),
                 dataDirectory == null ? "" : ", data in " + dataDirectory + ", "
-                        + (reflinkSupported() ? "reflink snapshots" : "full-copy snapshots"));
+                        + (reflinkSupported() ? "reflink snapshots" : "full-copy snapshots"),
+                iscsiTarget == null ? "" : ", iSCSI portal " + iscsiTarget.portal());
     }
 
     public static Builder builder() {
@@ -89,6 +103,7 @@ public final class ElastiCenterSimulator implements AutoCloseable {
         private Duration jobDuration = Duration.ZERO;
         private Duration snapshotLatency = Duration.ZERO;
         private int maxConnections = 32;
+        private Integer iscsiPort;
 
         private Builder() {
         }
@@ -138,6 +153,21 @@ public final class ElastiCenterSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Exports volumes and clones over real iSCSI from a private tgtd (package {@code tgt}, run as root) with its
+         * portal on 127.0.0.1:{@code port} (0: a free port; an appliance's is 3260): a target per volume named by its
+         * IQN, the image file as LUN {@link ElastiCenterSimulator#ISCSI_LUN}, open to the initiator group ALL, behind
+         * the auth group's CHAP user when the volume's iSCSI service says {@code authmethod=CHAP}. Needs
+         * {@link #dataDirectory}. Off by default.
+         */
+        public Builder iscsiTarget(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("iSCSI port out of range: " + port);
+            }
+            this.iscsiPort = port;
+            return this;
+        }
+
         /** Starts the HTTPS server. */
         public ElastiCenterSimulator start() {
             try {
@@ -156,6 +186,37 @@ public final class ElastiCenterSimulator implements AutoCloseable {
             }
             return duration;
         }
+    }
+
+    /** The LUN of an exported volume: tgt keeps LUN 0 for its controller, an appliance's volume is LUN 0. */
+    public static final int ISCSI_LUN = IscsiTarget.LUN;
+
+    /** {@code 127.0.0.1:<port>} of the iSCSI target, if it runs ({@link Builder#iscsiTarget}). */
+    public Optional<String> iscsiPortal() {
+        return Optional.ofNullable(iscsiTarget).map(IscsiTarget::portal);
+    }
+
+    /**
+     * {@code iscsi://127.0.0.1:<port>/<iqn>/1} of an exported volume or clone, the URL qemu's built-in initiator
+     * reads (CHAP credentials go in as {@code user%secret@} or, better, through {@code --image-opts}); empty when
+     * the target is off, the volume is unknown, or it is not exported (initiator group not ALL, iSCSI disabled).
+     */
+    public Optional<URI> iscsiUrl(String volumeId) {
+        if (iscsiTarget == null) {
+            return Optional.empty();
+        }
+        String iqn;
+        synchronized (array) {
+            SimState.Volume volume = array.volume(volumeId);
+            if (volume == null) {
+                return Optional.empty();
+            }
+            iqn = array.iqn(volume);
+        }
+        if (!iscsiTarget.exportedIqns().contains(iqn)) {
+            return Optional.empty();
+        }
+        return Optional.of(URI.create("iscsi://" + iscsiTarget.portal() + "/" + iqn + "/" + ISCSI_LUN));
     }
 
     /** {@code https://127.0.0.1:<port>}; the API lives under {@code /client/api}. */
@@ -278,6 +339,9 @@ public final class ElastiCenterSimulator implements AutoCloseable {
         }
         synchronized (array) {
             array.persist();
+        }
+        if (iscsiTarget != null) {
+            iscsiTarget.close();
         }
         LOG.info("ElastiCenter simulator on port {} stopped", server.port());
     }

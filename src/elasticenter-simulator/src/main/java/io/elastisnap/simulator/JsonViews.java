@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +17,8 @@ final class JsonViews {
     private static final String SITE = "Site1";
     private static final String CLUSTER = "Cluster1";
     private static final String CONTROLLER = "Node1";
+    /** [INFERRED] the controller's management address: documentation range, like the TSM's. */
+    private static final String CONTROLLER_IP = "192.0.2.40";
 
     private final SimulatedArray array;
 
@@ -66,6 +69,10 @@ final class JsonViews {
         o.addProperty("availIOPS", totalIops - usedIops);
         o.addProperty("totaliops", totalIops);
         o.addProperty("usedIOPS", usedIops);
+        // Empty in every captured answer, whatever the account holds.
+        for (String empty : new String[] {"volumes", "storageBuckets", "tsms", "qosgroups", "filesystemslist"}) {
+            o.add(empty, new JsonArray());
+        }
         o.addProperty("currentUsedSpace", usedMib);
         o.addProperty("currentAvailableSpace", quotaMib - usedMib);
         o.addProperty("currentThroughput", 0);
@@ -94,23 +101,33 @@ final class JsonViews {
         o.addProperty("siteid", t.siteId);
         o.addProperty("clusterid", t.clusterId);
         o.addProperty("datasetid", t.datasetId);
-        o.addProperty("ipaddress", t.ipAddress);
+        o.addProperty("ipaddress", array.portalAddress(t));
         o.addProperty("sitename", SITE);
         o.addProperty("clustername", CLUSTER);
         o.addProperty("controllerName", CONTROLLER);
+        o.addProperty("controlleripaddress", CONTROLLER_IP);
         o.addProperty("clusterstatus", "Online");
         o.addProperty("hapoolstatus", "ONLINE");
         o.addProperty("hapoolname", t.poolName);
+        o.addProperty("hapoolavailiops", t.totalIops - usedIops);
+        o.addProperty("hapoolgrace", true);
+        o.addProperty("hapoolavailtput", (t.totalIops - usedIops) * 4);
+        o.addProperty("poollatency", 10);
+        o.add("storageBuckets", new JsonArray());
         o.addProperty("currentUsedSpace", usedMib);
         o.addProperty("currentAvailableSpace", t.quotaMib - usedMib);
         o.addProperty("currentTotalSpace", t.quotaMib);
         o.addProperty("numericquota", (double) t.quotaMib);
         o.addProperty("currentnumericquota", (double) usedMib);
         o.addProperty("availablequota", (double) (t.quotaMib - usedMib));
-        o.addProperty("totalprovisionquota", SizeUnits.format(usedMib * SizeUnits.MIB));
+        o.addProperty("totalprovisionquota", String.valueOf(usedMib)); // a plain number (MiB), e.g. "536576"
         o.addProperty("iops", String.valueOf(t.totalIops));
         o.addProperty("availIOPS", String.valueOf(t.totalIops - usedIops));
         o.addProperty("usedIOPS", String.valueOf(usedIops));
+        o.addProperty("currentThroughput", 0);
+        o.addProperty("currentIOPS", 0);
+        o.addProperty("currentLatency", 0);
+        o.addProperty("currentThrottle", 0);
         o.addProperty("availThroughput", "0");
         o.addProperty("usedThroughput", "0");
         o.addProperty("throughput", "0");
@@ -119,7 +136,7 @@ final class JsonViews {
         o.addProperty("iopscontrol", "true");
         o.addProperty("gracecontrol", "false");
         o.addProperty("graceallowed", false);
-        o.addProperty("blocksize", "4k");
+        o.addProperty("blocksize", "4"); // "4" or "128" (KiB) on the wire, unlike a QoS group's "4k"
         o.addProperty("type", "1");
         o.addProperty("iqnname", "iqn." + account.iqnDate + "." + SimulatedArray.iqnSafe(account.name) + "." + t.name);
         o.addProperty("interfaceName", "em0");
@@ -127,6 +144,13 @@ final class JsonViews {
         o.addProperty("subnet", "24");
         o.addProperty("managedstate", "Available");
         o.addProperty("configurationstate", "sync");
+        o.addProperty("revisionnumber", 0);
+        o.addProperty("offlinenodes", "");
+        o.addProperty("pooltakeover", "noTakeOver");
+        o.addProperty("haNodeStatus", "Available");
+        o.addProperty("ispooltakeoveronpartialfailure", true);
+        o.add("filesystemslist", new JsonArray());
+        o.add("qosgrouplist", new JsonArray());
         JsonArray volumes = new JsonArray();
         array.volumesOf(t).forEach(v -> volumes.add(tsmVolume(v)));
         // CloudStack reads volumes[0] whenever the key exists, even for an empty array: omit it when empty.
@@ -187,10 +211,11 @@ final class JsonViews {
         o.addProperty("blocksize", q.blocksize);
         o.addProperty("latency", q.latency);
         o.addProperty("graceallowed", q.graceAllowed);
-        o.addProperty("type", "qosgroup");
-        o.addProperty("revisionnumber", 1);
+        o.addProperty("type", "1");
+        // A new group is revision 0, "init" (its add answer); every update moves it on and it is "sync" from then on.
+        o.addProperty("revisionnumber", q.revision);
         o.addProperty("managedstate", "Available");
-        o.addProperty("configurationstate", "sync");
+        o.addProperty("configurationstate", q.revision == 0 ? "init" : "sync");
         o.addProperty("standardproviops", 0);
         o.addProperty("operatingblocksize", 0);
         o.addProperty("operatingcachehit", 0);
@@ -246,7 +271,7 @@ final class JsonViews {
         o.addProperty("managedstate", "Available");
         o.addProperty("configurationstate", "sync");
         o.addProperty("tsmName", tsm.name);
-        o.addProperty("ipaddress", tsm.ipAddress);
+        o.addProperty("ipaddress", array.portalAddress(tsm));
         o.addProperty("sitename", SITE);
         o.addProperty("clustername", CLUSTER);
         o.addProperty("controllerName", CONTROLLER);
@@ -323,15 +348,15 @@ final class JsonViews {
         o.addProperty("usn", v.id.replace("-", ""));
         o.addProperty("initialdigest", "Auto");
         o.addProperty("queuedepth", v.queueDepth);
-        o.addProperty("inqproduct", "CBISCSI");
-        o.addProperty("inqrevision", "0123");
+        o.addProperty("inqproduct", 0);
+        o.addProperty("inqrevision", 0);
         o.addProperty("blocklength", v.blocklength);
-        o.addProperty("workerthreads", "64");
-        o.addProperty("unmap", "no");
-        o.addProperty("wzero", "no");
-        o.addProperty("physrecordlength", "4096");
-        o.addProperty("ats", "no");
-        o.addProperty("xcopy", "no");
+        o.addProperty("workerthreads", 64);
+        o.addProperty("unmap", false);
+        o.addProperty("wzero", false);
+        o.addProperty("physrecordlength", "4k");
+        o.addProperty("ats", "false");
+        o.addProperty("xcopy", "false");
         return o;
     }
 
@@ -347,6 +372,39 @@ final class JsonViews {
         o.addProperty("name", group);
         o.addProperty("netmask", group); // [INFERRED] value not captured
         o.addProperty("initiatorgroup", group);
+        return o;
+    }
+
+    /** The account's auth groups: the built-in "None" first, as the Cinder fixture lists them. */
+    List<JsonObject> authGroups(SimState.Account a) {
+        List<JsonObject> groups = new ArrayList<>();
+        groups.add(authGroup(a.noneAuthGroupId, "None", "None"));
+        array.authGroupsOf(a).forEach(g -> groups.add(authGroup(g.id, g.name, g.comment)));
+        return groups;
+    }
+
+    JsonObject authGroup(SimState.AuthGroup g) {
+        return authGroup(g.id, g.name, g.comment);
+    }
+
+    private static JsonObject authGroup(String id, String name, String comment) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", id);
+        o.addProperty("name", name);
+        o.addProperty("comment", comment);
+        return o;
+    }
+
+    /** The group's CHAP user; the appliance answers with the secrets in clear (Cinder fixture). */
+    JsonObject authUser(SimState.AuthGroup g) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", g.userId);
+        o.addProperty("accountid", g.accountId);
+        o.addProperty("authgroupid", g.id);
+        o.addProperty("chapusername", g.chapUser);
+        o.addProperty("chappassword", g.chapSecret);
+        o.addProperty("mutualchapusername", g.mutualChapUser == null ? "" : g.mutualChapUser);
+        o.addProperty("mutualchappassword", g.mutualChapSecret == null ? "" : g.mutualChapSecret);
         return o;
     }
 

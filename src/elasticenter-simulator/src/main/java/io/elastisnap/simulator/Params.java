@@ -10,8 +10,9 @@ import java.util.TreeMap;
 
 /** Query parameters of one request, names matched case-insensitively ([INFERRED] as CloudStack does). */
 final class Params {
-    /** Parameters that authenticate a request; they are never recorded or logged. */
-    static final Set<String> CREDENTIALS = Set.of("apikey", "signature", "signatureversion", "expires", "sessionkey");
+    /** Parameters that authenticate a request or carry a secret; they are never recorded or logged. */
+    static final Set<String> CREDENTIALS = Set.of("apikey", "signature", "signatureversion", "expires", "sessionkey",
+            "chappassword", "mutualchappassword");
 
     private final String command;
     private final Map<String, String> values;

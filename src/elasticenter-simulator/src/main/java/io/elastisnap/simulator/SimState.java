@@ -19,6 +19,7 @@ final class SimState {
     Map<String, Tsm> tsms = new LinkedHashMap<>();
     Map<String, QosGroup> qosGroups = new LinkedHashMap<>();
     Map<String, Volume> volumes = new LinkedHashMap<>();
+    Map<String, AuthGroup> authGroups = new LinkedHashMap<>();
     Map<String, Job> jobs = new LinkedHashMap<>();
 
     int nextSimpleId() {
@@ -33,7 +34,22 @@ final class SimState {
         String iqnDate;
         String allInitiatorGroupId;
         String noneInitiatorGroupId;
+        /** The built-in auth group "None"; null in state files written before auth groups existed. */
+        String noneAuthGroupId;
         String userId;
+    }
+
+    /** An iSCSI auth group with its CHAP user, as {@code addiSCSIAuthGroup} creates them (one user per group). */
+    static final class AuthGroup {
+        String id;
+        String accountId;
+        String name;
+        String comment;
+        String userId;
+        String chapUser;
+        String chapSecret;
+        String mutualChapUser;
+        String mutualChapSecret;
     }
 
     static final class Tsm {
@@ -65,6 +81,8 @@ final class SimState {
         boolean tpControl;
         String memlimit;
         String networkspeed;
+        /** 0 when added; every update adds one. */
+        int revision;
     }
 
     static final class Volume {

@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +63,8 @@ final class SimulatedArray {
     private final Clock clock;
     private final JsonViews views = new JsonViews(this);
     private final Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    /** The real iSCSI target, or null: then volumes are not exported and the TSM shows its documentation address. */
+    private IscsiTarget iscsiTarget;
 
     private SimulatedArray(SimState state, ImageStore images, Path stateFile, Duration jobDuration, Faults faults,
                            ScheduledExecutorService jobTimer, Clock clock) {
@@ -90,6 +93,7 @@ final class SimulatedArray {
             if (state == null) {
                 array.seed();
             }
+            array.upgradeState();
             array.resumePendingJobs();
         }
         return array;
@@ -105,6 +109,12 @@ final class SimulatedArray {
 
     boolean reflinkSupported() {
         return images != null && images.reflinkSupported();
+    }
+
+    /** Exports the volumes over real iSCSI from now on (and at every later change), following the state. */
+    void attachIscsiTarget(IscsiTarget target) {
+        this.iscsiTarget = target;
+        syncIscsiExports();
     }
 
     // ---------------------------------------------------------------- seed and persistence
@@ -139,13 +149,26 @@ final class SimulatedArray {
         account.iqnDate = LocalDateTime.now(clock).format(IQN_DATE);
         account.allInitiatorGroupId = uuid();
         account.noneInitiatorGroupId = uuid();
+        account.noneAuthGroupId = uuid();
         account.userId = uuid();
         state.accounts.put(account.id, account);
         return account;
     }
 
-    /** Writes the state atomically; a crash leaves either the old or the new file. */
+    /** Fills in what state files of older simulators lack. */
+    private void upgradeState() {
+        if (state.authGroups == null) {
+            state.authGroups = new LinkedHashMap<>();
+        }
+        state.accounts.values().stream().filter(a -> a.noneAuthGroupId == null).forEach(a -> a.noneAuthGroupId = uuid());
+    }
+
+    /**
+     * Writes the state atomically; a crash leaves either the old or the new file. Every change passes here, so this
+     * is also where the iSCSI exports follow the state.
+     */
     void persist() {
+        syncIscsiExports();
         if (stateFile == null) {
             return;
         }
@@ -282,6 +305,11 @@ final class SimulatedArray {
         return name.replace("_", "");
     }
 
+    /** The TSM's data IP as the API shows it: the real portal's address when volumes are exported over iSCSI. */
+    String portalAddress(SimState.Tsm tsm) {
+        return iscsiTarget == null ? tsm.ipAddress : IscsiTarget.PORTAL_HOST;
+    }
+
     String initiatorGroupName(SimState.Volume volume) {
         if (volume.initiatorGroupId == null) {
             return null;
@@ -371,6 +399,7 @@ final class SimulatedArray {
         group.graceAllowed = params.optionalBoolean("graceallowed", group.graceAllowed);
         group.iopsControl = params.optionalBoolean("iopscontrol", group.iopsControl);
         group.tpControl = params.optionalBoolean("tpcontrol", group.tpControl);
+        group.revision++;
         persist();
         return group;
     }
@@ -579,12 +608,112 @@ final class SimulatedArray {
             }
             volume.initiatorGroupId = groupId;
         }
-        volume.authMethod = params.optional("authmethod", volume.authMethod);
-        volume.authGroupId = params.optional("authgroupid", volume.authGroupId);
+        String authMethod = params.optional("authmethod", volume.authMethod);
+        String authGroupId = params.optional("authgroupid", volume.authGroupId);
+        if (authMethod.equalsIgnoreCase("CHAP")) {
+            // [INFERRED] CHAP needs an auth group of the volume's account with a CHAP user; the real error is unknown.
+            SimState.AuthGroup group = state.authGroups.get(authGroupId);
+            if (group == null || !group.accountId.equals(accountOf(volume).id)) {
+                throw ApiException.invalidParameter(params.command(), "authgroupid", authGroupId);
+            }
+            authMethod = "CHAP";
+        } else if (authMethod.equalsIgnoreCase("None")) {
+            authMethod = "None";
+        } else {
+            throw ApiException.invalidParameter(params.command(), "authmethod", authMethod);
+        }
+        volume.authMethod = authMethod;
+        volume.authGroupId = authGroupId;
         volume.queueDepth = params.optional("queuedepth", volume.queueDepth);
         volume.iscsiEnabled = params.optionalBoolean("status", volume.iscsiEnabled);
         persist();
         return volume;
+    }
+
+    // ---------------------------------------------------------------- iSCSI auth groups and exports
+
+    /** The account's auth groups besides the built-in "None", oldest first. */
+    List<SimState.AuthGroup> authGroupsOf(SimState.Account account) {
+        List<SimState.AuthGroup> groups = new ArrayList<>();
+        state.authGroups.values().forEach(g -> {
+            if (g.accountId.equals(account.id)) {
+                groups.add(g);
+            }
+        });
+        return groups;
+    }
+
+    SimState.AuthGroup authGroup(String id) {
+        return id == null ? null : state.authGroups.get(id);
+    }
+
+    /**
+     * {@code addiSCSIAuthGroup} (DEVOPS sends accountid, name, comment, chapusername, chappassword and the mutual
+     * pair): a group with its one CHAP user. [INFERRED] names are unique per account; a CHAP secret has 12 to 255
+     * characters without blanks (RFC 3720 asks for at least 96 bits; the appliance's own rule is not known).
+     */
+    SimState.AuthGroup addAuthGroup(SimState.Account account, Params params) {
+        String name = params.required("name");
+        if (name.equalsIgnoreCase("None") || authGroupsOf(account).stream().anyMatch(g -> g.name.equals(name))) {
+            throw ApiException.failure("Failed to add iSCSI auth group due to : auth group '" + name
+                    + "' already exists");
+        }
+        SimState.AuthGroup group = new SimState.AuthGroup();
+        group.id = uuid();
+        group.userId = uuid();
+        group.accountId = account.id;
+        group.name = name;
+        group.comment = params.optional("comment", name);
+        group.chapUser = params.required("chapusername");
+        group.chapSecret = chapSecret(params, "chappassword", true);
+        group.mutualChapUser = params.optional("mutualchapusername");
+        group.mutualChapSecret = chapSecret(params, "mutualchappassword", false);
+        if (!NAME.matcher(group.chapUser).matches()) {
+            throw ApiException.invalidParameter(params.command(), "chapusername", group.chapUser);
+        }
+        state.authGroups.put(group.id, group);
+        persist();
+        return group;
+    }
+
+    private static String chapSecret(Params params, String name, boolean required) {
+        String secret = required ? params.required(name) : params.optional(name);
+        if (secret != null && (secret.length() < 12 || secret.length() > 255 || secret.chars().anyMatch(
+                Character::isWhitespace))) {
+            // The value itself is never repeated in an answer.
+            throw new ApiException(ApiException.PARAMETER_ERROR, "Unable to execute API command "
+                    + params.command().toLowerCase(Locale.ROOT) + " due to invalid value. Invalid parameter " + name
+                    + ": a CHAP secret has 12 to 255 characters and no blanks");
+        }
+        return secret;
+    }
+
+    /** What tgtd should export: every enabled iSCSI volume in the ALL initiator group, behind CHAP if it says so. */
+    private List<IscsiTarget.Export> iscsiExports() {
+        List<IscsiTarget.Export> exports = new ArrayList<>();
+        for (SimState.Volume volume : state.volumes.values()) {
+            SimState.Account account = accountOf(volume);
+            if (!volume.iscsi || !volume.iscsiEnabled || imagePath(volume) == null
+                    || !account.allInitiatorGroupId.equals(volume.initiatorGroupId)) {
+                continue;
+            }
+            Map<String, String> chap = new TreeMap<>();
+            if ("CHAP".equals(volume.authMethod)) {
+                SimState.AuthGroup group = state.authGroups.get(volume.authGroupId);
+                if (group == null) {
+                    continue; // fail closed: a CHAP volume without its group is not exported at all
+                }
+                chap.put(group.chapUser, group.chapSecret);
+            }
+            exports.add(new IscsiTarget.Export(iqn(volume), imagePath(volume), chap));
+        }
+        return exports;
+    }
+
+    private void syncIscsiExports() {
+        if (iscsiTarget != null) {
+            iscsiTarget.apply(iscsiExports());
+        }
     }
 
     // ---------------------------------------------------------------- snapshots

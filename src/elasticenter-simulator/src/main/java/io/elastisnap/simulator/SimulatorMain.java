@@ -26,6 +26,8 @@ public final class SimulatorMain {
             "                         or a temporary file)",
             "  --job-duration MS      async jobs stay pending this many milliseconds (default 0)",
             "  --snapshot-latency MS  extra milliseconds per createStorageSnapshot (default 0)",
+            "  --iscsi-port N         export volumes over real iSCSI from a private tgtd on 127.0.0.1:N",
+            "                         (needs --data-dir, root and the tgt package; 0 = any free port; off by default)",
             "  --help                 this text",
             "Prints the URL and the certificate SHA-256; stops cleanly on SIGTERM or Ctrl-C.");
 
@@ -58,6 +60,14 @@ public final class SimulatorMain {
         if (options.dataDir != null) {
             builder.dataDirectory(options.dataDir);
         }
+        if (options.iscsiPort != null) {
+            if (options.dataDir == null) {
+                System.err.println("error: --iscsi-port exports the volumes' image files: give --data-dir too");
+                System.exit(2);
+                return;
+            }
+            builder.iscsiTarget(options.iscsiPort);
+        }
         ElastiCenterSimulator simulator = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,6 +87,8 @@ public final class SimulatorMain {
         out.println("  api key:            " + key.description);
         simulator.dataDirectory().ifPresent(dir -> out.println("  data directory:     " + dir + " ("
                 + (simulator.reflinkSupported() ? "reflink snapshots" : "full-copy snapshots") + ")"));
+        simulator.iscsiPortal().ifPresent(portal -> out.println("  iSCSI portal:       " + portal + " (tgtd; LUN "
+                + ElastiCenterSimulator.ISCSI_LUN + ", CHAP when a volume's iSCSI service says so)"));
         out.println("  account:            " + defaults.accountName() + " " + defaults.accountId());
         out.println("  tsm:                " + defaults.tsmName() + " " + defaults.tsmId() + " (dataset "
                 + defaults.tsmDatasetId() + ", pool " + defaults.poolName() + ")");
@@ -135,6 +147,7 @@ public final class SimulatorMain {
         Path apiKeyFile;
         Duration jobDuration = Duration.ZERO;
         Duration snapshotLatency = Duration.ZERO;
+        Integer iscsiPort;
         boolean help;
 
         static Options parse(String[] args) {
@@ -164,6 +177,9 @@ public final class SimulatorMain {
                         break;
                     case "--snapshot-latency":
                         options.snapshotLatency = Duration.ofMillis(integer(flag, value));
+                        break;
+                    case "--iscsi-port":
+                        options.iscsiPort = integer(flag, value);
                         break;
                     default:
                         throw new IllegalArgumentException("unknown option " + flag);

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.bench;
 
+import io.elastisnap.demo.E2eFixture;
 import java.io.PrintStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,16 +25,44 @@ import picocli.CommandLine.Option;
         description = {"1 window: frozen window vs volume count, ours vs a model of CloudStack's StorageVMSnapshotStrategy.",
                 "2 size: snapshot time vs volume size, ours (reflink array) vs CloudStack's qemu-img convert copy.",
                 "3 concurrency: many VMs at once through one engine.",
+                "4 export: a snapshot copied off the array vs reading it and vs local qemu-img convert; size; incremental.",
+                "5 partial: a snapshot of 1 of 4 and 1 of 8 volumes of a real guest, partial vs whole-guest freeze.",
                 "Prints Markdown tables. The size benchmark needs root (XFS loop mount), unless --plain-dir."})
 public final class BenchmarkMain implements Callable<Integer> {
-    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency (default: all).")
-    List<String> benches = List.of("window", "size", "concurrency");
+    @Option(names = "--bench", split = ",", paramLabel = "NAME", description = "window,size,concurrency,export,partial,pool"
+            + " (default: all but pool; partial only with the e2e fixture's real guest).")
+    List<String> benches = List.of("window", "size", "concurrency", "export", "partial");
+
+    @Option(names = "--group-vms", split = ",", description = "Pool: group sizes (default 1,4,16).")
+    List<Integer> groupVms = List.of(1, 4, 16);
+
+    @Option(names = "--restore-volume-mib", split = ",", description = "Pool: restored volume sizes in MiB (default 64,256,1024).")
+    List<Integer> restoreVolumeMiB = List.of(64, 256, 1024);
+
+    @Option(names = "--restore-pool-gib", split = ",", description = "Pool: pool sizes in GiB; the volume-size"
+            + " rows use the second (default 8,32,128).")
+    List<Integer> restorePoolGiB = List.of(8, 32, 128);
+
+    @Option(names = "--pool-parts", split = ",", description = "Pool: group-window,restore (default: both).")
+    List<String> poolParts = List.of("group-window", "restore");
+
+    @Option(names = "--restore-repeats", description = "Pool: restores per cell, median reported (default ${DEFAULT-VALUE}).")
+    int restoreRepeats = 3;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch space; each run works in a subdirectory it"
             + " removes at the end (default ${DEFAULT-VALUE}).")
     Path workRoot = Path.of("/var/tmp/elastisnap-bench");
 
     private Path workDir;
+
+    @Option(names = "--partial-volumes", split = ",", description = "Partial: volume counts of the guests (default 4,8).")
+    List<Integer> partialVolumes = List.of(4, 8);
+
+    @Option(names = "--partial-repeats", description = "Partial: runs of each kind per guest (default ${DEFAULT-VALUE}).")
+    int partialRepeats = 25;
+
+    @Option(names = "--partial-latency-ms", description = "Partial: simulated snapshot latency (default ${DEFAULT-VALUE}).")
+    int partialLatencyMs = 50;
 
     @Option(names = "--guest", paramLabel = "MODE", description = "window benchmark's guest: auto (the e2e fixture's"
             + " real QEMU guest when it is up, else modeled), modeled, real (default ${DEFAULT-VALUE}).")
@@ -73,6 +102,15 @@ public final class BenchmarkMain implements Callable<Integer> {
 
     @Option(names = "--plain-dir", description = "Size: no loop mount (no root needed); snapshots become full copies.")
     boolean plainDir;
+
+    @Option(names = "--export-sizes-gib", split = ",", description = "Export: volume sizes in GiB (default 1,10,100).")
+    List<Integer> exportSizes = List.of(1, 10, 100);
+
+    @Option(names = "--export-data-mib", description = "Export: data written per volume (default ${DEFAULT-VALUE}).")
+    int exportDataMiB = 1024;
+
+    @Option(names = "--export-repeats", description = "Export: runs per measurement, median reported (default ${DEFAULT-VALUE}).")
+    int exportRepeats = 3;
 
     @Option(names = "--vms", split = ",", description = "Concurrency: VM counts (default 1,8,32,64).")
     List<Integer> vms = List.of(1, 8, 32, 64);
@@ -137,6 +175,14 @@ public final class BenchmarkMain implements Callable<Integer> {
                 missed.add("size: our snapshot time grew with the volume size");
             }
         }
+        if (benches.contains("export")) {
+            out.println();
+            out.println("## 4. Export of a snapshot off the array");
+            out.println("before: " + Machine.load());
+            if (!new ExportBenchmark(out, workDir.resolve("export"), exportSizes, exportDataMiB, exportRepeats).run()) {
+                missed.add("export: throughput ratio below 0.8, time not flat in size, or incremental not 10x smaller");
+            }
+        }
         if (benches.contains("concurrency")) {
             out.println();
             out.println("## 3. Concurrency: VMs snapshotted at once through one engine");
@@ -150,6 +196,50 @@ public final class BenchmarkMain implements Callable<Integer> {
                         concurrencyRepeats).run()) {
                     missed.add("concurrency: p99 window above 2x the single-VM window");
                 }
+            }
+        }
+        if (benches.contains("partial")) {
+            out.println();
+            out.println("## 5. Partial freeze: a snapshot of one volume freezes only its file system");
+            if (E2eFixture.detect(System.getenv()).isEmpty()) {
+                out.println("skipped: needs the e2e fixture's real guest (resources/e2e/fixture.sh start)");
+            } else {
+                out.println("guests: REAL QEMU guests (TCG, qemu-guest-agent), 1, then " + partialVolumes + " volumes, each its own"
+                        + " ext4; whole = the same request without the volume's disk (the engine cannot map it); "
+                        + partialRepeats + " runs of each, alternating, median; array: simulator, snapshot latency "
+                        + partialLatencyMs + " ms");
+                out.println("before: " + Machine.load());
+                if (!new PartialFreezeBenchmark(out, System.getenv(), workDir, partialVolumes, partialRepeats,
+                        Duration.ofMillis(partialLatencyMs)).run()) {
+                    missed.add("partial: a partial freeze above 1.2x the single-file-system guest");
+                }
+            }
+        }
+        if (benches.contains("pool")) {
+            out.println();
+            out.println("## 6. Pool-level mode: group snapshots and per-volume restore");
+            out.println("array: simulator over loopback HTTPS, createStorageSnapshot latency 50 ms; syncfs = sync -f of a"
+                    + " directory standing for the pool's mount point; no thaw guard (the same in both columns)");
+            out.println("before: " + Machine.load());
+            PoolBenchmark pool = new PoolBenchmark(out, workDir);
+            if (poolParts.contains("group-window")) {
+                Optional<Guests> real = guest.equals("modeled") ? Optional.empty()
+                        : Guests.realGuest(System.getenv(), workDir, m -> System.out.println("  " + m));
+                if (real.isPresent()) {
+                    try (Guests g = real.get()) {
+                        out.println("guest for 1 VM: " + g.description());
+                        pool.groupWindow(g, List.of(1), repeats, Duration.ofMillis(50), "real");
+                    }
+                }
+                int maxVms = groupVms.stream().mapToInt(Integer::intValue).max().orElse(1);
+                try (Guests g = Guests.testDriver(workDir, maxVms, modeled)) {
+                    out.println("modeled guests: " + g.description());
+                    pool.groupWindow(g, groupVms, repeats, Duration.ofMillis(50), "modeled");
+                }
+            }
+            if (poolParts.contains("restore")) {
+                out.println("before restores: " + Machine.load());
+                pool.restoreTime(restoreVolumeMiB, restorePoolGiB, 256, 25, restoreRepeats);
             }
         }
         out.println();

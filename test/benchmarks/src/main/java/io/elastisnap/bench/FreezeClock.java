@@ -2,9 +2,11 @@
 package io.elastisnap.bench;
 
 import io.elastisnap.engine.AgentCapabilities;
+import io.elastisnap.engine.DomainDisk;
 import io.elastisnap.engine.DomainRunState;
 import io.elastisnap.engine.FreezeStatus;
 import io.elastisnap.engine.GuestAgentException;
+import io.elastisnap.engine.GuestFileSystem;
 import io.elastisnap.engine.GuestQuiescer;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +66,16 @@ final class FreezeClock implements GuestQuiescer {
     @Override
     public AgentCapabilities capabilities(String domainName, Duration timeout) throws GuestAgentException {
         return delegate.capabilities(domainName, timeout);
+    }
+
+    @Override
+    public List<DomainDisk> disks(String domainName, Duration timeout) throws GuestAgentException {
+        return delegate.disks(domainName, timeout);
+    }
+
+    @Override
+    public List<GuestFileSystem> fileSystems(String domainName, Duration timeout) throws GuestAgentException {
+        return delegate.fileSystems(domainName, timeout);
     }
 
     @Override

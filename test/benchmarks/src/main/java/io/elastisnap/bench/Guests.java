@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /** The guest side of a benchmark: domains to freeze, and the quiescer that freezes them. */
@@ -76,16 +77,28 @@ final class Guests implements AutoCloseable {
 
     /** One real QEMU guest with qemu-guest-agent on the e2e fixture, frozen through the engine's agent quiescer. */
     static Optional<Guests> realGuest(Map<String, String> env, Path workDir, Consumer<String> progress) throws IOException {
+        return realGuest(env, workDir, progress, 1);
+    }
+
+    /** As {@link #realGuest(Map, Path, Consumer)}, with {@code diskCount} disks vda, vdb, ..., each its own ext4. */
+    static Optional<Guests> realGuest(Map<String, String> env, Path workDir, Consumer<String> progress, int diskCount)
+            throws IOException {
         Optional<E2eFixture> fixture = E2eFixture.detect(env);
         if (fixture.isEmpty()) {
             return Optional.empty();
         }
-        Path disk = workDir.resolve("bench-guest-vda.raw");
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength(64L * 1024 * 1024);
+        Files.createDirectories(workDir);
+        Map<String, Path> disks = new TreeMap<>();
+        for (int i = 0; i < diskCount; i++) {
+            String target = "vd" + (char) ('a' + i);
+            Path disk = workDir.resolve("bench-guest-" + target + ".raw");
+            try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+                f.setLength(64L * 1024 * 1024);
+            }
+            disks.put(target, disk);
         }
-        String name = fixture.get().domainPrefix() + "bench";
-        RealGuest guest = RealGuest.start(fixture.get(), workDir, name, Map.of("vda", disk), false, progress);
+        String name = fixture.get().domainPrefix() + "bench" + (diskCount == 1 ? "" : "-" + diskCount);
+        RealGuest guest = RealGuest.start(fixture.get(), workDir, name, disks, false, progress);
         GuestQuiescer q = new LibvirtGuestQuiescer(guest.libvirt()::connection);
         return Optional.of(new Guests(List.of(name), q, "REAL QEMU guest " + name + " (TCG, qemu-guest-agent) on "
                 + fixture.get().libvirtUri() + ": freeze/thaw times are real", guest));

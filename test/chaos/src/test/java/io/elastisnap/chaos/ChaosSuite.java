@@ -16,10 +16,12 @@ import org.junit.runners.Suite;
 @Suite.SuiteClasses({
         FuzzedResponsesTest.class,
         HostileInputTest.class,
+        ChapSecretAuditTest.class,
         TlsTrustTest.class,
         EngineFaultScheduleTest.class,
         CliFaultScheduleTest.class,
         CrashRestartTest.class,
+        PoolLedgerChaosTest.class,
         RealGuestFaultScheduleTest.class
 })
 public class ChaosSuite {

@@ -37,6 +37,10 @@ final class ChildJvm {
         return new ChildJvm(p, out, err);
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL, as kill -9: no shutdown hooks, no finally blocks, no thaw. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -167,6 +167,14 @@ public class EngineFaultScheduleTest {
         assertEquals("violations: " + violations, List.of(), violations);
         assertEquals("freezes longer than the limit + 1 s", 0, ChaosReport.get("guest.freezesLongerThanLimitPlus1s"));
         assertTrue("the schedule must have taken snapshots", ChaosReport.get("engine.create.ok") > 0);
+        System.out.println("engine schedule: " + ChaosReport.get("engine.create.lateLandings") + " create(s) landed on the"
+                + " array after timing out (" + ChaosReport.get("engine.create.lateLandings.DELETED") + " deleted by the"
+                + " engine), leftovers before reconcile " + ChaosReport.get("engine.leftoversBeforeReconcile")
+                + ", late-created orphans found only by reconcile " + ChaosReport.get("engine.reconcile.deletedLateCreatedOrphans"));
+        assertEquals("snapshots left on the array that the engine's final outcome called gone", 0,
+                ChaosReport.get("engine.leftoversBeforeReconcile"));
+        assertEquals("late-landing creates only the reconcile step found", 0,
+                ChaosReport.get("engine.reconcile.deletedLateCreatedOrphans"));
     }
 
     private void operation(Random random, ArrayFaultPlan faults) {
@@ -224,6 +232,11 @@ public class EngineFaultScheduleTest {
                 List<VolumeOutcome> outcomes = e.lateCleanup().get(60, TimeUnit.SECONDS);
                 for (VolumeOutcome o : outcomes) {
                     volumesWithUnknownOutcome.add(o.volumeId());
+                    if (o.isLandedLate()) {
+                        // the create timed out, the array made the snapshot later; the engine found it by name
+                        ChaosReport.count("engine.create.lateLandings");
+                        ChaosReport.count("engine.create.lateLandings." + o.state());
+                    }
                     if (o.state() == VolumeOutcome.State.DELETE_FAILED || o.state() == VolumeOutcome.State.PENDING) {
                         ChaosReport.count("engine.create.reportedLeftOnArray");
                     } else {
@@ -356,6 +369,16 @@ public class EngineFaultScheduleTest {
      * left-overs are deleted. Then array == records must hold everywhere; anything else is an orphan or a ghost.
      */
     private void reconcileAndCompare(int index) throws InterruptedException {
+        // before any reconcile: the engine's final outcomes (awaited above) must have left nothing it called gone
+        for (String volumeId : volumesWithUnknownOutcome) {
+            for (String path : sim.snapshotPaths(volumeId)) {
+                if (reportedGone.contains(path.substring(path.indexOf('@') + 1))) {
+                    ChaosReport.count("engine.leftoversBeforeReconcile");
+                    violations.add("op " + index + ": " + path + " is on the array although the engine's final outcome"
+                            + " said it was not created or deleted (" + lastOperationByVolume.get(volumeId) + ")");
+                }
+            }
+        }
         if (lateExecutionPossible) {
             // a request the client gave up on may still be executing on the array (latency > read timeout):
             // reconcile only after it is done, as an operator would

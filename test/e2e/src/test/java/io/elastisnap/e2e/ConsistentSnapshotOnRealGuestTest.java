@@ -161,8 +161,8 @@ public class ConsistentSnapshotOnRealGuestTest {
         double afterThaw = guest.uptime();
         assertEquals(ConsistencyLevel.FS_FROZEN, result.level());
         assertEquals(VOLUMES, result.snapshots().size());
-        List<Double> beats = awaitHeartbeatAfter(afterThaw);
-        double gap = largestGap(beats, before);
+        List<Double> beats = guest.awaitHeartbeatAfter("/data", afterThaw);
+        double gap = GuestVm.largestGap(beats, before);
         double window = result.timings().frozenWindow().toMillis() / 1000.0;
         double minimumStall = hold.toMillis() / 1000.0 * (1 - GUEST_CLOCK_TOLERANCE);
         // the hook logs "freeze" before the agent's FIFREEZE and "thaw" after its FITHAW
@@ -428,31 +428,6 @@ public class ConsistentSnapshotOnRealGuestTest {
         // wait until the generator has written on every volume, so the journals are live
         guest.execOk("i=0; while [ $i -lt 100 ] && ! { [ -e /data/load-1 ] && [ -e /data1/load-1 ]; }; "
                 + "do sleep 0.1; i=$((i+1)); done; [ -e /data1/load-1 ]");
-    }
-
-    /** Polls the heartbeat file until it has an entry written after {@code uptime} (bounded). */
-    private static List<Double> awaitHeartbeatAfter(double uptime) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            List<Double> beats = guest.heartbeats();
-            if (!beats.isEmpty() && beats.get(beats.size() - 1) > uptime) {
-                return beats;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no heartbeat after the thaw (guest uptime " + uptime + " s): " + beats);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static double largestGap(List<Double> beats, double from) {
-        double largest = 0;
-        for (int i = 1; i < beats.size(); i++) {
-            if (beats.get(i - 1) >= from) {
-                largest = Math.max(largest, beats.get(i) - beats.get(i - 1));
-            }
-        }
-        return largest;
     }
 
     /** Waits until guest-ping stops answering (the background script stopped the agent). */

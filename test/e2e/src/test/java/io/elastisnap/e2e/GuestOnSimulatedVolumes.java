@@ -40,6 +40,15 @@ final class GuestOnSimulatedVolumes implements AutoCloseable {
     }
 
     static GuestOnSimulatedVolumes boot(Fixture fixture, String name, int volumeCount, boolean freezeHook) throws Exception {
+        return boot(fixture, name, volumeCount, freezeHook, false);
+    }
+
+    /**
+     * As {@link #boot(Fixture, String, int, boolean)}; with {@code asCloudStack} each disk gets the serial CloudStack
+     * would give its volume (the id without dashes, cut to 20 characters) and every data volume its own heartbeat.
+     */
+    static GuestOnSimulatedVolumes boot(Fixture fixture, String name, int volumeCount, boolean freezeHook, boolean asCloudStack)
+            throws Exception {
         StoreDirectory store = StoreDirectory.create(fixture, name + "-");
         ElastiCenterSimulator simulator = null;
         ElastiCenterClient client = null;
@@ -56,11 +65,19 @@ final class GuestOnSimulatedVolumes implements AutoCloseable {
             }
             LOG.info("simulator {} with {} volumes on {} (reflink snapshots: {})", simulator.baseUrl(), volumeCount,
                     store.path(), simulator.reflinkSupported());
-            return new GuestOnSimulatedVolumes(store, simulator, client, volumes, GuestVm.boot(fixture, name, images, freezeHook));
+            List<String> serials = asCloudStack ? volumes.stream().map(v -> serialOf(v.id())).collect(Collectors.toList()) : List.of();
+            return new GuestOnSimulatedVolumes(store, simulator, client, volumes,
+                    GuestVm.boot(fixture, name, images, freezeHook, serials, asCloudStack));
         } catch (Exception | Error e) {
             new GuestOnSimulatedVolumes(store, simulator, client, List.of(), null).close();
             throw e;
         }
+    }
+
+    /** The disk serial CloudStack's KVM agent gives a volume: its uuid without dashes, at most 20 characters. */
+    static String serialOf(String volumeId) {
+        String plain = volumeId.replace("-", "");
+        return plain.substring(0, Math.min(plain.length(), 20));
     }
 
     /** The store directory the simulator keeps its images in; scenarios may add directories of their own. */

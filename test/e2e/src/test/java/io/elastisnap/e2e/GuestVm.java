@@ -24,7 +24,7 @@ import com.google.gson.JsonParser;
 
 /**
  * A real TCG guest on qemu:///system: the fixture's kernel + busybox initramfs (see resources/e2e/guest/init) with
- * qemu-guest-agent, and one virtio disk per volume image (vda on /data, vdb on /data1, ...). Booting takes about 7 s
+ * qemu-guest-agent, and one virtio disk per volume image, raw or (named *.qcow2) qcow2 (vda on /data, vdb on /data1, ...). Booting takes about 7 s
  * under TCG, so test classes share one guest. {@link #close()} destroys and undefines the domain.
  */
 final class GuestVm implements AutoCloseable {
@@ -57,6 +57,16 @@ final class GuestVm implements AutoCloseable {
      */
     static GuestVm boot(Fixture fixture, String nameSuffix, List<Path> volumeImages, boolean freezeHook)
             throws LibvirtException, InterruptedException {
+        return boot(fixture, nameSuffix, volumeImages, freezeHook, List.of(), false);
+    }
+
+    /**
+     * As {@link #boot(Fixture, String, List, boolean)}, with a serial per disk (as CloudStack sets one per volume; the
+     * guest's init hands them to qemu-ga as udev would) and, with {@code heartbeatOnEveryDisk}, a heartbeat writer on
+     * every data volume (/dataN/heartbeat), not only on /data.
+     */
+    static GuestVm boot(Fixture fixture, String nameSuffix, List<Path> volumeImages, boolean freezeHook, List<String> serials,
+            boolean heartbeatOnEveryDisk) throws LibvirtException, InterruptedException {
         String name = fixture.domainName(nameSuffix);
         Path serialLog = fixture.logDir().resolve("serial-" + name + ".log");
         Connect connection = new Connect(fixture.libvirtUri());
@@ -65,7 +75,8 @@ final class GuestVm implements AutoCloseable {
             connection.setConnectionErrorCallback(SILENT);
             removeLeftover(connection, name);
             deleteQuietly(serialLog);
-            Domain domain = connection.domainDefineXML(domainXml(fixture, name, serialLog, volumeImages, freezeHook));
+            Domain domain = connection.domainDefineXML(domainXml(fixture, name, serialLog, volumeImages, freezeHook, serials,
+                    heartbeatOnEveryDisk));
             vm = new GuestVm(name, connection, domain, serialLog);
             long started = System.nanoTime();
             domain.create();
@@ -84,15 +95,17 @@ final class GuestVm implements AutoCloseable {
     }
 
     private static String domainXml(Fixture fixture, String name, Path serialLog, List<Path> volumeImages,
-            boolean freezeHook) {
+            boolean freezeHook, List<String> serials, boolean heartbeatOnEveryDisk) {
         if (volumeImages.isEmpty() || volumeImages.size() > 26) {
             throw new IllegalArgumentException("a guest needs 1..26 volume images, got " + volumeImages.size());
         }
         StringBuilder disks = new StringBuilder();
         for (int i = 0; i < volumeImages.size(); i++) {
-            disks.append("    <disk type='file' device='disk'><driver name='qemu' type='raw' cache='none'/>")
+            String format = volumeImages.get(i).toString().endsWith(".qcow2") ? "qcow2" : "raw";
+            disks.append("    <disk type='file' device='disk'><driver name='qemu' type='" + format + "' cache='none'/>")
                     .append("<source file='").append(volumeImages.get(i)).append("'/>")
-                    .append("<target dev='vd").append((char) ('a' + i)).append("' bus='virtio'/></disk>\n");
+                    .append("<target dev='").append(diskTarget(i)).append("' bus='virtio'/>")
+                    .append(i < serials.size() ? "<serial>" + serials.get(i) + "</serial>" : "").append("</disk>\n");
         }
         return "<domain type='qemu'>\n"
                 + "  <name>" + name + "</name>\n"
@@ -102,6 +115,7 @@ final class GuestVm implements AutoCloseable {
                 + "    <kernel>" + fixture.kernel() + "</kernel>\n"
                 + "    <initrd>" + fixture.initramfs() + "</initrd>\n"
                 + "    <cmdline>console=ttyS0 panic=-1 loglevel=4" + (freezeHook ? " es_freeze_hook=1" : "")
+                + (heartbeatOnEveryDisk ? " es_heartbeat_all=1" : "")
                 + "</cmdline></os>\n"
                 + "  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>\n"
                 + "  <devices>\n"
@@ -112,6 +126,11 @@ final class GuestVm implements AutoCloseable {
                 + "    <memballoon model='none'/>\n"
                 + "  </devices>\n"
                 + "</domain>\n";
+    }
+
+    /** The target of the i-th volume image: vda, vdb, ... */
+    static String diskTarget(int index) {
+        return "vd" + (char) ('a' + index);
     }
 
     /** A domain of the same name survives only when an earlier run was killed; it holds our images open. */
@@ -280,13 +299,50 @@ final class GuestVm implements AutoCloseable {
 
     /** The guest uptimes (s) the heartbeat writer recorded in /data/heartbeat, oldest first (the last 2000). */
     List<Double> heartbeats() throws LibvirtException, InterruptedException {
+        return heartbeats("/data");
+    }
+
+    /** The heartbeats of the data volume mounted on {@code mountPoint} (booted with a heartbeat on every disk). */
+    List<Double> heartbeats(String mountPoint) throws LibvirtException, InterruptedException {
         List<Double> beats = new ArrayList<>();
-        for (String line : execOk("tail -n 2000 /data/heartbeat").split("\n")) {
+        for (String line : execOk("tail -n 2000 " + mountPoint + "/heartbeat").split("\n")) {
             if (!line.isBlank()) {
                 beats.add(Double.parseDouble(line.trim()));
             }
         }
         return beats;
+    }
+
+    /** Polls the heartbeats of {@code mountPoint} until one was written after {@code uptime} (bounded: 10 s). */
+    List<Double> awaitHeartbeatAfter(String mountPoint, double uptime) throws LibvirtException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            List<Double> beats = heartbeats(mountPoint);
+            if (!beats.isEmpty() && beats.get(beats.size() - 1) > uptime) {
+                return beats;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + ": no heartbeat on " + mountPoint + " after guest uptime " + uptime + " s: " + beats);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The longest pause between two heartbeats, counting from the first one at or after {@code from}. */
+    static double largestGap(List<Double> beats, double from) {
+        double[] bounds = largestGapBounds(beats, from);
+        return bounds[1] - bounds[0];
+    }
+
+    /** The two heartbeats around the longest pause, counting from {@code from} ({from, from} when there is none). */
+    static double[] largestGapBounds(List<Double> beats, double from) {
+        double[] bounds = {from, from};
+        for (int i = 1; i < beats.size(); i++) {
+            if (beats.get(i - 1) >= from && beats.get(i) - beats.get(i - 1) > bounds[1] - bounds[0]) {
+                bounds = new double[] {beats.get(i - 1), beats.get(i)};
+            }
+        }
+        return bounds;
     }
 
     /**
@@ -327,6 +383,19 @@ final class GuestVm implements AutoCloseable {
     }
 
     /** Destroys and undefines the domain and closes the connection; never throws. */
+    /** Powers the domain off (as a pulled plug); its definition stays, so {@link #startAgain()} boots it again. */
+    void powerOff() throws LibvirtException {
+        if (domain.isActive() == 1) {
+            domain.destroy();
+        }
+    }
+
+    /** Boots the powered-off domain again and waits until its guest agent answers. */
+    void startAgain() throws LibvirtException, InterruptedException {
+        domain.create();
+        awaitAgent(BOOT_TIMEOUT);
+    }
+
     @Override
     public void close() {
         try {

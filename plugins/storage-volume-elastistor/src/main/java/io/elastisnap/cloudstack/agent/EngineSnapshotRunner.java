@@ -28,6 +28,7 @@ import io.elastisnap.engine.ConsistencyPolicy;
 import io.elastisnap.engine.ConsistentSnapshotException;
 import io.elastisnap.engine.ConsistentSnapshotRequest;
 import io.elastisnap.engine.ConsistentSnapshotResult;
+import io.elastisnap.engine.FreezeScope;
 import io.elastisnap.engine.EngineRuntime;
 import io.elastisnap.engine.GuestQuiescer;
 import io.elastisnap.engine.RecoveryOutcome;
@@ -163,7 +164,8 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
             return TakeConsistentSnapshotAnswer.success(command, snapshots, result.level().name(),
                     result.timings().freeze().toMillis(), result.timings().snapshots().toMillis(),
                     result.timings().thaw().toMillis(), result.timings().frozenWindow().toMillis(),
-                    result.quiesceFailure().map(f -> f.reason() + ": " + f.message()).orElse(null));
+                    result.quiesceFailure().map(f -> f.reason() + ": " + f.message()).orElse(null),
+                    result.freezeScope().map(FreezeScope::describe).orElse(null));
         } catch (ConsistentSnapshotException e) {
             LOG.warn("Consistent snapshot of {} failed ({}): {}", command.getDomainName(), e.reason(), e.getMessage());
             return TakeConsistentSnapshotAnswer.failure(command, e.reason().name(), describe(e));
@@ -199,7 +201,11 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
                 .limits(command.getLimits());
         for (VolumeSnapshotSpec volume : command.getVolumes()) {
             routes.route(volume.getVolumeId(), client);
-            builder.volume(volume.getVolumeId(), volume.getSnapshotName());
+            if (volume.getDiskSerial() == null) {
+                builder.volume(volume.getVolumeId(), volume.getSnapshotName());
+            } else {
+                builder.volumeWithSerial(volume.getVolumeId(), volume.getSnapshotName(), volume.getDiskSerial());
+            }
         }
         return builder.build();
     }

@@ -1,8 +1,10 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.array;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,6 +12,8 @@ import javax.inject.Inject;
 
 import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailVO;
 import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import com.cloud.utils.exception.CloudRuntimeException;
 
@@ -24,6 +28,8 @@ import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.elasticenter.ElastiCenterAuthException;
 import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.elasticenter.ElastiCenterException;
+import io.elastisnap.elasticenter.IscsiAuthGroup;
+import io.elastisnap.elasticenter.IscsiAuthUser;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
 
@@ -33,8 +39,13 @@ import io.elastisnap.elasticenter.TlsTrust;
  * are cached per endpoint, trust and key fingerprint. Nothing is static: pools on different ElastiCenters coexist.
  */
 public class ElastiCenterArrays implements ElastiStorArrays {
+    private static final Logger LOG = LogManager.getLogger(ElastiCenterArrays.class);
     /** How long a key repair waits for the pool's lock (held by an operation or another server's repair). */
     static final Duration KEY_REPAIR_WAIT = Duration.ofSeconds(30);
+    /** 16 characters: what most initiators accept (Microsoft's takes 12-16), about 95 bits from this alphabet. */
+    static final int CHAP_SECRET_LENGTH = 16;
+    private static final String CHAP_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
     private StoragePoolDetailsDao poolDetailsDao;
@@ -75,6 +86,98 @@ public class ElastiCenterArrays implements ElastiStorArrays {
     public void storeApiKey(long poolId, Secret apiKey) {
         poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_API_KEY);
         poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_API_KEY, cipher.encrypt(apiKey), false);
+    }
+
+    @Override
+    public Optional<ChapCredentials> chap(long poolId) {
+        Map<String, String> details = poolDetailsDao.listDetailsKeyPairs(poolId);
+        if (ElastiStorPool.CHAP_OFF.equals(details.get(ElastiStorPool.DETAIL_CHAP))) {
+            return Optional.empty();
+        }
+        Optional<ChapCredentials> stored = storedChap(poolId, details);
+        if (stored.isPresent()) {
+            return stored;
+        }
+        synchronized (this) {
+            stored = storedChap(poolId, poolDetailsDao.listDetailsKeyPairs(poolId));
+            if (stored.isPresent()) {
+                return stored;
+            }
+            String accountId = required(details, ElastiStorPool.DETAIL_ACCOUNT_ID, poolId);
+            ChapCredentials chap = prepareChap(client(poolId), accountId, null);
+            storeChap(poolId, chap);
+            LOG.info("Storage pool {} was registered without CHAP settings; its volumes are now exported behind CHAP user {}",
+                    poolId, chap.user());
+            return Optional.of(chap);
+        }
+    }
+
+    private Optional<ChapCredentials> storedChap(long poolId, Map<String, String> details) {
+        String groupId = details.get(ElastiStorPool.DETAIL_CHAP_AUTH_GROUP_ID);
+        String user = details.get(ElastiStorPool.DETAIL_CHAP_USER);
+        StoragePoolDetailVO secret = poolDetailsDao.findDetail(poolId, ElastiStorPool.DETAIL_CHAP_SECRET);
+        if (groupId == null || user == null || secret == null) {
+            return Optional.empty();
+        }
+        if (secret.isDisplay()) {
+            // updateStoragePool re-saves every detail as displayed (see protectApiKey): hide it again.
+            poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_CHAP_SECRET);
+            poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_CHAP_SECRET, secret.getValue(), false);
+        }
+        try {
+            return Optional.of(new ChapCredentials(groupId, user, cipher.decrypt(secret.getValue())));
+        } catch (RuntimeException e) {
+            // The cipher's message could quote its input; never pass it on.
+            throw new CloudRuntimeException("The CHAP secret of storage pool " + poolId + " cannot be decrypted ("
+                    + e.getClass().getSimpleName() + "); remove the pool details " + ElastiStorPool.DETAIL_CHAP_AUTH_GROUP_ID
+                    + ", " + ElastiStorPool.DETAIL_CHAP_USER + " and " + ElastiStorPool.DETAIL_CHAP_SECRET
+                    + " and a new auth group is set up at the next use");
+        }
+    }
+
+    @Override
+    public ChapCredentials prepareChap(ElastiCenterClient client, String accountId, String authGroupName) {
+        try {
+            if (authGroupName != null) {
+                IscsiAuthGroup group = client.listIscsiAuthGroups(accountId).stream().filter(g -> g.isNamed(authGroupName))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("ElastiStor account " + accountId
+                                + " has no iSCSI auth group '" + authGroupName + "'; create it (with a CHAP user) in ElastiCenter,"
+                                + " or omit details[0]." + ElastiStorPool.INPUT_CHAP_AUTH_GROUP + " to let the plugin create one"));
+                List<IscsiAuthUser> users = client.listIscsiAuthUsers(accountId, group.id());
+                if (users.isEmpty()) {
+                    throw new IllegalArgumentException("The iSCSI auth group '" + authGroupName + "' has no CHAP user; add one in"
+                            + " ElastiCenter");
+                }
+                return new ChapCredentials(group.id(), users.get(0).chapUser(), users.get(0).chapSecret());
+            }
+            String suffix = randomText(8).toLowerCase(java.util.Locale.ROOT);
+            String user = "esnap" + suffix;
+            Secret secret = Secret.of(randomText(CHAP_SECRET_LENGTH));
+            IscsiAuthGroup group = client.addIscsiAuthGroup(accountId, "esnap-" + suffix, user, secret);
+            return new ChapCredentials(group.id(), user, secret);
+        } catch (ElastiCenterException e) {
+            throw new CloudRuntimeException("Cannot set up CHAP for ElastiStor account " + accountId + ": " + e.getMessage()
+                    + (authGroupName == null ? "; create an auth group with a CHAP user in ElastiCenter and name it with details[0]."
+                    + ElastiStorPool.INPUT_CHAP_AUTH_GROUP : ""));
+        }
+    }
+
+    private static String randomText(int length) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append(CHAP_ALPHABET.charAt(RANDOM.nextInt(CHAP_ALPHABET.length())));
+        }
+        return text.toString();
+    }
+
+    @Override
+    public void storeChap(long poolId, ChapCredentials chap) {
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_CHAP_SECRET);
+        poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_CHAP_SECRET, cipher.encrypt(chap.secret()), false);
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_CHAP_USER);
+        poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_CHAP_USER, chap.user(), true);
+        poolDetailsDao.removeDetail(poolId, ElastiStorPool.DETAIL_CHAP_AUTH_GROUP_ID);
+        poolDetailsDao.addDetail(poolId, ElastiStorPool.DETAIL_CHAP_AUTH_GROUP_ID, chap.authGroupId(), true);
     }
 
     @Override

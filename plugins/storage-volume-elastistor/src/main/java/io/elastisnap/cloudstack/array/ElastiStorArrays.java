@@ -28,4 +28,19 @@ public interface ElastiStorArrays {
      * hides an encrypted key an update re-saved as displayed. Says what it did, or empty when there was nothing to do.
      */
     Optional<String> protectApiKey(long poolId);
+
+    /**
+     * The pool's CHAP: empty only when the admin registered it with {@code details[0].chap=false}. A pool registered
+     * before CHAP existed gets its own auth group at the first call.
+     */
+    Optional<ChapCredentials> chap(long poolId);
+
+    /**
+     * CHAP for an account on the appliance: the user of the existing auth group {@code authGroupName}, or (null) a new
+     * auth group whose user has a random secret. Nothing is stored.
+     */
+    ChapCredentials prepareChap(ElastiCenterClient client, String accountId, String authGroupName);
+
+    /** Stores a pool's CHAP: group and user as details, the secret encrypted and hidden like the API key. */
+    void storeChap(long poolId, ChapCredentials chap);
 }

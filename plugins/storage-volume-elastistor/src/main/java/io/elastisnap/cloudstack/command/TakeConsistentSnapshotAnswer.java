@@ -17,6 +17,8 @@ public class TakeConsistentSnapshotAnswer extends Answer {
     private long frozenWindowMillis;
     /** Why the guest was not frozen when the level is QUIESCE_FAILED or QUIESCE_TIMEOUT (reason: message); else null. */
     private String quiesceFailure;
+    /** Which file systems were frozen ("partial freeze of ..." / "whole guest (...)"); null when not frozen. */
+    private String freezeScope;
     /** Engine failure reason (e.g. QUIESCE_FAILED) when result is false; null on success. */
     private String failureReason;
 
@@ -30,7 +32,8 @@ public class TakeConsistentSnapshotAnswer extends Answer {
 
     public static TakeConsistentSnapshotAnswer success(TakeConsistentSnapshotCommand command, List<VolumeSnapshotResult> snapshots,
                                                        String consistencyLevel, long freezeMillis, long snapshotsMillis,
-                                                       long thawMillis, long frozenWindowMillis, String quiesceFailure) {
+                                                       long thawMillis, long frozenWindowMillis, String quiesceFailure,
+                                                       String freezeScope) {
         TakeConsistentSnapshotAnswer answer = new TakeConsistentSnapshotAnswer(command, true,
                 snapshots.size() + " volume snapshot(s), " + consistencyLevel + ", frozen " + frozenWindowMillis + " ms");
         answer.snapshots = new ArrayList<>(snapshots);
@@ -40,6 +43,7 @@ public class TakeConsistentSnapshotAnswer extends Answer {
         answer.thawMillis = thawMillis;
         answer.frozenWindowMillis = frozenWindowMillis;
         answer.quiesceFailure = quiesceFailure;
+        answer.freezeScope = freezeScope;
         return answer;
     }
 
@@ -76,6 +80,10 @@ public class TakeConsistentSnapshotAnswer extends Answer {
 
     public String getQuiesceFailure() {
         return quiesceFailure;
+    }
+
+    public String getFreezeScope() {
+        return freezeScope;
     }
 
     public String getFailureReason() {

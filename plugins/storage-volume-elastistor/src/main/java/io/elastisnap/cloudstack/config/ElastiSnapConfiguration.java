@@ -52,6 +52,17 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
             + " snapshots it finds (only snapshots this plugin named, found orphaned by two consecutive runs, without clones).", true,
             ConfigKey.Scope.Global);
 
+    public static final ConfigKey<Boolean> BACKUP_KEEP_ARRAY_SNAPSHOT = new ConfigKey<>(CATEGORY, Boolean.class,
+            "elastistor.backup.keep.array.snapshot", "true", "With snapshot.backup.to.secondary=true: keep the ElastiStor snapshot"
+            + " after its copy on secondary storage is complete (instant revert and volume creation from the array); false deletes"
+            + " it, and revert then writes the backup into the volume.", true, ConfigKey.Scope.Global);
+    public static final ConfigKey<Boolean> BACKUP_COMPRESS = new ConfigKey<>(CATEGORY, Boolean.class, "elastistor.backup.compress",
+            "false", "Write snapshot backups on secondary storage as compressed qcow2 (smaller; slower to write and restore).", true,
+            ConfigKey.Scope.Global);
+    public static final ConfigKey<Integer> BACKUP_WAIT_SECONDS = new ConfigKey<>(CATEGORY, Integer.class,
+            "elastistor.backup.wait.seconds", "21600", "How long a KVM host may take to copy one ElastiStor snapshot to secondary"
+            + " storage, or to restore one into a volume.", true, ConfigKey.Scope.Global);
+
     @Override
     public String getConfigComponentName() {
         return ElastiSnapConfiguration.class.getSimpleName();
@@ -60,7 +71,7 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
     @Override
     public ConfigKey<?>[] getConfigKeys() {
         return new ConfigKey<?>[] {FREEZE_POLICY, MAX_FROZEN_WINDOW_MS, FREEZE_TIMEOUT_MS, THAW_TIMEOUT_MS, JOB_POLL_DEADLINE_MS, TLS_MODE,
-            RECONCILE_INTERVAL_MINUTES, RECONCILE_REMOVE_ORPHANS};
+            RECONCILE_INTERVAL_MINUTES, RECONCILE_REMOVE_ORPHANS, BACKUP_KEEP_ARRAY_SNAPSHOT, BACKUP_COMPRESS, BACKUP_WAIT_SECONDS};
     }
 
     @Override
@@ -117,5 +128,20 @@ public class ElastiSnapConfiguration implements Configurable, SnapshotSettings {
     @Override
     public boolean removeOrphans() {
         return RECONCILE_REMOVE_ORPHANS.value();
+    }
+
+    @Override
+    public boolean keepArraySnapshotAfterBackup() {
+        return BACKUP_KEEP_ARRAY_SNAPSHOT.value();
+    }
+
+    @Override
+    public boolean compressBackups() {
+        return BACKUP_COMPRESS.value();
+    }
+
+    @Override
+    public Duration backupWait() {
+        return Duration.ofSeconds(BACKUP_WAIT_SECONDS.value());
     }
 }

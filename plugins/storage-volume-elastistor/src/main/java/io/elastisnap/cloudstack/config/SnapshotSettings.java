@@ -29,4 +29,13 @@ public interface SnapshotSettings {
 
     /** Whether the reconcile task deletes the orphans it finds (otherwise it only reports them). */
     boolean removeOrphans();
+
+    /** Whether the array snapshot stays after its backup to secondary storage (instant revert) or is deleted. */
+    boolean keepArraySnapshotAfterBackup();
+
+    /** Whether backups on secondary storage are compressed qcow2 (smaller, slower to write and to restore). */
+    boolean compressBackups();
+
+    /** How long a host may take to copy one snapshot to secondary storage, or to restore one. */
+    Duration backupWait();
 }

@@ -25,18 +25,22 @@ import org.apache.logging.log4j.Logger;
 import com.cloud.agent.api.Answer;
 import com.cloud.agent.api.to.VirtualMachineTO;
 import com.cloud.host.Host;
+import com.cloud.storage.VolumeVO;
 import com.cloud.storage.dao.SnapshotDetailsDao;
+import com.cloud.storage.dao.VolumeDao;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 
 /**
  * createVolume from an ElastiStor snapshot is an array clone (cloneDatasetSnapshot) on the same ElastiCenter, with no
- * data copied through a host. A template from an ElastiStor snapshot is claimed only to refuse it with a clear message
- * (the snapshot exists only on the array; a host-side copy to secondary storage is not implemented).
+ * data copied through a host; when only the snapshot's backup on secondary storage is left, a new volume is created and
+ * the backup written into it (verified first). A template from a snapshot with a backup is CloudStack's own copy of the
+ * qcow2 file; without one (snapshot.backup.to.secondary=false) it is claimed only to refuse it with a clear message.
  */
 public class ElastiStorDataMotionStrategy implements DataMotionStrategy {
     private static final Logger LOG = LogManager.getLogger(ElastiStorDataMotionStrategy.class);
@@ -49,6 +53,10 @@ public class ElastiStorDataMotionStrategy implements DataMotionStrategy {
     private ElastiStorArrays arrays;
     @Inject
     private ElastiStorPrimaryDataStoreDriver driver;
+    @Inject
+    private SecondaryStorageBackups backups;
+    @Inject
+    private VolumeDao volumeDao;
 
     @Override
     public StrategyPriority canHandle(DataObject srcData, DataObject destData) {
@@ -57,14 +65,15 @@ public class ElastiStorDataMotionStrategy implements DataMotionStrategy {
                 return StrategyPriority.CANT_HANDLE;
             }
             Optional<ArraySnapshotLocation> source = VolumeSnapshotRecord.find(snapshotDetailsDao, srcData.getId());
-            if (!source.isPresent()) {
-                return StrategyPriority.CANT_HANDLE;
-            }
+            boolean backedUp = backups.hasBackup(srcData.getId());
             if (destData instanceof TemplateInfo) {
-                return StrategyPriority.HIGHEST;
+                return source.isPresent() && !backedUp ? StrategyPriority.HIGHEST : StrategyPriority.CANT_HANDLE;
             }
             if (!(destData instanceof VolumeInfo) || !isOurs(destData.getDataStore())) {
                 return StrategyPriority.CANT_HANDLE;
+            }
+            if (!source.isPresent()) {
+                return backedUp ? StrategyPriority.HIGHEST : StrategyPriority.CANT_HANDLE;
             }
             long targetPool = destData.getDataStore().getId();
             if (!arrays.connection(source.get().poolId()).sameElastiCenter(arrays.connection(targetPool))) {
@@ -97,7 +106,9 @@ public class ElastiStorDataMotionStrategy implements DataMotionStrategy {
                         + " create a volume from the snapshot, then a template from that volume");
             }
             VolumeInfo volume = (VolumeInfo) destData;
-            String iscsiName = driver.createVolume(destData.getDataStore().getId(), volume, srcData.getId());
+            long poolId = destData.getDataStore().getId();
+            String iscsiName = VolumeSnapshotRecord.find(snapshotDetailsDao, srcData.getId()).isPresent()
+                    ? driver.createVolume(poolId, volume, srcData.getId()) : createFromBackup(poolId, volume, (SnapshotInfo) srcData);
             VolumeObjectTO created = new VolumeObjectTO();
             created.setPath(iscsiName);
             if (volume.getSize() != null) {
@@ -109,6 +120,23 @@ public class ElastiStorDataMotionStrategy implements DataMotionStrategy {
             failed.setResult(message);
             return failed;
         });
+    }
+
+    /** A new, empty ElastiStor volume with the backup written into it; removed again if the restore fails. */
+    private String createFromBackup(long poolId, VolumeInfo volume, SnapshotInfo snapshot) {
+        String iscsiName = driver.createVolume(poolId, volume, null);
+        VolumeVO created = volumeDao.findById(volume.getId());
+        try {
+            backups.restore(snapshot.getId(), snapshot.getName(), created);
+            return iscsiName;
+        } catch (RuntimeException e) {
+            try {
+                arrays.client(poolId).deleteFileSystem(created.getFolder(), true);
+            } catch (RuntimeException cleanup) {
+                LOG.error("Could not remove ElastiStor volume {} after the failed restore; remove it by hand", created.getFolder(), cleanup);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.driver;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,10 @@ import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.Refusal;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+import io.elastisnap.cloudstack.array.ChapCredentials;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.IscsiExports;
 import io.elastisnap.cloudstack.array.SnapshotChain;
 import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
@@ -66,23 +69,20 @@ import io.elastisnap.elasticenter.ElastiCenterConflictException;
 import io.elastisnap.elasticenter.ElastiCenterException;
 import io.elastisnap.elasticenter.ElastiCenterNotFoundException;
 import io.elastisnap.elasticenter.FileSystem;
-import io.elastisnap.elasticenter.IscsiInitiator;
-import io.elastisnap.elasticenter.IscsiService;
 import io.elastisnap.elasticenter.Tsm;
+import io.elastisnap.elasticenter.UnknownOutcome;
 import io.elastisnap.elasticenter.UpdateFileSystemRequest;
 import io.elastisnap.elasticenter.VolumeProtocol;
 
 /**
- * Managed iSCSI on ElastiStor: one ElastiStor volume (with its own QoS group) per CloudStack volume, exported to the
- * account's ALL initiator group while a host needs it. Every asynchronous method completes its callback exactly once,
+ * Managed iSCSI on ElastiStor: one ElastiStor volume (with its own QoS group) per CloudStack volume, behind the pool's
+ * CHAP from its creation on, exported to the account's ALL initiator group while a host needs it. Every asynchronous method completes its callback exactly once,
  * on every path; failures carry a message naming the volume and the reason.
  */
 public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver {
     /** Volume detail CloudStack's StorageSystemDataMotionStrategy sets when a volume is to be cloned from a snapshot. */
     static final String CLONE_OF_SNAPSHOT = "cloneOfSnapshot";
     static final long DEFAULT_IOPS = 1000;
-    static final String ALL_INITIATORS = "ALL";
-    static final String NO_INITIATORS = "None";
 
     private static final Logger LOG = LogManager.getLogger(ElastiStorPrimaryDataStoreDriver.class);
 
@@ -191,7 +191,9 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         FileSystem created = cloneOfSnapshotId == null ? provision(client, tsmId, name, volume.getSize(), iops)
                 : cloneFromSnapshot(client, cloneOfSnapshotId, name, volume.getSize());
         try {
-            String iscsiName = "/" + iqnOf(client, created) + "/0";
+            // Behind CHAP before any initiator group can reach it (a new volume or clone is not exported yet).
+            exportTo(poolId, client, created.id(), IscsiExports.NO_INITIATORS);
+            String iscsiName = "/" + IscsiExports.iqnOf(client, created) + "/0";
             VolumeVO vo = volumeDao.findById(volume.getId());
             vo.set_iScsiName(iscsiName);
             vo.setFolder(created.id());
@@ -235,20 +237,33 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     private FileSystem cloneFromSnapshot(ElastiCenterClient client, long snapshotId, String name, Long sizeBytes) {
         ArraySnapshotLocation source = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId).orElseThrow(() ->
                 new CloudRuntimeException("snapshot " + snapshotId + " has no ElastiStor snapshot recorded; it cannot be cloned"));
-        FileSystem clone = client.cloneDatasetSnapshot(source.esVolumeId(), source.path(), name);
+        FileSystem clone;
+        try {
+            clone = client.cloneDatasetSnapshot(source.esVolumeId(), source.path(), name);
+        } catch (ElastiCenterException e) {
+            clone = cloneOfUnknownOutcome(client, name, e);
+        }
         if (sizeBytes != null && clone.quotaBytes().isPresent() && sizeBytes > clone.quotaBytes().getAsLong()) {
             clone = client.updateFileSystem(clone.id(), UpdateFileSystemRequest.builder().sizeBytes(sizeBytes).build());
         }
         return clone;
     }
 
-    private static String iqnOf(ElastiCenterClient client, FileSystem volume) {
-        Optional<String> iqn = volume.iqn();
-        if (!iqn.isPresent()) {
-            iqn = client.listVolumeIscsiServices(volume.id()).stream().map(IscsiService::iqn).filter(Optional::isPresent)
-                    .map(Optional::get).findFirst();
+    /**
+     * The clone call timed out or its answer was lost, so the appliance may still make the clone: it is looked up by
+     * its unique name for as long as the client waited for the answer. One that lands is this create's volume (nothing
+     * is left behind either way); none means the create failed.
+     */
+    private static FileSystem cloneOfUnknownOutcome(ElastiCenterClient client, String name, ElastiCenterException failure) {
+        if (!UnknownOutcome.isUnknown(failure)) {
+            throw failure;
         }
-        return iqn.orElseThrow(() -> new CloudRuntimeException("ElastiStor volume " + volume.id() + " has no iSCSI target name"));
+        Duration window = client.config().readTimeout();
+        LOG.warn("Cloning into ElastiStor volume {} has an unknown outcome ({}); looking for it for {} ms", name,
+                failure.getMessage(), window.toMillis());
+        return UnknownOutcome.awaitLanding(() -> client.listFileSystems(null).stream().filter(f -> f.name().equals(name))
+                .findFirst(), window).orElseThrow(() -> new CloudRuntimeException("the clone " + name + " was not made: "
+                + failure.getMessage() + "; it is not on the array " + window.toMillis() + " ms later"));
     }
 
     private static void deleteQuietly(ElastiCenterClient client, String esVolumeId) {
@@ -370,18 +385,28 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         volumeDao.update(volume.getId(), volume);
     }
 
+    /**
+     * The pool's CHAP user and secret, which CloudStack hands the KVM host to log in to the volume's target (null for a
+     * pool registered with {@code details[0].chap=false}).
+     */
     @Override
     public ChapInfo getChapInfo(DataObject dataObject) {
-        return null;
+        if (dataObject == null || dataObject.getType() != DataObjectType.VOLUME || dataObject.getDataStore() == null) {
+            return null;
+        }
+        return arrays.chap(dataObject.getDataStore().getId()).map(ElastiStorChapInfo::new).orElse(null);
     }
 
-    /** Exports the volume to the account's ALL initiator group: ElastiStor's API offers no per-host initiator groups. */
+    /**
+     * Exports the volume to the account's ALL initiator group (ElastiStor's API offers no per-host initiator groups),
+     * behind the pool's CHAP.
+     */
     @Override
     public boolean grantAccess(DataObject dataObject, Host host, DataStore dataStore) {
         if (dataObject.getType() != DataObjectType.VOLUME) {
             return false;
         }
-        exportTo(dataStore.getId(), dataObject.getId(), ALL_INITIATORS);
+        exportTo(dataStore.getId(), dataObject.getId(), IscsiExports.ALL_INITIATORS);
         return true;
     }
 
@@ -401,7 +426,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
             }
         }
         try {
-            exportTo(dataStore.getId(), dataObject.getId(), NO_INITIATORS);
+            exportTo(dataStore.getId(), dataObject.getId(), IscsiExports.NO_INITIATORS);
         } catch (RuntimeException e) {
             // revokeAccess has no failure channel; an export left open is harmless for correctness, so log it.
             LOG.warn("Could not close the iSCSI export of volume {}: {}", dataObject.getUuid(), reason(e));
@@ -413,16 +438,18 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         if (volume == null || volume.getFolder() == null) {
             throw new CloudRuntimeException("Volume " + volumeId + " has no ElastiStor volume");
         }
-        ElastiCenterClient client = arrays.client(poolId);
+        exportTo(poolId, arrays.client(poolId), volume.getFolder(), groupName);
+    }
+
+    /** Puts the volume's iSCSI service in the initiator group, with the pool's CHAP (or, if the pool says so, none). */
+    private void exportTo(long poolId, ElastiCenterClient client, String esVolumeId, String groupName) {
         String accountId = poolDetailsDao.listDetailsKeyPairs(poolId).get(ElastiStorPool.DETAIL_ACCOUNT_ID);
-        String groupId = client.listIscsiInitiators(accountId).stream().filter(i -> i.isGroup(groupName)).map(IscsiInitiator::id)
-                .findFirst().orElseThrow(() -> new CloudRuntimeException("ElastiStor account " + accountId + " has no initiator group "
-                        + groupName));
-        for (IscsiService service : client.listVolumeIscsiServices(volume.getFolder())) {
-            if (!service.initiatorGroupId().map(groupId::equalsIgnoreCase).orElse(false)) {
-                client.updateVolumeIscsiService(service.id(), groupId);
-            }
+        String chapGroupId = arrays.chap(poolId).map(ChapCredentials::authGroupId).orElse(null);
+        if (chapGroupId == null && IscsiExports.ALL_INITIATORS.equals(groupName)) {
+            LOG.warn("Exporting ElastiStor volume {} of pool {} WITHOUT CHAP (the pool was registered with details[0].{}=false):"
+                    + " any initiator that reaches the storage network can log in to it", esVolumeId, poolId, ElastiStorPool.INPUT_CHAP);
         }
+        IscsiExports.exportTo(client, accountId, esVolumeId, groupName, chapGroupId);
     }
 
     @Override

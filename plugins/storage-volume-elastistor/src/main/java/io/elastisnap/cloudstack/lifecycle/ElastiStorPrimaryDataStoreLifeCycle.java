@@ -30,6 +30,7 @@ import com.cloud.storage.StoragePool;
 import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ChapCredentials;
 import io.elastisnap.cloudstack.array.ElastiCenterArrays;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
@@ -95,8 +96,16 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
         ElastiCenterEndpoint endpoint = new ElastiCenterEndpoint(url, tls == null || tls.trim().isEmpty()
                 ? defaultTrust() : trust(tls));
 
+        boolean chapOff = chapOff(input.get(ElastiStorPool.INPUT_CHAP));
+        String chapGroup = input.get(ElastiStorPool.INPUT_CHAP_AUTH_GROUP);
+        if (chapOff && chapGroup != null) {
+            throw new IllegalArgumentException("details[0]." + ElastiStorPool.INPUT_CHAP + "=false and details[0]."
+                    + ElastiStorPool.INPUT_CHAP_AUTH_GROUP + " contradict each other; give one of them");
+        }
+
         Account account;
         Tsm tsm;
+        ChapCredentials chap = null;
         try {
             ElastiCenterClient client = arrays.client(new PoolConnection(endpoint, apiKey));
             account = client.listAccounts().stream().filter(a -> a.id().equalsIgnoreCase(accountName)
@@ -105,6 +114,10 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
             tsm = client.listTsms(account.id()).stream().filter(t -> t.id().equalsIgnoreCase(tsmName) || t.name().equalsIgnoreCase(tsmName))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException("ElastiStor account " + account.name()
                             + " has no TSM '" + tsmName + "'"));
+            if (!chapOff) {
+                chap = arrays.prepareChap(client, account.id(), chapGroup == null || chapGroup.trim().isEmpty() ? null
+                        : chapGroup.trim());
+            }
         } catch (ElastiCenterException e) {
             throw new CloudRuntimeException("Cannot register ElastiStor pool: ElastiCenter " + url + " answered: " + e.getMessage());
         }
@@ -118,6 +131,9 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
         details.put(ElastiStorPool.DETAIL_ACCOUNT_ID, account.id());
         details.put(ElastiStorPool.DETAIL_TSM, tsm.name());
         details.put(ElastiStorPool.DETAIL_TSM_ID, tsm.id());
+        if (chapOff) {
+            details.put(ElastiStorPool.DETAIL_CHAP, ElastiStorPool.CHAP_OFF);
+        }
 
         PrimaryDataStoreParameters parameters = new PrimaryDataStoreParameters();
         parameters.setName((String) dsInfos.get("name"));
@@ -144,9 +160,29 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
         DataStore store = dataStoreHelper.createPrimaryDataStore(parameters);
         // Hidden and encrypted, and never in the displayed details map handed to createPrimaryDataStore.
         arrays.storeApiKey(store.getId(), apiKey);
-        LOG.info("Registered ElastiStor pool {} on {} (account {}, TSM {}, iSCSI portal {}:{})", store.getName(), url,
-                account.name(), tsm.name(), portal, ISCSI_PORT);
+        if (chap != null) {
+            arrays.storeChap(store.getId(), chap);
+        }
+        LOG.info("Registered ElastiStor pool {} on {} (account {}, TSM {}, iSCSI portal {}:{}, {})", store.getName(), url,
+                account.name(), tsm.name(), portal, ISCSI_PORT, chap == null ? "WITHOUT CHAP" : "CHAP user " + chap.user());
+        if (chap == null) {
+            LOG.warn("ElastiStor pool {} was registered with details[0].{}=false: its volumes will be exported WITHOUT CHAP,"
+                    + " so any initiator that reaches the storage network can log in to them", store.getName(),
+                    ElastiStorPool.INPUT_CHAP);
+        }
         return store;
+    }
+
+    /** details[0].chap: absent or "true" keeps CHAP on; only an explicit "false" turns it off. */
+    static boolean chapOff(String value) {
+        if (value == null || value.trim().isEmpty() || value.trim().equalsIgnoreCase("true")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("false")) {
+            return true;
+        }
+        throw new IllegalArgumentException("details[0]." + ElastiStorPool.INPUT_CHAP + " is true or false, not '" + value
+                + "' (false exports the pool's volumes without CHAP)");
     }
 
     private static Map<String, String> lowerCaseKeys(Map<String, String> details) {

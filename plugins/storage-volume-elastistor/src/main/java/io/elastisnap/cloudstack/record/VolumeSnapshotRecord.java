@@ -64,4 +64,11 @@ public final class VolumeSnapshotRecord {
         details.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_VOLUME, location.esVolumeId(), false);
         details.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_PATH, location.path(), false);
     }
+
+    /** Forgets the snapshot's ElastiStor snapshot (deleted after its backup); the other details stay. */
+    public static void forget(SnapshotDetailsDao details, long snapshotId) {
+        details.removeDetail(snapshotId, ElastiStorPool.SNAPSHOT_POOL_ID);
+        details.removeDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_VOLUME);
+        details.removeDetail(snapshotId, ElastiStorPool.SNAPSHOT_ARRAY_PATH);
+    }
 }

@@ -4,6 +4,7 @@ package io.elastisnap.cloudstack.snapshot;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import javax.inject.Inject;
 
@@ -17,6 +18,7 @@ import com.cloud.exception.OperationTimedoutException;
 import com.cloud.utils.exception.CloudRuntimeException;
 import com.cloud.vm.VirtualMachine;
 
+import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
@@ -60,12 +62,15 @@ public class ConsistentSnapshotTaker {
         private final String level;
         private final long frozenWindowMillis;
         private final String quiesceFailure;
+        private final String freezeScope;
 
-        Taken(List<VolumeSnapshotResult> snapshots, String level, long frozenWindowMillis, String quiesceFailure) {
+        Taken(List<VolumeSnapshotResult> snapshots, String level, long frozenWindowMillis, String quiesceFailure,
+              String freezeScope) {
             this.snapshots = Collections.unmodifiableList(new ArrayList<>(snapshots));
             this.level = level;
             this.frozenWindowMillis = frozenWindowMillis;
             this.quiesceFailure = quiesceFailure;
+            this.freezeScope = freezeScope;
         }
 
         public List<VolumeSnapshotResult> snapshots() {
@@ -85,12 +90,23 @@ public class ConsistentSnapshotTaker {
             return quiesceFailure;
         }
 
-        /** Records level, frozen window and (if any) the reason the guest was not frozen as displayed details. */
-        public void record(java.util.function.BiConsumer<String, String> detail) {
-            detail.accept(io.elastisnap.cloudstack.ElastiStorPool.SNAPSHOT_CONSISTENCY, level);
-            detail.accept(io.elastisnap.cloudstack.ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(frozenWindowMillis));
+        /** "partial freeze of /data1 (...)" or "whole guest (...)"; null when the guest was not frozen by us. */
+        public String freezeScope() {
+            return freezeScope;
+        }
+
+        /**
+         * Records the consistency level, the frozen window and, when present, the freeze scope and the reason the guest
+         * was not frozen in a snapshot's details.
+         */
+        public void recordIn(BiConsumer<String, String> details) {
+            details.accept(ElastiStorPool.SNAPSHOT_CONSISTENCY, level);
+            details.accept(ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(frozenWindowMillis));
+            if (freezeScope != null) {
+                details.accept(ElastiStorPool.SNAPSHOT_FREEZE_SCOPE, freezeScope);
+            }
             if (quiesceFailure != null) {
-                detail.accept(io.elastisnap.cloudstack.ElastiStorPool.SNAPSHOT_CONSISTENCY_REASON, quiesceFailure);
+                details.accept(ElastiStorPool.SNAPSHOT_CONSISTENCY_REASON, quiesceFailure);
             }
         }
     }
@@ -112,13 +128,14 @@ public class ConsistentSnapshotTaker {
         TakeConsistentSnapshotCommand command = new TakeConsistentSnapshotCommand(vm.getInstanceName(), volumes, policy,
                 Collections.emptyList(), settings.limits(), settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
         TakeConsistentSnapshotAnswer answer = send(vm.getHostId(), command, vm.getInstanceName());
-        LOG.info("Consistent snapshot of {} ({} volume(s)) on host {}: {}, frozen {} ms", vm.getInstanceName(), volumes.size(),
-                vm.getHostId(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis());
+        LOG.info("Consistent snapshot of {} ({} volume(s)) on host {}: {}, frozen {} ms, {}", vm.getInstanceName(), volumes.size(),
+                vm.getHostId(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis(), answer.getFreezeScope());
         if (answer.getSnapshots().size() != volumes.size()) {
             throw new CloudRuntimeException("Agent reported " + answer.getSnapshots().size() + " snapshot(s) for " + volumes.size()
                     + " volume(s) of " + vm.getInstanceName());
         }
-        return new Taken(answer.getSnapshots(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis(), answer.getQuiesceFailure());
+        return new Taken(answer.getSnapshots(), answer.getConsistencyLevel(), answer.getFrozenWindowMillis(),
+                answer.getQuiesceFailure(), answer.getFreezeScope());
     }
 
     /** Array snapshots without any guest interaction, one volume after the other; all-or-nothing. */
@@ -134,7 +151,7 @@ public class ConsistentSnapshotTaker {
             throw new CloudRuntimeException("ElastiStor snapshot failed after " + done.size() + " of " + volumes.size()
                     + " volume(s): " + e.getMessage(), e);
         }
-        return new Taken(done, level, 0, null);
+        return new Taken(done, level, 0, null, null);
     }
 
     /** Compensation: removes snapshots already taken; failures are logged, the caller reports the original error. */

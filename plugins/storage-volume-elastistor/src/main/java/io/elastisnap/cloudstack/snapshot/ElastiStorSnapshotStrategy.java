@@ -44,9 +44,11 @@ import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.SnapshotChain;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
 import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
+import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 
 /**
@@ -80,12 +82,17 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private ArraySnapshotOwners owners;
     @Inject
     private SkippedPostProcessing skippedPostProcessing;
+    @Inject
+    private SecondaryStorageBackups backups;
+    @Inject
+    private SnapshotSettings settings;
 
     @Override
     public StrategyPriority canHandle(Snapshot snapshot, Long zoneId, SnapshotOperation op) {
         try {
             if (op == SnapshotOperation.COPY) {
-                LOG.debug("Declining {} of snapshot {}: copying ElastiStor snapshots between zones is not supported", op, snapshot.getId());
+                // The copy to another zone is CloudStack's own: it copies our qcow2 backup between image stores.
+                LOG.debug("Declining {} of snapshot {}: CloudStack copies its backup on secondary storage", op, snapshot.getId());
                 return StrategyPriority.CANT_HANDLE;
             }
             Long poolId = op == SnapshotOperation.DELETE || op == SnapshotOperation.REVERT
@@ -144,7 +151,8 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.CreateRequested);
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
 
-            VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, VolumeSnapshotRecord.arraySnapshotName(snapshot.getUuid()));
+            VolumeSnapshotSpec spec = new VolumeSnapshotSpec(esVolumeId, VolumeSnapshotRecord.arraySnapshotName(snapshot.getUuid()),
+                    VolumeSnapshotSpec.cloudStackDiskSerial(volume.getUuid()));
             // CloudStack's StorageVMSnapshotStrategy freezes the guest itself around its GROUP members: a second freeze
             // would be refused (already frozen), and none is needed.
             ConsistentSnapshotTaker.Taken result = isVmSnapshotMember(snapshot)
@@ -190,7 +198,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
         VolumeSnapshotRecord.save(snapshotDetailsDao, snapshotId, new ArraySnapshotLocation(poolId, arraySnapshot.getVolumeId(),
                 arraySnapshot.getPath()));
-        result.record((name, value) -> snapshotDetailsDao.addDetail(snapshotId, name, value, true));
+        result.recordIn((name, value) -> snapshotDetailsDao.addDetail(snapshotId, name, value, true));
     }
 
     /** CloudStack 4.22's createSnapshot answers only "internal error": the Error snapshot keeps the real cause. */
@@ -212,17 +220,43 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         return payload instanceof CreateSnapshotPayload && ((CreateSnapshotPayload) payload).getQuiescevm();
     }
 
-    /** Array snapshots live on primary only: "backing up" records them as BackedUp without copying. */
+    /**
+     * Called by CloudStack only with snapshot.backup.to.secondary=true (the default): copies the array snapshot to the
+     * zone's secondary storage. The snapshot stays CreatedOnPrimary during the copy and becomes BackedUp only when the
+     * copy is complete and verified (CloudStack's BackingUp state has no way back but Error); a failed copy throws and
+     * leaves the snapshot CreatedOnPrimary with its array snapshot, so CloudStack's backup retries (asyncbackup=true) can run.
+     */
     @Override
     public SnapshotInfo backupSnapshot(SnapshotInfo snapshot) {
+        SnapshotInfo onImage = backups.backUp(snapshot);
         snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.BackupToSecondary);
         snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
-        return snapshot;
+        return onImage;
     }
 
+    /** After a complete backup: deletes the array snapshot unless elastistor.backup.keep.array.snapshot (default true). */
     @Override
     public void postSnapshotCreation(SnapshotInfo snapshot) {
-        // Nothing to clean up: TAKE records no temporary state.
+        if (settings.keepArraySnapshotAfterBackup() || !backups.hasBackup(snapshot.getId())) {
+            return;
+        }
+        Optional<ArraySnapshotLocation> record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId());
+        if (!record.isPresent()) {
+            return;
+        }
+        try {
+            arrays.forPool(record.get().poolId()).deleteSnapshot(record.get().esVolumeId(), record.get().path());
+        } catch (RuntimeException e) {
+            LOG.warn("Keeping ElastiStor snapshot {} of snapshot {} after its backup: {}", record.get().path(), snapshot.getName(),
+                    e.getMessage());
+            return;
+        }
+        for (SnapshotDataStoreVO ref : snapshotDataStoreDao.listBySnapshotAndDataStoreRole(snapshot.getId(), DataStoreRole.Primary)) {
+            snapshotDataStoreDao.remove(ref.getId());
+        }
+        VolumeSnapshotRecord.forget(snapshotDetailsDao, snapshot.getId());
+        LOG.info("Deleted ElastiStor snapshot {} of snapshot {}: its backup on secondary storage is complete", record.get().path(),
+                snapshot.getName());
     }
 
     @Override
@@ -233,6 +267,11 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         }
         if (snapshot.getState() == Snapshot.State.Allocated) {
             return snapshotDao.remove(snapshotId);
+        }
+        if (backups.deleteBackups(snapshot, zoneId)) {
+            LOG.info("Deleted the backup of snapshot {} in zone {}; its copies in other zones and its array snapshot remain",
+                    snapshot.getName(), zoneId);
+            return true;
         }
         VolumeVO volume = volumeDao.findByIdIncludingRemoved(snapshot.getVolumeId());
         Long poolId = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId).map(ArraySnapshotLocation::poolId)
@@ -247,8 +286,9 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     }
 
     /**
-     * Deletes the snapshot's array snapshot: the recorded one, or for a snapshot whose take was cut short before its
-     * details were written (Error after a management-server crash) the one its name gives, on its volume.
+     * Deletes the snapshot's array snapshot (and a backup's leftover clone of it): the recorded one, or for a snapshot
+     * whose take was cut short before its details were written (Error after a management-server crash) the one its name
+     * gives, on its volume.
      */
     private void deleteOnArray(long snapshotId, SnapshotVO snapshot, VolumeVO volume, long poolId) {
         ElastiStorArray array = arrays.forPool(poolId);
@@ -261,6 +301,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         if (!record.isPresent()) {
             return;
         }
+        backups.deleteLeftoverClone(snapshotId, poolId);
         try {
             if (!array.deleteSnapshot(record.get().esVolumeId(), record.get().path())) {
                 LOG.info("ElastiStor snapshot {} of snapshot {} was already gone", record.get().path(), snapshot.getUuid());
@@ -294,8 +335,11 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
                         + " to snapshot " + snapshot.getName() + " (it is " + vm.getState() + ")");
             }
         }
-        ArraySnapshotLocation record = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
-                new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; it cannot be reverted"));
+        Optional<ArraySnapshotLocation> recorded = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId());
+        if (!recorded.isPresent()) {
+            return revertFromBackup(snapshot, volumeVO);
+        }
+        ArraySnapshotLocation record = recorded.get();
         Refusal.unlessInService(primaryDataStoreDao.findById(record.poolId()), "Reverting volume " + volumeVO.getName()
                 + " to snapshot " + snapshot.getName());
         return locks.onPool(record.poolId(), "Revert of volume " + volumeVO.getName(), () -> revert(snapshot, volumeVO, record));
@@ -323,6 +367,28 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             volume.stateTransit(Volume.Event.OperationFailed);
             throw new CloudRuntimeException("Revert of volume " + volumeVO.getName() + " to snapshot " + snapshot.getName()
                     + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The array snapshot is gone (deleted after its backup): the backup is written into the volume, verified first. */
+    private boolean revertFromBackup(SnapshotInfo snapshot, VolumeVO volumeVO) {
+        if (!backups.hasBackup(snapshot.getId())) {
+            throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " has neither an ElastiStor snapshot nor a complete"
+                    + " backup on secondary storage; it cannot be reverted");
+        }
+        VolumeInfo volume = snapshot.getBaseVolume();
+        if (!volume.stateTransit(Volume.Event.RevertSnapshotRequested)) {
+            throw new CloudRuntimeException("Volume " + volumeVO.getName() + " cannot be reverted in state " + volume.getState());
+        }
+        try {
+            backups.restore(snapshot.getId(), snapshot.getName(), volumeVO);
+            volume.stateTransit(Volume.Event.OperationSucceeded);
+            LOG.info("Reverted volume {} to snapshot {} from its backup on secondary storage", volumeVO.getName(), snapshot.getName());
+            return true;
+        } catch (RuntimeException e) {
+            volume.stateTransit(Volume.Event.OperationFailed);
+            throw new CloudRuntimeException("Revert of volume " + volumeVO.getName() + " to snapshot " + snapshot.getName()
+                    + " from its backup failed: " + e.getMessage(), e);
         }
     }
 }

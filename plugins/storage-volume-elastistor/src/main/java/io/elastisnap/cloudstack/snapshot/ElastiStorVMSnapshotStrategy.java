@@ -176,7 +176,8 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
             List<VolumeSnapshotSpec> specs = new ArrayList<>();
             Map<String, VolumeVO> byEsVolume = new LinkedHashMap<>();
             for (VolumeVO volume : volumes) {
-                specs.add(new VolumeSnapshotSpec(volume.getFolder(), VmSnapshotVolume.arraySnapshotName(vmSnapshot.getUuid(), volume.getId())));
+                specs.add(new VolumeSnapshotSpec(volume.getFolder(), VmSnapshotVolume.arraySnapshotName(vmSnapshot.getUuid(), volume.getId()),
+                        VolumeSnapshotSpec.cloudStackDiskSerial(volume.getUuid())));
                 byEsVolume.put(volume.getFolder(), volume);
             }
             ConsistentSnapshotTaker.Taken result = taker.take(vm, poolId, specs, quiesceRequested(vmSnapshot));
@@ -186,7 +187,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                 new VmSnapshotVolume(volume.getId(), new ArraySnapshotLocation(volume.getPoolId(), snapshot.getVolumeId(), snapshot.getPath()))
                         .save(vmSnapshotDetailsDao, vmSnapshot.getId());
             }
-            result.record((name, value) -> vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), name, value, true));
+            result.recordIn((name, value) -> vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), name, value, true));
             makeCurrent((VMSnapshotVO) vmSnapshot, true);
             transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             LOG.info("VM snapshot {} of {}: {} volume(s), {}, frozen {} ms", vmSnapshot.getName(), vm.getInstanceName(), taken.size(),

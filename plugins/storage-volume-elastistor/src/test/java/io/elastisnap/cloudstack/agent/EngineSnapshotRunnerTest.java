@@ -30,7 +30,10 @@ import io.elastisnap.cloudstack.elasticenter.ElastiCenterClients;
 import io.elastisnap.cloudstack.testsupport.ScriptedGuest;
 import io.elastisnap.elasticenter.Secret;
 import io.elastisnap.elasticenter.TlsTrust;
+import io.elastisnap.engine.DomainDisk;
 import io.elastisnap.engine.FreezeLimits;
+import io.elastisnap.engine.GuestFileSystem;
+import io.elastisnap.engine.PciAddress;
 import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.journal.JournalEntry;
@@ -94,6 +97,31 @@ public class EngineSnapshotRunnerTest {
         assertEquals(1, guest.count("freeze"));
         assertFalse("the guest ends thawed", guest.isFrozen());
         assertTrue(answer.getFrozenWindowMillis() >= 0);
+    }
+
+    @Test
+    public void aVolumeSnapshotFreezesOnlyTheFileSystemsOnTheDiskWithTheVolumesSerial() {
+        SimVolume data = ec1.provisionVolume("data", 1L << 30);
+        String serial = VolumeSnapshotSpec.cloudStackDiskSerial("2a0c6fd1-b5a5-4c2c-a1d4-e5f60718293a");
+        PciAddress rootSlot = new PciAddress(0, 0, 4, 0);
+        PciAddress dataSlot = new PciAddress(0, 0, 5, 0);
+        guest.withFileSystems(List.of(new DomainDisk("vda", "disk", "virtio", "1f0c6fd1b5a54c2ca1d4", rootSlot),
+                new DomainDisk("vdb", "disk", "virtio", serial, dataSlot)),
+                List.of(new GuestFileSystem("/", "ext4", List.of(new GuestFileSystem.Disk("1f0c6fd1b5a54c2ca1d4", "virtio", rootSlot, "/dev/vda"))),
+                        new GuestFileSystem("/data1", "ext4", List.of(new GuestFileSystem.Disk(serial, "virtio", dataSlot, "/dev/vdb")))));
+        TakeConsistentSnapshotCommand command = new TakeConsistentSnapshotCommand("i-2-10-VM",
+                List.of(new VolumeSnapshotSpec(data.id(), "cs-a", serial)), "REQUIRED", Collections.emptyList(),
+                FreezeLimits.defaults(), Duration.ofSeconds(30),
+                new ElastiCenterEndpoint(ec1.baseUrl().toString(), TlsTrust.pinnedSha256(ec1.certificateSha256())), Secret.of(ec1.apiKey()));
+
+        TakeConsistentSnapshotAnswer answer = runner.run(command, null);
+
+        assertTrue(answer.getDetails(), answer.getResult());
+        assertEquals("FS_FROZEN", answer.getConsistencyLevel());
+        assertEquals(1, guest.count("freeze"));
+        assertTrue(guest.calls.toString(), guest.calls.contains("freeze i-2-10-VM /data1"));
+        assertEquals("partial freeze of /data1 (the file systems on vdb); 1 other file system(s) kept running",
+                answer.getFreezeScope());
     }
 
     @Test

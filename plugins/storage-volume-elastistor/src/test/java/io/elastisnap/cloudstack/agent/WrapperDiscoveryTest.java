@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -22,7 +25,12 @@ import org.junit.Test;
 import com.cloud.resource.CommandWrapper;
 import com.cloud.resource.ResourceWrapper;
 
+import io.elastisnap.cloudstack.command.BackupSnapshotToSecondaryCommand;
+import io.elastisnap.cloudstack.command.DeleteSnapshotBackupCommand;
+import io.elastisnap.cloudstack.command.FreezeLeaseCommand;
+import io.elastisnap.cloudstack.command.RestoreSnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import io.elastisnap.cloudstack.command.VerifySnapshotBackupCommand;
 
 /**
  * Applies CloudStack's agent discovery rule (LibvirtRequestWrapper: Reflections over package
@@ -54,9 +62,10 @@ public class WrapperDiscoveryTest {
             assertTrue("handles() must be our own command, never a CloudStack one: " + annotation.handles(),
                     annotation.handles().getName().startsWith("io.elastisnap."));
         }
-        assertEquals(new java.util.HashSet<>(java.util.Arrays.asList(TakeConsistentSnapshotCommand.class,
-                io.elastisnap.cloudstack.command.FreezeLeaseCommand.class)), wrappers.stream()
-                .map(w -> w.getAnnotation(ResourceWrapper.class).handles()).collect(java.util.stream.Collectors.toSet()));
+        Set<Class<?>> handled = wrappers.stream().map(w -> w.getAnnotation(ResourceWrapper.class).handles()).collect(Collectors.toSet());
+        assertEquals(new HashSet<>(Arrays.asList(TakeConsistentSnapshotCommand.class, FreezeLeaseCommand.class,
+                BackupSnapshotToSecondaryCommand.class, VerifySnapshotBackupCommand.class, RestoreSnapshotBackupCommand.class,
+                DeleteSnapshotBackupCommand.class)), handled);
     }
 
     /** The plugin's own compiled classes in the wrapper package (the surface module's classes are a different root). */

@@ -36,7 +36,7 @@ public class WrapperExecutionTest {
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
-            return TakeConsistentSnapshotAnswer.success(cmd, Collections.emptyList(), "FS_FROZEN", 1, 2, 3, 4, null);
+            return TakeConsistentSnapshotAnswer.success(cmd, Collections.emptyList(), "FS_FROZEN", 1, 2, 3, 4, null, null);
         });
         Answer answer = new ElastiSnapTakeConsistentSnapshotCommandWrapper().execute(command, resource);
         assertEquals("FS_FROZEN", ((TakeConsistentSnapshotAnswer) answer).getConsistencyLevel());

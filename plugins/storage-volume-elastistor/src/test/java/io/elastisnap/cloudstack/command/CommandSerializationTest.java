@@ -85,10 +85,21 @@ public class CommandSerializationTest {
     }
 
     @Test
+    public void aVolumeCarriesTheSerialCloudStackGaveItsDisk() {
+        String serial = VolumeSnapshotSpec.cloudStackDiskSerial("2a0c6fd1-b5a5-4c2c-a1d4-e5f60718293a");
+        assertEquals("CloudStack's diskUuidToSerial: no dashes, 20 characters", "2a0c6fd1b5a54c2ca1d4", serial);
+        Gson wire = new Gson();
+        VolumeSnapshotSpec copy = wire.fromJson(wire.toJson(new VolumeSnapshotSpec("es-vol-1", "cs-a", serial)),
+                VolumeSnapshotSpec.class);
+        assertEquals(serial, copy.getDiskSerial());
+    }
+
+    @Test
     public void answerCarriesTheEngineResultOverTheWire() {
         TakeConsistentSnapshotAnswer answer = TakeConsistentSnapshotAnswer.success(SampleCommand.create(),
                 Arrays.asList(new VolumeSnapshotResult("es-vol-1", "cs-a", "pool/vol1@cs-a")), "QUIESCE_FAILED", 12, 40, 9, 55,
-                "FREEZE_FAILED: guest-fsfreeze-freeze failed: Permission denied");
+                "FREEZE_FAILED: guest-fsfreeze-freeze failed: Permission denied",
+                "whole guest (every disk of the domain is snapshotted)");
         Gson wire = new Gson();
         TakeConsistentSnapshotAnswer copy = wire.fromJson(wire.toJson(answer), TakeConsistentSnapshotAnswer.class);
         assertTrue(copy.getResult());
@@ -96,6 +107,7 @@ public class CommandSerializationTest {
         assertEquals("QUIESCE_FAILED", copy.getConsistencyLevel());
         assertEquals("FREEZE_FAILED: guest-fsfreeze-freeze failed: Permission denied", copy.getQuiesceFailure());
         assertEquals(55, copy.getFrozenWindowMillis());
+        assertEquals("whole guest (every disk of the domain is snapshotted)", copy.getFreezeScope());
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.apache.cloudstack.engine.subsystem.api.storage.StrategyPriority;
 import org.apache.cloudstack.engine.subsystem.api.storage.TemplateInfo;
 import org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo;
 import org.apache.cloudstack.storage.command.CopyCmdAnswer;
+import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreDao;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -23,6 +24,7 @@ import com.cloud.agent.api.to.DataObjectType;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
@@ -56,7 +58,8 @@ public class ElastiStorDataMotionStrategyTest {
         db.pool(FOREIGN_POOL, "DefaultPrimary");
         ElastiStorPrimaryDataStoreDriver driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao,
                 db.volumeDetails, db.snapshotDetails, db.poolDetails, db.vmDao, db.owners);
-        strategy = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver);
+        strategy = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver, db.volumeDao,
+                Wiring.inject(new SecondaryStorageBackups(), mock(SnapshotDataStoreDao.class), db.snapshotDetails));
 
         SimVolume origin = ec1.provisionVolume("origin", 1L << 30);
         snapshotPath = pools.arrays.forPool(POOL).createSnapshot(origin.id(), "cs-snap-uuid-41");

@@ -9,6 +9,8 @@ import static org.junit.Assert.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
+import static io.elastisnap.cloudstack.testsupport.StorageMocks.store;
+import static io.elastisnap.cloudstack.testsupport.StorageMocks.volumeInfo;
 
 import java.util.Map;
 
@@ -21,7 +23,6 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 
-import com.cloud.agent.api.to.DataObjectType;
 import com.cloud.host.Host;
 import com.cloud.storage.ResizeVolumePayload;
 import com.cloud.storage.Storage.StoragePoolType;
@@ -64,25 +65,6 @@ public class ElastiStorPrimaryDataStoreDriverTest {
     @After
     public void tearDown() {
         pools.close();
-    }
-
-    private static DataStore store(long poolId) {
-        DataStore store = mock(DataStore.class);
-        when(store.getId()).thenReturn(poolId);
-        when(store.getName()).thenReturn("pool-" + poolId);
-        return store;
-    }
-
-    private VolumeInfo volumeInfo(Entities.Vol volume, long poolId) {
-        VolumeInfo info = mock(VolumeInfo.class);
-        when(info.getId()).thenReturn(volume.id);
-        when(info.getUuid()).thenReturn(volume.uuid);
-        when(info.getType()).thenReturn(DataObjectType.VOLUME);
-        when(info.getSize()).thenReturn(volume.size);
-        when(info.getMaxIops()).thenReturn(volume.maxIops);
-        DataStore store = store(poolId);
-        when(info.getDataStore()).thenReturn(store);
-        return info;
     }
 
     private Entities.Vol created(long volumeId, long poolId, Long vmId) {
@@ -264,6 +246,22 @@ public class ElastiStorPrimaryDataStoreDriverTest {
         assertFalse(delete.single().isSuccess());
         assertTrue(delete.single().getResult(), delete.single().getResult().contains("delete those volumes first"));
         assertTrue(client(POOL).findFileSystem(origin.folder).isPresent());
+    }
+
+    @Test
+    public void aCloneWhoseAnswerWasLostIsFoundByItsNameAndBecomesTheVolume() {
+        Entities.Vol origin = created(11, POOL, null);
+        String path = pools.arrays.forPool(POOL).createSnapshot(origin.folder, "cs-snap-uuid-41");
+        VolumeSnapshotRecord.save(db.snapshotDetails, 41L, new ArraySnapshotLocation(POOL, origin.folder, path));
+        db.volumeDetails.addDetail(12L, ElastiStorPrimaryDataStoreDriver.CLONE_OF_SNAPSHOT, "41", false);
+        ec1.faults().inject("cloneDatasetSnapshot", Fault.malformedJson().times(1)); // made, answer unusable
+
+        Entities.Vol clone = created(12, POOL, null);
+
+        assertEquals(ElastiStorPrimaryDataStoreDriver.arrayVolumeName(clone.uuid), client(POOL).findFileSystem(clone.folder)
+                .orElseThrow(AssertionError::new).name());
+        assertEquals("one clone, no second attempt", 1, ec1.requestLog().count("cloneDatasetSnapshot"));
+        assertEquals("the origin and its clone, nothing else", 2, client(POOL).listFileSystems(null).size());
     }
 
     @Test

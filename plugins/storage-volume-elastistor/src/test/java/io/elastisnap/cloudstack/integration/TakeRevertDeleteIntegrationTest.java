@@ -46,6 +46,7 @@ import com.cloud.vm.snapshot.VMSnapshot;
 
 import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
 import io.elastisnap.cloudstack.agent.EngineSnapshotRunner;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.driver.ElastiStorDataMotionStrategy;
 import io.elastisnap.cloudstack.driver.ElastiStorPrimaryDataStoreDriver;
@@ -122,10 +123,12 @@ public class TakeRevertDeleteIntegrationTest {
         ConsistentSnapshotTaker taker = new ConsistentSnapshotTaker(agentManager, pools.arrays, pools.settings);
         SnapshotDataStoreDao snapshotStoreDao = mock(SnapshotDataStoreDao.class);
         when(snapshotStoreDao.listBySnapshotAndDataStoreRole(anyLong(), any())).thenReturn(Collections.emptyList());
+        SecondaryStorageBackups noBackups = Wiring.inject(new SecondaryStorageBackups(), snapshotStoreDao, db.snapshotDetails, pools.arrays);
         volumeSnapshots = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao, snapshotStoreDao,
                 db.snapshotDetails, snapshotService(), db.vmDao, pools.arrays, taker, mock(SkippedPostProcessing.class),
-                pools.locks, db.owners);
-        dataMotion = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver);
+                pools.locks, db.owners, noBackups, pools.settings);
+        dataMotion = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver, db.volumeDao,
+                noBackups);
         vmSnapshots = Wiring.inject(new ElastiStorVMSnapshotStrategy(), db.vmSnapshotHelper, db.vmSnapshotDao, db.vmSnapshotDetails,
                 db.volumeDao, db.vmDao, db.poolDao, pools.arrays, taker, pools.locks, db.owners);
 
@@ -238,8 +241,8 @@ public class TakeRevertDeleteIntegrationTest {
         String volumeSnapshotPath = path(root, VolumeSnapshotRecord.arraySnapshotName("snap-uuid-41"));
         assertEquals(Collections.singletonList(volumeSnapshotPath), onArray(root));
         assertEquals("FS_FROZEN", db.snapshotDetailRows.get(41L).get(io.elastisnap.cloudstack.ElastiStorPool.SNAPSHOT_CONSISTENCY));
-        volumeSnapshots.backupSnapshot(volumeSnapshot);
-        assertEquals(Snapshot.State.BackedUp, db.snapshots.get(41L).state);
+        // snapshot.backup.to.secondary=false: CloudStack marks it BackedUp itself (BackupToSecondaryLifecycleTest has the copy).
+        db.snapshots.get(41L).state = Snapshot.State.BackedUp;
 
         // TAKE a VM snapshot: both volumes in one freeze.
         Entities.VmSnap vmSnapshot = db.vmSnapshot(100, VM);

@@ -43,11 +43,14 @@ import com.cloud.utils.exception.CloudRuntimeException;
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ElastiCenterArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
 import io.elastisnap.cloudstack.testsupport.Wiring;
 import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.IscsiAuthUser;
 import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 
 public class ElastiStorLifeCycleTest {
@@ -140,6 +143,83 @@ public class ElastiStorLifeCycleTest {
         assertTrue(lifeCycle.deleteDataStore(created));
 
         assertTrue(db.poolDetailRows.getOrDefault(9L, java.util.Collections.emptyMap()).isEmpty());
+    }
+
+    @Test
+    public void registrationPutsThePoolBehindANewChapAuthGroupWithItsSecretEncryptedAndHidden() {
+        lifeCycle.initialize(request(sim.baseUrl().toString(), details()));
+
+        Map<String, String> rows = db.poolDetailRows.get(9L);
+        String group = rows.get(ElastiStorPool.DETAIL_CHAP_AUTH_GROUP_ID);
+        IscsiAuthUser user = client().listIscsiAuthUsers(sim.defaults().accountId(), group).get(0);
+        assertEquals(user.chapUser(), rows.get(ElastiStorPool.DETAIL_CHAP_USER));
+        assertEquals(user.chapSecret(), SimulatedPools.CIPHER.decrypt(rows.get(ElastiStorPool.DETAIL_CHAP_SECRET)));
+        assertFalse(rows.get(ElastiStorPool.DETAIL_CHAP_SECRET).contains(user.chapSecret().reveal()));
+        assertFalse(db.isDisplayed(org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao.class, 9L,
+                ElastiStorPool.DETAIL_CHAP_SECRET));
+        assertEquals(null, rows.get(ElastiStorPool.DETAIL_CHAP));
+    }
+
+    @Test
+    public void anAuthGroupMadeOnTheApplianceCanBeNamedInstead() {
+        String group = client().addIscsiAuthGroup(sim.defaults().accountId(), "ops-chap", "opsuser",
+                Secret.of("made-by-the-operator")).id();
+        Map<String, String> details = details();
+        details.put("chapAuthGroup", "ops-chap");
+
+        lifeCycle.initialize(request(sim.baseUrl().toString(), details));
+
+        Map<String, String> rows = db.poolDetailRows.get(9L);
+        assertEquals(group, rows.get(ElastiStorPool.DETAIL_CHAP_AUTH_GROUP_ID));
+        assertEquals("opsuser", rows.get(ElastiStorPool.DETAIL_CHAP_USER));
+        assertEquals(Secret.of("made-by-the-operator"), SimulatedPools.CIPHER.decrypt(rows.get(
+                ElastiStorPool.DETAIL_CHAP_SECRET)));
+        assertEquals("no second group", 1, sim.requestLog().count("addiSCSIAuthGroup"));
+
+        details.put("chapAuthGroup", "no-such-group");
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), details));
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("no iSCSI auth group 'no-such-group'"));
+        }
+        verify(helper, times(1)).createPrimaryDataStore(any());
+    }
+
+    @Test
+    public void chapIsOffOnlyByAnExplicitFalseAndContradictionsAreRefused() {
+        Map<String, String> off = details();
+        off.put("chap", "false");
+        lifeCycle.initialize(request(sim.baseUrl().toString(), off));
+        ArgumentCaptor<PrimaryDataStoreParameters> params = ArgumentCaptor.forClass(PrimaryDataStoreParameters.class);
+        verify(helper).createPrimaryDataStore(params.capture());
+        assertEquals(ElastiStorPool.CHAP_OFF, params.getValue().getDetails().get(ElastiStorPool.DETAIL_CHAP));
+        assertEquals(0, sim.requestLog().count("addiSCSIAuthGroup"));
+
+        for (String bad : Arrays.asList("no", "off", "0")) {
+            Map<String, String> unclear = details();
+            unclear.put("chap", bad);
+            try {
+                lifeCycle.initialize(request(sim.baseUrl().toString(), unclear));
+                fail(bad);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("details[0].chap is true or false"));
+            }
+        }
+        Map<String, String> both = details();
+        both.put("chap", "false");
+        both.put("chapauthgroup", "x");
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), both));
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("contradict"));
+        }
+    }
+
+    private ElastiCenterClient client() {
+        return arrays.client(new PoolConnection(new ElastiCenterEndpoint(sim.baseUrl().toString(),
+                TlsTrust.pinnedSha256(sim.certificateSha256())), Secret.of(sim.apiKey())));
     }
 
     @Test

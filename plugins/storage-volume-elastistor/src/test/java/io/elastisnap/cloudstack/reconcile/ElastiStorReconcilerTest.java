@@ -25,6 +25,7 @@ import com.cloud.storage.Snapshot;
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.record.VmSnapshotVolume;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
@@ -169,7 +170,8 @@ public class ElastiStorReconcilerTest {
         ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.volumeDao, pools.arrays, pools.settings,
                 pools.database.server("ms2"), db.owners);
         ElastiStorSnapshotStrategy onMs1 = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao,
-                mock(SnapshotDataStoreDao.class), db.snapshotDetails, pools.arrays, pools.locks, db.owners);
+                mock(SnapshotDataStoreDao.class), db.snapshotDetails, pools.arrays, pools.locks, db.owners,
+                Wiring.inject(new SecondaryStorageBackups(), mock(SnapshotDataStoreDao.class), db.snapshotDetails, pools.arrays));
         ec.faults().inject("listStorageSnapshots", Fault.latency(Duration.ofMillis(1500)).times(1));
         Thread pass = new Thread(() -> onMs2.reconcile(true));
         pass.start();

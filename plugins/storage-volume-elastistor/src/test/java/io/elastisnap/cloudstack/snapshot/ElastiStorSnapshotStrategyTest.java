@@ -69,6 +69,7 @@ import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
 import io.elastisnap.cloudstack.testsupport.SharedDatabaseLocks;
@@ -99,6 +100,7 @@ public class ElastiStorSnapshotStrategyTest {
     @Mock private ArraySnapshotOwners owners;
     @Spy private ClusterLocks locks = new SharedDatabaseLocks().server("ms1");
     @Mock private SkippedPostProcessing skippedPostProcessing;
+    @Mock private SecondaryStorageBackups backups;
     private ConsistentSnapshotTaker taker;
     @InjectMocks private ElastiStorSnapshotStrategy strategy;
 
@@ -195,7 +197,8 @@ public class ElastiStorSnapshotStrategyTest {
         when(agentManager.send(eq(HOST), any(Command.class))).thenAnswer(inv -> {
             TakeConsistentSnapshotCommand cmd = inv.getArgument(1);
             return TakeConsistentSnapshotAnswer.success(cmd, Collections.singletonList(new VolumeSnapshotResult("es-vol-1",
-                    cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60, null);
+                    cmd.getVolumes().get(0).getSnapshotName(), "tsm/vol1@cs-uuid-41")), "FS_FROZEN", 5, 50, 5, 60, null,
+                    "partial freeze of /data1 (the file systems on vdb); 2 other file system(s) kept running");
         });
 
         assertSame("the caller's object, whose state the createSnapshot answer shows", snapshot, strategy.takeSnapshot(snapshot));
@@ -205,6 +208,8 @@ public class ElastiStorSnapshotStrategyTest {
         assertEquals("i-2-21-VM", sent.getValue().getDomainName());
         assertEquals("BEST_EFFORT", sent.getValue().getPolicy());
         assertEquals("cs-uuid-41", sent.getValue().getVolumes().get(0).getSnapshotName());
+        assertEquals("the disk serial CloudStack's agent gave the volume, so only its file systems are frozen", "voluuid",
+                sent.getValue().getVolumes().get(0).getDiskSerial());
         ArgumentCaptor<CreateObjectAnswer> answer = ArgumentCaptor.forClass(CreateObjectAnswer.class);
         InOrder order = inOrder(volumeInfo, snapshotService, onPrimary, snapshotDetailsDao);
         order.verify(volumeInfo).stateTransit(Volume.Event.SnapshotRequested);
@@ -216,6 +221,8 @@ public class ElastiStorSnapshotStrategyTest {
         assertEquals("tsm/vol1@cs-uuid-41", answer.getValue().getData().getPath());
         verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_CONSISTENCY, "FS_FROZEN", true);
         verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, "60", true);
+        verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_FREEZE_SCOPE,
+                "partial freeze of /data1 (the file systems on vdb); 2 other file system(s) kept running", true);
         verify(array, never()).createSnapshot(any(), any());
     }
 
@@ -451,10 +458,25 @@ public class ElastiStorSnapshotStrategyTest {
     }
 
     @Test
-    public void backupMarksBackedUpWithoutCopying() {
-        assertSame(snapshot, strategy.backupSnapshot(snapshot));
-        InOrder order = inOrder(snapshotService);
+    public void backupIsBackedUpOnlyAfterTheCopyIsComplete() {
+        SnapshotInfo onImage = mock(SnapshotInfo.class);
+        when(backups.backUp(snapshot)).thenReturn(onImage);
+        assertSame(onImage, strategy.backupSnapshot(snapshot));
+        InOrder order = inOrder(backups, snapshotService);
+        order.verify(backups).backUp(snapshot);
         order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.BackupToSecondary);
         order.verify(snapshotService).processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
+    }
+
+    @Test
+    public void aFailedCopyNeverMarksBackedUp() {
+        when(backups.backUp(snapshot)).thenThrow(new CloudRuntimeException("copy failed"));
+        try {
+            strategy.backupSnapshot(snapshot);
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertEquals("copy failed", e.getMessage());
+        }
+        verify(snapshotService, never()).processEventOnSnapshotObject(any(), any());
     }
 }

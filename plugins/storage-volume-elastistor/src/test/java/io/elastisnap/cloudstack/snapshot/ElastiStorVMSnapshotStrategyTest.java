@@ -176,6 +176,8 @@ public class ElastiStorVMSnapshotStrategyTest {
             assertEquals(Collections.singletonList(path), pools.simulator(volume.poolId).snapshotPaths(volume.folder));
         }
         assertEquals("FS_FROZEN", db.vmSnapshotDetailRows.get(snapshot.id).get(ElastiStorPool.SNAPSHOT_CONSISTENCY));
+        String scope = db.vmSnapshotDetailRows.get(snapshot.id).get(ElastiStorPool.SNAPSHOT_FREEZE_SCOPE);
+        assertTrue("a VM snapshot freezes the whole guest: " + scope, scope.startsWith("whole guest ("));
         assertTrue(snapshot.current);
     }
 

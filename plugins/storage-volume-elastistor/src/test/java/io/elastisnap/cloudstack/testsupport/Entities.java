@@ -16,6 +16,10 @@ import com.cloud.vm.snapshot.VMSnapshotVO;
 
 /** Plain in-memory CloudStack rows (subclasses of the VOs), so tests see the state the code under test leaves behind. */
 public final class Entities {
+    /** The one zone and cluster of the tests' pools. */
+    public static final long ZONE = 1L;
+    public static final long CLUSTER = 1L;
+
     private Entities() {
     }
 
@@ -81,6 +85,16 @@ public final class Entities {
         @Override
         public long getCapacityBytes() {
             return 100L << 30;
+        }
+
+        @Override
+        public long getDataCenterId() {
+            return ZONE;
+        }
+
+        @Override
+        public Long getClusterId() {
+            return CLUSTER;
         }
 
         @Override
@@ -351,11 +365,14 @@ public final class Entities {
         public final long volumeId;
         public Snapshot.State state;
         public Snapshot.LocationType locationType;
+        public String uuid;
+        public long accountId = 2;
 
         public Snap(long id, long volumeId, Snapshot.State state) {
             this.id = id;
             this.volumeId = volumeId;
             this.state = state;
+            this.uuid = "snap-uuid-" + id;
         }
 
         @Override
@@ -365,7 +382,7 @@ public final class Entities {
 
         @Override
         public String getUuid() {
-            return "snap-uuid-" + id;
+            return uuid;
         }
 
         @Override
@@ -381,6 +398,11 @@ public final class Entities {
         @Override
         public Snapshot.LocationType getLocationType() {
             return locationType;
+        }
+
+        @Override
+        public long getAccountId() {
+            return accountId;
         }
 
         @Override

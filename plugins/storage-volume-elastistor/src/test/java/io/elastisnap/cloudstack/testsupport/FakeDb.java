@@ -32,6 +32,7 @@ import com.cloud.storage.VolumeDetailVO;
 import com.cloud.storage.VolumeVO;
 import com.cloud.storage.dao.SnapshotDao;
 import com.cloud.storage.dao.SnapshotDetailsDao;
+import com.cloud.storage.dao.SnapshotDetailsVO;
 import com.cloud.storage.dao.VolumeDao;
 import com.cloud.storage.dao.VolumeDetailsDao;
 import com.cloud.utils.fsm.NoTransitionException;
@@ -168,6 +169,9 @@ public final class FakeDb {
                     i.getArgument(0), i.getArgument(1)));
         } else if (type == StoragePoolDetailsDao.class) {
             when(((StoragePoolDetailsDao) dao).findDetail(anyLong(), anyString())).thenAnswer(i -> detailRow(StoragePoolDetailVO.class,
+                    type, rows, i.getArgument(0), i.getArgument(1)));
+        } else if (type == SnapshotDetailsDao.class) {
+            when(((SnapshotDetailsDao) dao).findDetail(anyLong(), anyString())).thenAnswer(i -> detailRow(SnapshotDetailsVO.class,
                     type, rows, i.getArgument(0), i.getArgument(1)));
         }
         return dao;

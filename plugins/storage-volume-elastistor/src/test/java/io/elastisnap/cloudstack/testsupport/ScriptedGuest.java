@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.elastisnap.engine.AgentCapabilities;
+import io.elastisnap.engine.DomainDisk;
 import io.elastisnap.engine.DomainRunState;
 import io.elastisnap.engine.FreezeStatus;
 import io.elastisnap.engine.GuestAgentException;
+import io.elastisnap.engine.GuestFileSystem;
 import io.elastisnap.engine.GuestQuiescer;
 
 /** Stands in for libvirt + qemu-guest-agent: one running domain that freezes and thaws, or refuses to freeze. */
@@ -20,6 +22,8 @@ public final class ScriptedGuest implements GuestQuiescer {
     private final AtomicBoolean frozen = new AtomicBoolean();
     private volatile boolean freezeFails;
     private final AtomicInteger unreachableCalls = new AtomicInteger();
+    private volatile List<DomainDisk> disks;
+    private volatile List<GuestFileSystem> fileSystems;
     /** Calls in order, e.g. "status i-2-10-VM", "freeze i-2-10-VM", "thaw i-2-10-VM", "unreachable i-2-10-VM". */
     public final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -37,6 +41,13 @@ public final class ScriptedGuest implements GuestQuiescer {
     /** libvirtd does not answer the next {@code calls} freeze-status calls (as at agent start, before libvirtd is up). */
     public ScriptedGuest libvirtUnreachableFor(int calls) {
         unreachableCalls.set(calls);
+        return this;
+    }
+
+    /** The domain's disks and what guest-get-fsinfo reports; without them the engine freezes the whole guest. */
+    public ScriptedGuest withFileSystems(List<DomainDisk> domainDisks, List<GuestFileSystem> guestFileSystems) {
+        disks = domainDisks;
+        fileSystems = guestFileSystems;
         return this;
     }
 
@@ -60,7 +71,17 @@ public final class ScriptedGuest implements GuestQuiescer {
     @Override
     public AgentCapabilities capabilities(String domainName, Duration timeout) {
         return new AgentCapabilities("8.1", new HashSet<>(Arrays.asList(AgentCapabilities.FREEZE, AgentCapabilities.FREEZE_LIST,
-                AgentCapabilities.THAW, AgentCapabilities.STATUS, "guest-ping", "guest-info")));
+                AgentCapabilities.THAW, AgentCapabilities.STATUS, AgentCapabilities.FSINFO, "guest-ping", "guest-info")));
+    }
+
+    @Override
+    public List<DomainDisk> disks(String domainName, Duration timeout) throws GuestAgentException {
+        return disks == null ? GuestQuiescer.super.disks(domainName, timeout) : disks;
+    }
+
+    @Override
+    public List<GuestFileSystem> fileSystems(String domainName, Duration timeout) throws GuestAgentException {
+        return fileSystems == null ? GuestQuiescer.super.fileSystems(domainName, timeout) : fileSystems;
     }
 
     @Override
@@ -76,7 +97,7 @@ public final class ScriptedGuest implements GuestQuiescer {
 
     @Override
     public int freeze(String domainName, List<String> mountPoints, Duration timeout) throws GuestAgentException {
-        calls.add("freeze " + domainName);
+        calls.add("freeze " + domainName + (mountPoints.isEmpty() ? "" : " " + String.join(",", mountPoints)));
         if (freezeFails) {
             throw new GuestAgentException(GuestAgentException.Kind.COMMAND_FAILED, "guest-fsfreeze-freeze failed: Permission denied");
         }

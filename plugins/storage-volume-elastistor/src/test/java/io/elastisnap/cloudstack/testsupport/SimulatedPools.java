@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -69,7 +70,20 @@ public final class SimulatedPools implements AutoCloseable {
 
     /** Starts a simulator and registers pool {@code poolId} on it. */
     public ElastiCenterSimulator add(long poolId) {
-        ElastiCenterSimulator sim = ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).start();
+        return register(poolId, ElastiCenterSimulator.builder().apiKey("key-of-pool-" + poolId).start());
+    }
+
+    /** Like {@link #add(long)}, with image files in {@code dataDirectory} exported by the simulator's real iSCSI target. */
+    public ElastiCenterSimulator addWithIscsiTarget(long poolId, Path dataDirectory) {
+        return add(poolId, ElastiCenterSimulator.builder().dataDirectory(dataDirectory).iscsiTarget(0));
+    }
+
+    /** A pool on a simulator built with the caller's options (real image files, an iSCSI target...). */
+    public ElastiCenterSimulator add(long poolId, ElastiCenterSimulator.Builder options) {
+        return register(poolId, options.apiKey("key-of-pool-" + poolId).start());
+    }
+
+    private ElastiCenterSimulator register(long poolId, ElastiCenterSimulator sim) {
         simulators.put(poolId, sim);
         db.pool(poolId, ElastiStorPool.PROVIDER_NAME);
         Map<String, String> details = new HashMap<>();
@@ -107,6 +121,8 @@ public final class SimulatedPools implements AutoCloseable {
                 .thawTimeout(Duration.ofSeconds(2)).build();
         public Duration jobPollDeadline = Duration.ofSeconds(30);
         public String tls = "system";
+        public boolean keepArraySnapshot = true;
+        public boolean compressBackups;
 
         @Override
         public String defaultPolicy() {
@@ -136,6 +152,21 @@ public final class SimulatedPools implements AutoCloseable {
         @Override
         public boolean removeOrphans() {
             return false;
+        }
+
+        @Override
+        public boolean keepArraySnapshotAfterBackup() {
+            return keepArraySnapshot;
+        }
+
+        @Override
+        public boolean compressBackups() {
+            return compressBackups;
+        }
+
+        @Override
+        public Duration backupWait() {
+            return Duration.ofMinutes(5);
         }
     }
 }

@@ -1,11 +1,14 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cli.config;
 
+
 import io.elastisnap.cli.CliException;
 import io.elastisnap.cli.ExitCode;
 import io.elastisnap.engine.ConsistencyPolicy;
 import io.elastisnap.engine.FreezeLimits;
 import io.elastisnap.engine.FreezeLimits.Setting;
+import io.elastisnap.transfer.TransferException;
+import io.elastisnap.transfer.VolumeAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +55,8 @@ public final class ConfigFile {
     private static final List<String> GLOBAL_KEYS = Arrays.asList(
             "elasticenter.url", "elasticenter.api-key-file", "elasticenter.ca-file", "elasticenter.pin-sha256",
             "elasticenter.insecure", "elasticenter.connect-timeout", "elasticenter.read-timeout",
-            "elasticenter.job-deadline", "libvirt.uri", "state-dir", "lock-wait", "policy", "mount-points");
+            "elasticenter.job-deadline", "libvirt.uri", "state-dir", "lock-wait", "policy", "mount-points",
+            "volume-access");
 
     private final String source;
     private final Map<String, String> globals = new LinkedHashMap<>();
@@ -169,6 +173,13 @@ public final class ConfigFile {
             case "elasticenter.job-deadline":
             case "lock-wait":
                 Durations.parse(value);
+                break;
+            case "volume-access":
+                try {
+                    VolumeAccess.parse(value);
+                } catch (TransferException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (" + e.fix() + ")", e);
+                }
                 break;
             default:
                 if (value.isEmpty()) {

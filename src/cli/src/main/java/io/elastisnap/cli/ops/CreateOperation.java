@@ -99,6 +99,7 @@ public final class CreateOperation {
             JsonObject o = Json.set(set);
             o.addProperty("frozenFileSystems", engineResult.frozenFileSystems());
             o.addProperty("pausedWhileFrozen", engineResult.pausedWhileFrozen());
+            engineResult.freezeScope().ifPresent(scope -> o.add("freezeScope", Json.freezeScope(scope)));
             engineResult.quiesceFailure().ifPresent(q -> o.addProperty("quiesceFailure", q.toString()));
             JsonArray warnings = new JsonArray();
             engineResult.warnings().forEach(warnings::add);
@@ -113,6 +114,7 @@ public final class CreateOperation {
                     + engineResult.level() + (engineResult.level().name().equals("FS_FROZEN")
                     ? " (" + engineResult.frozenFileSystems() + " file system(s) frozen)" : ""));
             engineResult.quiesceFailure().ifPresent(q -> out.println("  not frozen: " + q.message()));
+            engineResult.freezeScope().ifPresent(scope -> out.println("  froze: " + scope.describe()));
             if (engineResult.pausedWhileFrozen()) {
                 out.println("  the domain was paused while frozen: the guest stayed frozen for the whole pause");
             }

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.elastisnap.cli.store.SnapshotSet;
 import io.elastisnap.cli.store.VolumeRecord;
+import io.elastisnap.engine.FreezeScope;
 import io.elastisnap.engine.Timings;
 
 /** The JSON shapes shared by several commands (part of the --json interface). */
@@ -49,6 +50,21 @@ final class Json {
         o.addProperty("thawMs", t.thaw().toMillis());
         o.addProperty("frozenWindowMs", t.frozenWindow().toMillis());
         o.addProperty("totalMs", t.total().toMillis());
+        return o;
+    }
+
+    /** Which file systems a create froze: {"kind": "partial freeze" | "whole guest" | ..., mount points, disks, why}. */
+    static JsonObject freezeScope(FreezeScope scope) {
+        JsonObject o = new JsonObject();
+        o.addProperty("kind", scope.kind().label());
+        JsonArray mountPoints = new JsonArray();
+        scope.frozenMountPoints().forEach(mountPoints::add);
+        o.add("frozenMountPoints", mountPoints);
+        JsonArray disks = new JsonArray();
+        scope.disks().forEach(disks::add);
+        o.add("disks", disks);
+        o.addProperty("fileSystemsKeptRunning", scope.fileSystemsKeptRunning());
+        scope.wholeGuestReason().ifPresent(reason -> o.addProperty("wholeGuestReason", reason));
         return o;
     }
 }

@@ -10,6 +10,8 @@ import io.elastisnap.cli.store.SnapshotNames;
 import io.elastisnap.cli.store.SnapshotSet;
 import io.elastisnap.cli.store.VolumeRecord;
 import io.elastisnap.elasticenter.DatasetSnapshot;
+import io.elastisnap.elasticenter.ElastiCenterException;
+import io.elastisnap.elasticenter.FileSystem;
 import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,8 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * list: the record store joined with the array. Flags records whose snapshot is missing on the array, and array
- * snapshots named by us (prefix {@value SnapshotNames#PREFIX}) that no record knows, on every volume the records
- * or the config file mention.
+ * snapshots named by us (prefix {@value SnapshotNames#PREFIX}) that no record knows: on every volume of the account
+ * (every volume the API key sees) when all domains are listed, else on the volumes the records or the config file
+ * give the domain. It says which volumes it scanned.
  */
 public final class ListOperation {
     private final CliContext ctx;
@@ -77,14 +80,21 @@ public final class ListOperation {
         private final List<Row> rows;
         private final List<DatasetSnapshot> notRecorded;
         private final Set<String> missingVolumes;
+        private final Scan scan;
 
         Result(String domainFilter, boolean arrayChecked, List<Row> rows, List<DatasetSnapshot> notRecorded,
-               Set<String> missingVolumes) {
+               Set<String> missingVolumes, Scan scan) {
             this.domainFilter = domainFilter;
             this.arrayChecked = arrayChecked;
             this.rows = rows;
             this.notRecorded = notRecorded;
             this.missingVolumes = missingVolumes;
+            this.scan = scan;
+        }
+
+        /** The volumes searched for unrecorded {@value SnapshotNames#PREFIX} snapshots (none with --local). */
+        public Scan scan() {
+            return scan;
         }
 
         public List<Row> rows() {
@@ -144,6 +154,12 @@ public final class ListOperation {
             JsonArray missing = new JsonArray();
             missingVolumes.forEach(missing::add);
             o.add("missingVolumes", missing);
+            if (scan != null) {
+                JsonObject scanned = new JsonObject();
+                scanned.addProperty("volumes", scan.volumes.size());
+                scanned.addProperty("scope", scan.scope);
+                o.add("scannedForUnrecorded", scanned);
+            }
             return o;
         }
 
@@ -172,6 +188,10 @@ public final class ListOperation {
             if (!missingVolumes.isEmpty()) {
                 out.println();
                 out.println("volumes the array does not know: " + String.join(", ", missingVolumes));
+            }
+            if (scan != null) {
+                out.println("scanned " + scan.volumes.size() + " volume(s) for " + SnapshotNames.PREFIX + " snapshots: "
+                        + scan.scope);
             }
             long sets = rows.stream().map(r -> r.set().id()).distinct().count();
             String summary = sets + " set(s), " + rows.size() + " volume snapshot(s)";
@@ -203,7 +223,7 @@ public final class ListOperation {
         if (local) {
             List<Row> rows = new ArrayList<>();
             sets.forEach(s -> s.volumes().forEach(v -> rows.add(new Row(s, v, null, v.path()))));
-            return new Result(domain, false, rows, List.of(), Set.of());
+            return new Result(domain, false, rows, List.of(), Set.of(), null);
         }
         ctx.output().progress("reading snapshots from ElastiCenter at " + ctx.endpoint());
         ArrayView array = new ArrayView(ctx);
@@ -219,14 +239,15 @@ public final class ListOperation {
         // names recorded for other domains must not count as unrecorded on a shared volume
         ctx.store().read().forEach(s -> s.volumes().forEach(v -> recordedNames.add(v.volumeId() + "@" + v.snapshotName())));
         List<DatasetSnapshot> notRecorded = new ArrayList<>();
-        for (String volumeId : volumesToCheck(sets, domain)) {
+        Scan scan = volumesToScan(sets, domain);
+        for (String volumeId : scan.volumes) {
             for (DatasetSnapshot d : array.snapshots(volumeId)) {
                 if (SnapshotNames.isOurs(d.name()) && !recordedNames.contains(volumeId + "@" + d.name())) {
                     notRecorded.add(d);
                 }
             }
         }
-        return new Result(domain, true, rows, notRecorded, new java.util.TreeSet<>(array.missingVolumes()));
+        return new Result(domain, true, rows, notRecorded, new java.util.TreeSet<>(array.missingVolumes()), scan);
     }
 
     /**
@@ -247,10 +268,52 @@ public final class ListOperation {
         }
     }
 
-    private Collection<String> volumesToCheck(List<SnapshotSet> sets, String domain) {
+    /** Which volumes were searched for unrecorded snapshots, and why those. */
+    public static final class Scan {
+        private final Collection<String> volumes;
+        private final String scope;
+
+        Scan(Collection<String> volumes, String scope) {
+            this.volumes = volumes;
+            this.scope = scope;
+        }
+
+        public Collection<String> volumes() {
+            return volumes;
+        }
+
+        public String scope() {
+            return scope;
+        }
+    }
+
+    /**
+     * All domains: every volume the API key's account has (listFileSystem), so a snapshot a late request left on a
+     * volume no record or config names is found too, plus recorded or configured ids the array does not know. One
+     * domain: the volumes its records and its config entry name (a snapshot name does not identify its domain
+     * reliably, its domain part is shortened and made ZFS-safe).
+     */
+    private Scan volumesToScan(List<SnapshotSet> sets, String domain) {
         Set<String> volumes = new LinkedHashSet<>();
+        String scope;
+        if (domain == null) {
+            List<FileSystem> all;
+            try {
+                all = ctx.client().listFileSystems(null);
+            } catch (ElastiCenterException e) {
+                throw Errors.elastiCenter(e, ctx.endpoint(), "listing the account's volumes");
+            }
+            all.forEach(f -> volumes.add(f.id()));
+            scope = "every volume of the account at " + ctx.endpoint() + " (" + all.size() + " listed)";
+        } else {
+            scope = "the volumes of " + domain + " named by its records or the config file";
+        }
+        int named = volumes.size();
         sets.forEach(s -> s.volumes().forEach(v -> volumes.add(v.volumeId())));
         ctx.configuredVolumes(domain).forEach(volumes::add);
-        return volumes;
+        if (domain == null && volumes.size() > named) {
+            scope += ", and " + (volumes.size() - named) + " recorded or configured id(s) it does not list";
+        }
+        return new Scan(volumes, scope);
     }
 }

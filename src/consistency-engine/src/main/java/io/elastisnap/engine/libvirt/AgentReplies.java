@@ -10,6 +10,9 @@ import io.elastisnap.engine.AgentCapabilities;
 import io.elastisnap.engine.FreezeStatus;
 import io.elastisnap.engine.GuestAgentException;
 import io.elastisnap.engine.GuestAgentException.Kind;
+import io.elastisnap.engine.GuestFileSystem;
+import io.elastisnap.engine.PciAddress;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -121,6 +124,56 @@ final class AgentReplies {
             }
         }
         throw unexpected(command, reply);
+    }
+
+    /**
+     * {@code guest-get-fsinfo}: each file system's mount point, type and disks. A disk entry without a usable PCI address
+     * keeps what else it has; the freeze scope decides what that is worth.
+     */
+    static List<GuestFileSystem> fileSystems(String reply) throws GuestAgentException {
+        String command = AgentCapabilities.FSINFO;
+        JsonElement value = returnValue(command, reply);
+        if (!value.isJsonArray()) {
+            throw unexpected(command, reply);
+        }
+        List<GuestFileSystem> fileSystems = new ArrayList<>();
+        for (JsonElement element : value.getAsJsonArray()) {
+            if (!element.isJsonObject() || text(element.getAsJsonObject().get("mountpoint")).isEmpty()) {
+                throw unexpected(command, reply);
+            }
+            JsonObject fs = element.getAsJsonObject();
+            List<GuestFileSystem.Disk> disks = new ArrayList<>();
+            JsonElement diskList = fs.get("disk");
+            if (diskList != null && diskList.isJsonArray()) {
+                for (JsonElement d : diskList.getAsJsonArray()) {
+                    if (d.isJsonObject()) {
+                        JsonObject disk = d.getAsJsonObject();
+                        disks.add(new GuestFileSystem.Disk(text(disk.get("serial")), text(disk.get("bus-type")),
+                                pciAddress(disk.get("pci-controller")), text(disk.get("dev"))));
+                    }
+                }
+            }
+            fileSystems.add(new GuestFileSystem(text(fs.get("mountpoint")), text(fs.get("type")), disks));
+        }
+        return fileSystems;
+    }
+
+    /** qemu-ga reports -1 members for a disk it found no PCI device for. */
+    private static PciAddress pciAddress(JsonElement element) {
+        if (element == null || !element.isJsonObject()) {
+            return null;
+        }
+        JsonObject pci = element.getAsJsonObject();
+        int[] parts = new int[4];
+        String[] names = {"domain", "bus", "slot", "function"};
+        for (int i = 0; i < names.length; i++) {
+            JsonElement part = pci.get(names[i]);
+            if (part == null || !part.isJsonPrimitive() || !part.getAsJsonPrimitive().isNumber() || part.getAsInt() < 0) {
+                return null;
+            }
+            parts[i] = part.getAsInt();
+        }
+        return new PciAddress(parts[0], parts[1], parts[2], parts[3]);
     }
 
     private static String text(JsonElement element) {

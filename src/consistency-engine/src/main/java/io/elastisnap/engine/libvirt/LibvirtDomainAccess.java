@@ -43,6 +43,11 @@ final class LibvirtDomainAccess implements DomainAccess {
         return withDomain(domainName, commandName, domain -> domain.qemuAgentCommand(commandJson, timeoutSeconds, NO_FLAGS));
     }
 
+    @Override
+    public String domainXml(String domainName) throws GuestAgentException {
+        return withDomain(domainName, "domain definition lookup", domain -> domain.getXMLDesc(NO_FLAGS));
+    }
+
     private static boolean isPaused(Domain domain) {
         try {
             return LibvirtStates.runState(domain.getInfo().state) == DomainRunState.PAUSED;

@@ -2,9 +2,11 @@
 package io.elastisnap.engine.libvirt;
 
 import io.elastisnap.engine.AgentCapabilities;
+import io.elastisnap.engine.DomainDisk;
 import io.elastisnap.engine.DomainRunState;
 import io.elastisnap.engine.FreezeStatus;
 import io.elastisnap.engine.GuestAgentException;
+import io.elastisnap.engine.GuestFileSystem;
 import io.elastisnap.engine.GuestQuiescer;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +61,17 @@ public final class LibvirtGuestQuiescer implements GuestQuiescer {
         }
         String command = AgentCapabilities.FREEZE_LIST;
         return AgentReplies.count(command, send(domainName, command, AgentReplies.freezeList(mountPoints), timeout));
+    }
+
+    @Override
+    public List<DomainDisk> disks(String domainName, Duration timeout) throws GuestAgentException {
+        return DomainDisks.parse(domainName, access.domainXml(domainName));
+    }
+
+    @Override
+    public List<GuestFileSystem> fileSystems(String domainName, Duration timeout) throws GuestAgentException {
+        String command = AgentCapabilities.FSINFO;
+        return AgentReplies.fileSystems(send(domainName, command, AgentReplies.command(command), timeout));
     }
 
     @Override

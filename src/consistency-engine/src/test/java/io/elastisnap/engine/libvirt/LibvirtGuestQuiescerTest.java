@@ -40,6 +40,11 @@ public class LibvirtGuestQuiescerTest {
         }
 
         @Override
+        public String domainXml(String domainName) {
+            return (String) replies.remove();
+        }
+
+        @Override
         public String agentCommand(String domainName, String commandJson, String commandName, int timeoutSeconds)
                 throws GuestAgentException {
             sent.add(commandJson);
@@ -50,6 +55,18 @@ public class LibvirtGuestQuiescerTest {
             }
             return (String) reply;
         }
+    }
+
+    @Test
+    public void readsTheDomainDisksFromItsDefinitionAndTheFileSystemsWithGuestGetFsinfo() throws GuestAgentException {
+        CannedDomain domain = new CannedDomain().reply("<domain><devices><disk device='disk'><target dev='vdb' bus='virtio'/>"
+                + "<serial>abc</serial></disk></devices></domain>").reply("{\"return\":[{\"mountpoint\":\"/data1\",\"type\":"
+                + "\"ext4\",\"disk\":[{\"serial\":\"abc\",\"bus-type\":\"virtio\"}]}]}");
+        LibvirtGuestQuiescer quiescer = new LibvirtGuestQuiescer(domain);
+
+        assertEquals("vdb", quiescer.disks("d", Duration.ofSeconds(3)).get(0).target());
+        assertEquals("/data1", quiescer.fileSystems("d", Duration.ofSeconds(3)).get(0).mountPoint());
+        assertEquals(JsonParser.parseString("{\"execute\":\"guest-get-fsinfo\"}"), JsonParser.parseString(domain.sent.get(0)));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.cloud.agent.api.to.DataTO;
 
 public class SnapshotObjectTO extends DownloadableObjectTO implements DataTO {
     private String path;
+    private Long physicalSize = (long) 0;
 
     public SnapshotObjectTO() {
     }
@@ -16,5 +17,13 @@ public class SnapshotObjectTO extends DownloadableObjectTO implements DataTO {
 
     public void setPath(String path) {
         this.path = path;
+    }
+
+    public Long getPhysicalSize() {
+        return this.physicalSize;
+    }
+
+    public void setPhysicalSize(Long physicalSize) {
+        this.physicalSize = physicalSize;
     }
 }

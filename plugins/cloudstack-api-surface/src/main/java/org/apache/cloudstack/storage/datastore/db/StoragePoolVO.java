@@ -54,6 +54,10 @@ public class StoragePoolVO implements StoragePool {
         throw new UnsupportedOperationException();
     }
 
+    public Long getClusterId() {
+        throw new UnsupportedOperationException();
+    }
+
     public String getHostAddress() {
         throw new UnsupportedOperationException();
     }

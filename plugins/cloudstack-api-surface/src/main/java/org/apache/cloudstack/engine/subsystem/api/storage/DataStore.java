@@ -12,7 +12,11 @@ public interface DataStore {
 
     String getUuid();
 
+    String getUri();
+
     String getName();
 
     DataObject create(DataObject obj);
+
+    boolean delete(DataObject obj);
 }

@@ -1,0 +1,49 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.array;
+
+import java.util.Optional;
+
+import com.cloud.utils.exception.CloudRuntimeException;
+
+import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.FileSystem;
+import io.elastisnap.elasticenter.IscsiInitiator;
+import io.elastisnap.elasticenter.IscsiService;
+
+/** The iSCSI side of ElastiStor volumes: their target names and which initiator group may log in. */
+public final class IscsiExports {
+    /** ElastiStor's API offers no per-host initiator groups: a host reaches a volume through the account's ALL group. */
+    public static final String ALL_INITIATORS = "ALL";
+    public static final String NO_INITIATORS = "None";
+
+    private IscsiExports() {
+    }
+
+    public static String iqnOf(ElastiCenterClient client, FileSystem volume) {
+        Optional<String> iqn = volume.iqn();
+        if (!iqn.isPresent()) {
+            iqn = client.listVolumeIscsiServices(volume.id()).stream().map(IscsiService::iqn).filter(Optional::isPresent)
+                    .map(Optional::get).findFirst();
+        }
+        return iqn.orElseThrow(() -> new CloudRuntimeException("ElastiStor volume " + volume.id() + " has no iSCSI target name"));
+    }
+
+    /**
+     * Exports the volume to the account's initiator group of that name (ALL or None), with CHAP through the auth group
+     * {@code chapGroupId}, or with no authentication when it is null.
+     */
+    public static void exportTo(ElastiCenterClient client, String accountId, String esVolumeId, String groupName, String chapGroupId) {
+        String groupId = client.listIscsiInitiators(accountId).stream().filter(i -> i.isGroup(groupName)).map(IscsiInitiator::id)
+                .findFirst().orElseThrow(() -> new CloudRuntimeException("ElastiStor account " + accountId + " has no initiator group "
+                        + groupName));
+        String method = chapGroupId == null ? "None" : "CHAP";
+        for (IscsiService service : client.listVolumeIscsiServices(esVolumeId)) {
+            boolean inGroup = service.initiatorGroupId().map(groupId::equalsIgnoreCase).orElse(false);
+            boolean chapAsWanted = service.authMethod().map(method::equalsIgnoreCase).orElse(false)
+                    && (chapGroupId == null || service.authGroupId().map(chapGroupId::equalsIgnoreCase).orElse(false));
+            if (!inGroup || !chapAsWanted) {
+                client.updateVolumeIscsiService(service.id(), groupId, chapGroupId);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.simulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An initiator for tests and labs: logs in to a LUN with qemu-img's built-in libiscsi initiator (package
+ * {@code qemu-block-extra}; no kernel initiator needed) and copies it to a raw file, as a KVM host's login would
+ * read it. A CHAP secret goes to qemu-img through a file of mode 600, never on its command line.
+ */
+public final class IscsiLogin {
+    /** How the login went: qemu-img's exit code and what it printed (libiscsi's reason on a refusal). */
+    public static final class Outcome {
+        private final int exitCode;
+        private final String output;
+
+        Outcome(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+
+        public boolean loggedIn() {
+            return exitCode == 0;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+
+        public String output() {
+            return output;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + ": " + output.trim();
+        }
+    }
+
+    private IscsiLogin() {
+    }
+
+    /**
+     * Copies LUN {@code lun} of target {@code iqn} at {@code portal} ({@code host:port}) into {@code rawFile}, logging
+     * in as {@code user} with {@code secret} (both null: no CHAP).
+     */
+    public static Outcome copyLun(String portal, String iqn, int lun, String user, String secret, Path rawFile)
+            throws IOException, InterruptedException {
+        String options = "driver=iscsi,transport=tcp,portal=" + portal + ",target=" + iqn + ",lun=" + lun;
+        List<String> command = new ArrayList<>(List.of("qemu-img", "convert"));
+        Path secretFile = null;
+        if (user != null) {
+            secretFile = Files.createTempFile("chap-", ".secret", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(secretFile, secret == null ? "" : secret, StandardCharsets.UTF_8);
+            command.addAll(List.of("--object", "secret,id=chap,file=" + secretFile));
+            options += ",user=" + user + ",password-secret=chap";
+        }
+        command.addAll(List.of("--image-opts", options, "-O", "raw", rawFile.toString()));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output;
+            try (InputStream in = process.getInputStream()) {
+                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Outcome(-1, "qemu-img did not finish within 120 s");
+            }
+            return new Outcome(process.exitValue(), output);
+        } finally {
+            if (secretFile != null) {
+                Files.deleteIfExists(secretFile);
+            }
+        }
+    }
+}
