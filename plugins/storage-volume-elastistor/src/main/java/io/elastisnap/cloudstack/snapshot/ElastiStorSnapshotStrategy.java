@@ -245,7 +245,9 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             return;
         }
         try {
-            arrays.forPool(record.get().poolId()).deleteSnapshot(record.get().esVolumeId(), record.get().path());
+            // a change of the pool's array snapshots, like take, revert and delete: under the pool's cluster lock
+            locks.onPool(record.get().poolId(), "Delete of the backed-up array snapshot of " + snapshot.getName(),
+                    () -> arrays.forPool(record.get().poolId()).deleteSnapshot(record.get().esVolumeId(), record.get().path()));
         } catch (RuntimeException e) {
             LOG.warn("Keeping ElastiStor snapshot {} of snapshot {} after its backup: {}", record.get().path(), snapshot.getName(),
                     e.getMessage());

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -455,9 +456,12 @@ public class BackupToSecondaryLifecycleTest {
         assertFalse("the backup goes with the snapshot", Files.exists(backupFile(41)));
         SnapshotInfo second = takeSnapshot(42);
         strategy.backupSnapshot(second);
+        int lockEvents = pools.database.events().size();
         strategy.postSnapshotCreation(second);
         assertEquals(Snapshot.State.BackedUp, db.snapshots.get(42L).state);
         assertTrue("the array snapshot is gone", ec.snapshotPaths(volume.folder).isEmpty());
+        assertEquals("deleted under the pool's cluster lock", Arrays.asList("ms1:elastistor.pool.1:acquired",
+                "ms1:elastistor.pool.1:released"), pools.database.events().subList(lockEvents, pools.database.events().size()));
         assertTrue(primaryRefs.get(42L) == null);
         assertEquals("a template from it is CloudStack's own copy of the qcow2", StrategyPriority.CANT_HANDLE,
                 dataMotion.canHandle(second, mock(TemplateInfo.class)));
