@@ -196,11 +196,12 @@ final class Lab {
             Process process = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
             process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().close();
+            // read before waiting: a large output (a database dump) fills the pipe and the command blocks on it
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("`" + command + "` did not finish within " + timeout);
             }
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 throw new AssertionError("`" + command + "` exited " + process.exitValue() + ": " + out);
             }
