@@ -2,7 +2,7 @@
 package io.elastisnap.elasticenter;
 
 /**
- * The commands this client speaks, with the response envelope each one answers in (fact sheet §2.1: the name
+ * The commands this client speaks, with the response envelope each one answers in (as real answers show: the name
  * differs from the command and its casing varies) and whether repeating it is harmless (only those are retried).
  */
 enum ApiCommand {

@@ -24,7 +24,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 /**
- * The fact sheet's quirks that the simulator does not produce, tested against canned answers: the §5 samples
+ * The fact sheet's quirks that the simulator does not produce, tested against canned answers: the real answers
  * verbatim (test resources {@code factsheet/}) and variations of them.
  */
 public class FactSheetQuirksTest {

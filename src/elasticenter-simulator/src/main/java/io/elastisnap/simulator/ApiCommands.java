@@ -24,7 +24,7 @@ import java.util.function.Function;
 
 /**
  * The ElastiCenter command set: authentication, envelopes, errors and fault injection on top of
- * {@link SimulatedArray}. Envelope names and casing follow the fact sheet's §2.1 table exactly.
+ * {@link SimulatedArray}. Envelope names and casing follow the client's {@code ApiCommand} table exactly.
  */
 final class ApiCommands {
     private static final Logger LOG = LogManager.getLogger(ApiCommands.class);

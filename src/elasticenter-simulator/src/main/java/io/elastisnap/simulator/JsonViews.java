@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Renders state objects with the field names, casing and value types of the captured ElastiCenter responses
- * (fact sheet §2 and §5): many numbers and some booleans are strings there, and so they are here.
+ * (the real answers in the client's test resources {@code factsheet/}): many numbers and some booleans are strings there, and so they are here.
  */
 final class JsonViews {
     static final String VERSION = "1.4.0.1008";
