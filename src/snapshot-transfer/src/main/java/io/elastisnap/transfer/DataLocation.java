@@ -15,25 +15,35 @@ import java.util.regex.Pattern;
  * (an image file, or the {@code /dev/disk/by-path/...-iscsi-<iqn>-lun-N} device of a LUN logged in with iscsiadm, as
  * CloudStack's KVM agent does), or an {@code iscsi://host[:port]/<iqn>/<lun>} URL that qemu-img's built-in libiscsi
  * initiator opens in user space (no kernel initiator needed). qemu-img treats both alike, so every transfer works with
- * either.
+ * either. An iSCSI location may carry a {@link ChapLogin}: qemu-img then logs in with its user and the secret object
+ * {@value #CHAP_SECRET_ID}, which {@link QemuImg} defines from its standard input.
  */
 public final class DataLocation {
+    /** The id of the qemu secret object that holds the CHAP secret (qemu-img's {@code --object secret,id=...}). */
+    static final String CHAP_SECRET_ID = "es-chap";
     private static final Pattern IQN = Pattern.compile("(iqn\\.[0-9]{4}-[0-9]{2}\\.[^\\s/]+|eui\\.[0-9A-Fa-f]{16})");
     private final Path path;
     private final String url;
+    private final ChapLogin chap;
 
-    private DataLocation(Path path, String url) {
+    private DataLocation(Path path, String url, ChapLogin chap) {
         this.path = path;
         this.url = url;
+        this.chap = chap;
     }
 
     /** A local image file or block device. */
     public static DataLocation path(Path path) {
-        return new DataLocation(Objects.requireNonNull(path, "path").toAbsolutePath(), null);
+        return new DataLocation(Objects.requireNonNull(path, "path").toAbsolutePath(), null, null);
     }
 
-    /** An iSCSI LUN read through qemu-img's user-space initiator. */
+    /** An iSCSI LUN read through qemu-img's user-space initiator, without authentication. */
     public static DataLocation iscsi(String host, int port, String iqn, int lun) {
+        return iscsi(host, port, iqn, lun, null);
+    }
+
+    /** An iSCSI LUN read through qemu-img's user-space initiator, logging in with {@code chap} (null: none). */
+    public static DataLocation iscsi(String host, int port, String iqn, int lun, ChapLogin chap) {
         if (host == null || host.isBlank() || host.contains("/") || host.contains("@")) {
             throw new IllegalArgumentException("iSCSI portal host '" + host + "' is not a host name or address");
         }
@@ -47,7 +57,7 @@ public final class DataLocation {
             throw new IllegalArgumentException("iSCSI LUN " + lun + " is out of range 0-16383");
         }
         String hostPart = host.contains(":") ? "[" + host + "]" : host;
-        return new DataLocation(null, "iscsi://" + hostPart + ":" + port + "/" + iqn + "/" + lun);
+        return new DataLocation(null, "iscsi://" + hostPart + ":" + port + "/" + iqn + "/" + lun, chap);
     }
 
     /** How it reads in messages and manifests. */
@@ -74,6 +84,10 @@ public final class DataLocation {
         options.put("target", rest.substring(slash + 1, lunSlash));
         options.put("lun", rest.substring(lunSlash + 1));
         options.put("timeout", Integer.toString(iscsiTimeoutSeconds));
+        if (chap != null) {
+            options.put("user", chap.user());
+            options.put("password-secret", CHAP_SECRET_ID);
+        }
         return options;
     }
 
@@ -102,6 +116,11 @@ public final class DataLocation {
 
     public boolean isIscsi() {
         return url != null;
+    }
+
+    /** The CHAP login qemu-img needs to open it, if any. */
+    public Optional<ChapLogin> chap() {
+        return Optional.ofNullable(chap);
     }
 
     @Override

@@ -72,8 +72,9 @@ public final class QemuImg {
 
     /** The raw size of a volume's or clone's data. */
     public ImageInfo infoRaw(DataLocation location) {
-        return parseInfo(run(List.of(executable, "info", "--output=json", "--image-opts",
-                location.imageOpts(iscsiTimeoutSeconds)), SHORT_CALL, null, location.qemuName()));
+        List<String> cmd = command("info", location);
+        cmd.addAll(List.of("--output=json", "--image-opts", location.imageOpts(iscsiTimeoutSeconds)));
+        return parseInfo(run(cmd, SHORT_CALL, null, location));
     }
 
     /** A qcow2 file (also one in use: {@code -U}, metadata only). */
@@ -84,13 +85,13 @@ public final class QemuImg {
 
     /** A full sparse qcow2 of {@code source} at {@code target}; {@code compress} = zlib-compressed clusters. */
     public void convertToQcow2(DataLocation source, Path target, boolean compress, ProgressListener progress) {
-        List<String> cmd = new ArrayList<>(List.of(executable, "convert", "-p", "--image-opts",
-                source.imageOpts(iscsiTimeoutSeconds), "-O", "qcow2"));
+        List<String> cmd = command("convert", source);
+        cmd.addAll(List.of("-p", "--image-opts", source.imageOpts(iscsiTimeoutSeconds), "-O", "qcow2"));
         if (compress) {
             cmd.add("-c");
         }
         cmd.add(target.toString());
-        run(cmd, null, progress, source.qemuName());
+        run(cmd, null, progress, source);
     }
 
     /**
@@ -101,17 +102,20 @@ public final class QemuImg {
      */
     public void writeDifference(DataLocation source, Path overlay, String baseName, ProgressListener progress) {
         // The source is the overlay's backing file only until the rebase replaces it by the base.
-        run(List.of(executable, "create", "-q", "-f", "qcow2", "-F", "raw", "-b", source.jsonName(iscsiTimeoutSeconds),
-                overlay.toString()), SHORT_CALL, null, source.qemuName());
-        run(List.of(executable, "rebase", "-p", "-f", "qcow2", "-F", "qcow2", "-b", baseName, overlay.toString()),
-                null, progress, source.qemuName());
+        List<String> create = command("create", source);
+        create.addAll(List.of("-q", "-f", "qcow2", "-F", "raw", "-b", source.jsonName(iscsiTimeoutSeconds), overlay.toString()));
+        run(create, SHORT_CALL, null, source);
+        List<String> rebase = command("rebase", source);
+        rebase.addAll(List.of("-p", "-f", "qcow2", "-F", "qcow2", "-b", baseName, overlay.toString()));
+        run(rebase, null, progress, source);
     }
 
     /** Bytes of the source that hold data (what a sparse copy reads), from {@code qemu-img map}. */
     public long dataBytes(DataLocation source) {
         long total = 0;
-        for (com.google.gson.JsonElement e : JsonParser.parseString(run(List.of(executable, "map", "--output=json",
-                "--image-opts", source.imageOpts(iscsiTimeoutSeconds)), SHORT_CALL, null, source.qemuName())).getAsJsonArray()) {
+        List<String> cmd = command("map", source);
+        cmd.addAll(List.of("--output=json", "--image-opts", source.imageOpts(iscsiTimeoutSeconds)));
+        for (com.google.gson.JsonElement e : JsonParser.parseString(run(cmd, SHORT_CALL, null, source)).getAsJsonArray()) {
             JsonObject extent = e.getAsJsonObject();
             if (extent.get("data").getAsBoolean()) {
                 total += extent.get("length").getAsLong();
@@ -122,8 +126,9 @@ public final class QemuImg {
 
     /** Writes the image (with its backing chain) into {@code target}, whose size must be at least its virtual size. */
     public void writeInto(Path image, DataLocation target, ProgressListener progress) {
-        run(List.of(executable, "convert", "-p", "-n", "-f", "qcow2", image.toString(), "--target-image-opts",
-                target.imageOpts(iscsiTimeoutSeconds)), null, progress, target.qemuName());
+        List<String> cmd = command("convert", target);
+        cmd.addAll(List.of("-p", "-n", "-f", "qcow2", image.toString(), "--target-image-opts", target.imageOpts(iscsiTimeoutSeconds)));
+        run(cmd, null, progress, target);
     }
 
     /** {@code qemu-img check}: the qcow2 metadata is consistent (no leaks or corruptions). */
@@ -144,15 +149,39 @@ public final class QemuImg {
     }
 
     /**
-     * Runs qemu-img, feeding its {@code -p} percentages to {@code progress}; returns stdout. A failure becomes a
-     * {@link TransferException} whose kind says where it failed (target full, source unreadable) and which names
-     * {@code subject}.
+     * {@code qemu-img <subcommand>}, and, when {@code location} logs in with CHAP, the secret object its options name,
+     * read from standard input: a secret on the command line would show in {@code ps}, one in a file could outlive a
+     * killed run.
      */
+    private List<String> command(String subcommand, DataLocation location) {
+        List<String> cmd = new ArrayList<>(List.of(executable, subcommand));
+        if (location.chap().isPresent()) {
+            cmd.addAll(List.of("--object", "secret,id=" + DataLocation.CHAP_SECRET_ID + ",file=/dev/stdin"));
+        }
+        return cmd;
+    }
+
+    private String run(List<String> command, Duration timeout, ProgressListener progress, DataLocation subject) {
+        return run(command, timeout, progress, subject.qemuName(), subject.chap().map(c -> c.secret().reveal()).orElse(""));
+    }
+
     private String run(List<String> command, Duration timeout, ProgressListener progress, String subject) {
+        return run(command, timeout, progress, subject, "");
+    }
+
+    /**
+     * Runs qemu-img with {@code stdin} on its standard input, feeding its {@code -p} percentages to {@code progress};
+     * returns stdout. A failure becomes a {@link TransferException} whose kind says where it failed (target full,
+     * source unreadable, login refused) and which names {@code subject}.
+     */
+    private String run(List<String> command, Duration timeout, ProgressListener progress, String subject, String stdin) {
         LOG.debug("running {}", command);
         Process process;
         try {
             process = new ProcessBuilder(diesWithThisProcess(command)).start();
+            try (java.io.OutputStream in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             throw new TransferException(TransferException.Kind.FAILED, "cannot run " + executable + ": " + e.getMessage(),
                     "install qemu-img (Debian/Ubuntu: apt-get install qemu-utils; for iscsi:// also qemu-block-extra)", e);
@@ -216,6 +245,11 @@ public final class QemuImg {
     static TransferException classify(String operation, String subject, int exit, String message) {
         String lower = message.toLowerCase(Locale.ROOT);
         String problem = "qemu-img " + operation + " of " + subject + " failed (exit " + exit + "): " + message;
+        if (lower.contains("authentication failure")) {
+            return new TransferException(TransferException.Kind.SOURCE_FAILED, problem,
+                    "the target refused the CHAP login: check the CHAP user and secret this host logs in with against the"
+                            + " array's auth group of the volume");
+        }
         if (lower.contains("no space left") || lower.contains("disk quota exceeded")) {
             return new TransferException(TransferException.Kind.NO_SPACE, problem,
                     "free space on the target or export elsewhere; the partial file was removed");

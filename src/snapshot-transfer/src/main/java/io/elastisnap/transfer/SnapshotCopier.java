@@ -71,8 +71,7 @@ public final class SnapshotCopier {
         TemporaryClone clone = TemporaryClone.create(client, journal, "copy to " + request.target, request.volumeId,
                 request.snapshotPath, incomplete);
         try {
-            DataLocation source = access.locate(access.overIscsi()
-                    ? clone.exportTo(VolumeAccess.CLONE_INITIATOR_GROUP) : clone.volume());
+            DataLocation source = access.locate(access.open(client, clone.volume()));
             return Optional.ofNullable(request.base)
                     .map(b -> writer.writeIncremental(source, request.target, b, progress))
                     .orElseGet(() -> writer.writeFull(source, request.target, request.compress, progress));

@@ -86,14 +86,6 @@ public final class TemporaryClone implements AutoCloseable {
         return volume;
     }
 
-    /**
-     * Opens the clone's iSCSI target to the account's initiator group {@code groupName} (a new clone is exported to
-     * nobody) and returns the clone as the array now describes it, with its target name and portal address.
-     */
-    public FileSystem exportTo(String groupName) {
-        return IscsiExport.open(client, volume, groupName);
-    }
-
     /** Deletes the clone and ends the journal entry. A clone that cannot be deleted stays journaled for reconcile. */
     @Override
     public void close() {

@@ -1,7 +1,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.transfer;
 
+import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.elasticenter.FileSystem;
+import org.apache.logging.log4j.LogManager;
 
 import java.nio.file.Path;
 
@@ -10,7 +12,9 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>{@link #iscsi(int, int)}: the volume's iSCSI target at the address ElastiCenter reports for it, read with
- *       qemu-img's own initiator; needs nothing on the host but qemu-img with its iSCSI driver.</li>
+ *       qemu-img's own initiator; needs nothing on the host but qemu-img with its iSCSI driver. With
+ *       {@link #withChap} the volume is put behind a CHAP auth group when it is opened and read with its login; without,
+ *       every opening warns that any initiator on the storage network can log in.</li>
  *   <li>{@link #files(String)}: a path built from the volume id, e.g. {@code /dev/disk/by-path/...} of a LUN that
  *       iscsiadm logged in (CloudStack's KVM agent), or the ElastiCenter simulator's image files
  *       ({@code <data-dir>/volumes/{id}.img}) in a lab without an appliance.</li>
@@ -23,29 +27,55 @@ public interface VolumeAccess {
 
     DataLocation locate(FileSystem volume);
 
-    /** Whether a volume must be exported over iSCSI (its target opened to initiators) before it can be located. */
-    default boolean overIscsi() {
-        return false;
+    /**
+     * Makes a volume this process created (a temporary clone, a new volume to restore into) reachable this way and
+     * returns it as the array then describes it; over iSCSI: its target opened to the account's {@value
+     * #CLONE_INITIATOR_GROUP} group, behind the CHAP auth group when there is one. Nothing to do for file access.
+     */
+    default FileSystem open(ElastiCenterClient client, FileSystem volume) {
+        return volume;
     }
 
-    /** iSCSI portal {@code <volume's ipaddress>:port}, target = the volume's iqn, this LUN (ElastiStor: 0). */
+    /** The same access, logging in to iSCSI targets with {@code login} after putting them behind {@code authGroupId}. */
+    default VolumeAccess withChap(String authGroupId, ChapLogin login) {
+        return this;
+    }
+
+    /** iSCSI portal {@code <volume's ipaddress>:port}, target = the volume's iqn, this LUN (ElastiStor: 0); no CHAP. */
     static VolumeAccess iscsi(int port, int lun) {
-        return new IscsiVolumeAccess(port, lun);
+        return new IscsiVolumeAccess(port, lun, null, null);
     }
 
     /** {@link #iscsi(int, int)}. */
     final class IscsiVolumeAccess implements VolumeAccess {
         private final int port;
         private final int lun;
+        private final String authGroupId;
+        private final ChapLogin login;
 
-        private IscsiVolumeAccess(int port, int lun) {
+        private IscsiVolumeAccess(int port, int lun, String authGroupId, ChapLogin login) {
             this.port = port;
             this.lun = lun;
+            this.authGroupId = authGroupId;
+            this.login = login;
         }
 
         @Override
-        public boolean overIscsi() {
-            return true;
+        public VolumeAccess withChap(String authGroupId, ChapLogin login) {
+            if (authGroupId == null || authGroupId.isBlank()) {
+                throw new IllegalArgumentException("a CHAP login needs the auth group the volume is put behind");
+            }
+            return new IscsiVolumeAccess(port, lun, authGroupId, java.util.Objects.requireNonNull(login, "CHAP login"));
+        }
+
+        @Override
+        public FileSystem open(ElastiCenterClient client, FileSystem volume) {
+            if (authGroupId == null) {
+                LogManager.getLogger(VolumeAccess.class).warn("exporting {} ({}) over iSCSI WITHOUT CHAP: any initiator that"
+                        + " reaches the storage network can log in to it while it is read; set a CHAP auth group", volume.name(),
+                        volume.id());
+            }
+            return IscsiExport.open(client, volume, CLONE_INITIATOR_GROUP, authGroupId);
         }
 
         @Override
@@ -56,7 +86,7 @@ public interface VolumeAccess {
             String iqn = volume.iqn().orElseThrow(() -> new TransferException(TransferException.Kind.BAD_INPUT,
                     "ElastiCenter reports no iSCSI target name for volume " + volume.name() + " (" + volume.id() + ")",
                     "enable iSCSI on the volume or use file access"));
-            return DataLocation.iscsi(address, port, iqn, lun);
+            return DataLocation.iscsi(address, port, iqn, lun, login);
         }
     }
 

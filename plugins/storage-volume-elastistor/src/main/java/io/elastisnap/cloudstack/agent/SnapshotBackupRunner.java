@@ -17,6 +17,7 @@ import io.elastisnap.cloudstack.command.RestoreSnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.SnapshotBackupAnswer;
 import io.elastisnap.cloudstack.command.SnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.VerifySnapshotBackupCommand;
+import io.elastisnap.transfer.ChapLogin;
 import io.elastisnap.transfer.DataLocation;
 import io.elastisnap.transfer.ExpectedImage;
 import io.elastisnap.transfer.ImageRestorer;
@@ -50,8 +51,15 @@ public final class SnapshotBackupRunner {
         return new SnapshotBackupRunner(QemuImg.standard(), SnapshotBackupRunner::iscsi);
     }
 
-    static DataLocation iscsi(IscsiLun lun) {
-        return DataLocation.iscsi(lun.getPortal(), lun.getPort(), lun.getIqn(), lun.getLun());
+    /** QEMU's built-in initiator, logging in with the LUN's CHAP (the secret goes to qemu-img on its standard input). */
+    public static DataLocation iscsi(IscsiLun lun) {
+        return DataLocation.iscsi(lun.getPortal(), lun.getPort(), lun.getIqn(), lun.getLun(), chapLogin(lun));
+    }
+
+    /** The LUN's CHAP as the transfer core takes it; null when the target asks for none. */
+    public static ChapLogin chapLogin(IscsiLun lun) {
+        return lun.getChapUser().map(user -> new ChapLogin(user, lun.getChapSecret().orElseThrow(() ->
+                new IllegalArgumentException("the CHAP user of " + lun + " came without its secret")))).orElse(null);
     }
 
     public SnapshotBackupAnswer backUp(BackupSnapshotToSecondaryCommand command, SecondaryStorageMounts mounts) {

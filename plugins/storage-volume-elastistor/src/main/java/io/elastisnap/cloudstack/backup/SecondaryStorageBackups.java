@@ -37,6 +37,7 @@ import com.cloud.utils.exception.CloudRuntimeException;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+import io.elastisnap.cloudstack.array.ChapCredentials;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.IscsiExports;
 import io.elastisnap.cloudstack.command.BackupSnapshotToSecondaryCommand;
@@ -119,9 +120,9 @@ public class SecondaryStorageBackups {
             snapshotDetailsDao.addDetail(snapshot.getId(), ElastiStorPool.SNAPSHOT_BACKUP_CLONE, cloneName, false);
             FileSystem clone = client.cloneDatasetSnapshot(source.esVolumeId(), source.path(), cloneName);
             String accountId = poolDetailsDao.listDetailsKeyPairs(source.poolId()).get(ElastiStorPool.DETAIL_ACCOUNT_ID);
-            IscsiExports.exportTo(client, accountId, clone.id(), IscsiExports.ALL_INITIATORS, null); // no CHAP yet: see README
-            IscsiLun lun = new IscsiLun(clone.ipAddress().orElse(pool.getHostAddress()), IscsiLun.DEFAULT_PORT,
-                    IscsiExports.iqnOf(client, clone), 0);
+            IscsiLun lun = withPoolChap(IscsiExports.exportBehindPoolChap(arrays, source.poolId(), accountId, client, clone.id(),
+                    IscsiExports.ALL_INITIATORS), new IscsiLun(clone.ipAddress().orElse(pool.getHostAddress()), IscsiLun.DEFAULT_PORT,
+                    IscsiExports.iqnOf(client, clone), 0));
 
             copyStarted = true;
             SnapshotBackupAnswer copied = send(hosts, new BackupSnapshotToSecondaryCommand(lun, imageStore.getUri(), installPath,
@@ -145,6 +146,11 @@ public class SecondaryStorageBackups {
         } finally {
             deleteClone(client, snapshot.getId(), cloneName);
         }
+    }
+
+    /** The LUN with the login of the pool's CHAP, which the host needs to read or write it. */
+    private static IscsiLun withPoolChap(Optional<ChapCredentials> chap, IscsiLun lun) {
+        return chap.map(c -> lun.withChap(c.user(), c.secret())).orElse(lun);
     }
 
     /** Records the checksum as a snapshot detail and reads it back once: what the database holds is what is verified. */
@@ -238,15 +244,15 @@ public class SecondaryStorageBackups {
         StoragePoolVO pool = primaryDataStoreDao.findById(poolId);
         ElastiCenterClient client = arrays.client(poolId);
         String accountId = poolDetailsDao.listDetailsKeyPairs(poolId).get(ElastiStorPool.DETAIL_ACCOUNT_ID);
-        IscsiLun target = IscsiLun.fromIscsiName(pool.getHostAddress(), volume.get_iScsiName());
-        IscsiExports.exportTo(client, accountId, volume.getFolder(), IscsiExports.ALL_INITIATORS, null); // no CHAP yet: see README
+        IscsiLun target = withPoolChap(IscsiExports.exportBehindPoolChap(arrays, poolId, accountId, client, volume.getFolder(),
+                IscsiExports.ALL_INITIATORS), IscsiLun.fromIscsiName(pool.getHostAddress(), volume.get_iScsiName()));
         try {
             send(hostsFor(pool.getDataCenterId(), pool.getClusterId()), new RestoreSnapshotBackupCommand(store.getUri(),
                     ref.getInstallPath(), sha256, target, waitSeconds()), "restore of snapshot " + snapshotName + " into volume "
                     + volume.getName());
         } finally {
             try {
-                IscsiExports.exportTo(client, accountId, volume.getFolder(), IscsiExports.NO_INITIATORS, null);
+                IscsiExports.exportBehindPoolChap(arrays, poolId, accountId, client, volume.getFolder(), IscsiExports.NO_INITIATORS);
             } catch (RuntimeException e) {
                 LOG.warn("Could not close the iSCSI export of volume {} after the restore: {}", volume.getName(), e.toString());
             }

@@ -2,10 +2,17 @@
 package io.elastisnap.cloudstack.command;
 
 import java.util.Objects;
+import java.util.Optional;
+
+import com.cloud.agent.api.LogLevel;
+
+import io.elastisnap.elasticenter.Secret;
 
 /**
- * An iSCSI LUN as the KVM host reads or writes it: portal, target name and LUN number. ElastiStor exports to its
- * initiator groups without CHAP, so no secret travels with it.
+ * An iSCSI LUN as the KVM host reads or writes it: portal, target name and LUN number, and the CHAP user and secret
+ * the host logs in with (none only for a pool registered with {@code details[0].chap=false}). Gson carries the secret
+ * as plain text (a {@link Secret}'s value is transient) in a field CloudStack's command logging skips
+ * ({@code @LogLevel(Off)}); {@link #toString()} is the URL without credentials.
  */
 public final class IscsiLun {
     public static final int DEFAULT_PORT = 3260;
@@ -14,6 +21,9 @@ public final class IscsiLun {
     private int port;
     private String iqn;
     private int lun;
+    private String chapUser;
+    @LogLevel(LogLevel.Log4jLevel.Off)
+    private String chapSecret;
 
     /** For Gson. */
     IscsiLun() {
@@ -27,6 +37,24 @@ public final class IscsiLun {
         }
         this.port = port;
         this.lun = lun;
+    }
+
+    /** The same LUN, logged in to with this CHAP user and secret. */
+    public IscsiLun withChap(String user, Secret secret) {
+        IscsiLun withChap = new IscsiLun(portal, port, iqn, lun);
+        withChap.chapUser = VolumeSnapshotSpec.requireText(user, "CHAP user");
+        withChap.chapSecret = Objects.requireNonNull(secret, "CHAP secret").reveal();
+        return withChap;
+    }
+
+    /** The CHAP user the host logs in as; empty: the target asks for no authentication. */
+    public Optional<String> getChapUser() {
+        return Optional.ofNullable(chapUser);
+    }
+
+    /** The CHAP secret, present exactly when {@link #getChapUser()} is. */
+    public Optional<Secret> getChapSecret() {
+        return Optional.ofNullable(chapSecret).map(Secret::of);
     }
 
     /**
@@ -69,12 +97,13 @@ public final class IscsiLun {
             return false;
         }
         IscsiLun other = (IscsiLun) o;
-        return port == other.port && lun == other.lun && portal.equals(other.portal) && iqn.equals(other.iqn);
+        return port == other.port && lun == other.lun && portal.equals(other.portal) && iqn.equals(other.iqn)
+                && Objects.equals(chapUser, other.chapUser) && Objects.equals(chapSecret, other.chapSecret);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(portal, port, iqn, lun);
+        return Objects.hash(portal, port, iqn, lun, chapUser);
     }
 
     @Override

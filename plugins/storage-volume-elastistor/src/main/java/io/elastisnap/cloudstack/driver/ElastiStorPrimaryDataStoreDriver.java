@@ -54,7 +54,6 @@ import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.Refusal;
 import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
-import io.elastisnap.cloudstack.array.ChapCredentials;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.IscsiExports;
@@ -444,12 +443,7 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
     /** Puts the volume's iSCSI service in the initiator group, with the pool's CHAP (or, if the pool says so, none). */
     private void exportTo(long poolId, ElastiCenterClient client, String esVolumeId, String groupName) {
         String accountId = poolDetailsDao.listDetailsKeyPairs(poolId).get(ElastiStorPool.DETAIL_ACCOUNT_ID);
-        String chapGroupId = arrays.chap(poolId).map(ChapCredentials::authGroupId).orElse(null);
-        if (chapGroupId == null && IscsiExports.ALL_INITIATORS.equals(groupName)) {
-            LOG.warn("Exporting ElastiStor volume {} of pool {} WITHOUT CHAP (the pool was registered with details[0].{}=false):"
-                    + " any initiator that reaches the storage network can log in to it", esVolumeId, poolId, ElastiStorPool.INPUT_CHAP);
-        }
-        IscsiExports.exportTo(client, accountId, esVolumeId, groupName, chapGroupId);
+        IscsiExports.exportBehindPoolChap(arrays, poolId, accountId, client, esVolumeId, groupName);
     }
 
     @Override

@@ -30,7 +30,7 @@ public class CommandSerializationTest {
      * "level != OFF && logger.isEnabled(level)"), and skip Command classes whose class-level @LogLevel is not enabled.
      * Replicated here with a logger that has every level enabled, the most revealing case.
      */
-    static final class CloudStackLoggingExclusion implements ExclusionStrategy {
+    public static final class CloudStackLoggingExclusion implements ExclusionStrategy {
         private static boolean enabled(LogLevel.Log4jLevel level) {
             Level log4j = level == LogLevel.Log4jLevel.Off ? Level.OFF : level == LogLevel.Log4jLevel.Trace ? Level.TRACE : Level.DEBUG;
             return log4j != Level.OFF;
@@ -59,6 +59,32 @@ public class CommandSerializationTest {
         assertFalse(logged, logged.contains(SampleCommand.KEY));
         assertTrue("the rest of the command is still logged: " + logged, logged.contains("es-vol-2") && logged.contains("i-2-10-VM")
                 && logged.contains("\"limits\":{\"givenMillis\":{\"FREEZE_TIMEOUT\":4000}}"));
+    }
+
+    @Test
+    public void theChapSecretOfATransferLunTravelsButIsNeverLoggedOrPrinted() {
+        String secret = "LunChapSecret42";
+        IscsiLun lun = new IscsiLun("10.0.0.5", 3260, "iqn.2026-12.ACC.TSM1:bkclone", 0).withChap("esnapuser", Secret.of(secret));
+        BackupSnapshotToSecondaryCommand backup = new BackupSnapshotToSecondaryCommand(lun, "nfs://s/e", "snapshots/2/11/u",
+                false, 60);
+        RestoreSnapshotBackupCommand restore = new RestoreSnapshotBackupCommand("nfs://s/e", "snapshots/2/11/u", "ab".repeat(32),
+                lun, 60);
+        Gson logging = new GsonBuilder().setExclusionStrategies(new CloudStackLoggingExclusion()).create();
+        Gson wire = new Gson();
+        for (SnapshotBackupCommand command : Arrays.asList(backup, restore)) {
+            String logged = logging.toJson(command);
+            assertFalse(logged, logged.contains(secret));
+            assertTrue("the login user is still logged: " + logged, logged.contains("\"chapUser\":\"esnapuser\""));
+            assertFalse(command.toString().contains(secret));
+            assertTrue("the wire carries it: the host must log in", wire.toJson(command).contains(secret));
+        }
+        assertEquals("iscsi://10.0.0.5:3260/iqn.2026-12.ACC.TSM1:bkclone/0", lun.toString());
+        IscsiLun received = wire.fromJson(wire.toJson(backup), BackupSnapshotToSecondaryCommand.class).getSource();
+        assertEquals(lun, received);
+        assertEquals(Secret.of(secret), received.getChapSecret().get());
+        assertEquals("esnapuser", received.getChapUser().get());
+        IscsiLun withoutChap = wire.fromJson(wire.toJson(new IscsiLun("h", 3260, "iqn.2026-12.a:b", 0)), IscsiLun.class);
+        assertFalse(withoutChap.getChapUser().isPresent() || withoutChap.getChapSecret().isPresent());
     }
 
     @Test

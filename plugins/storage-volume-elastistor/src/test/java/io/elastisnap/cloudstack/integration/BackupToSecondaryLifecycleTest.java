@@ -118,23 +118,23 @@ public class BackupToSecondaryLifecycleTest {
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
 
-    private FakeDb db;
-    private SimulatedPools pools;
+    protected FakeDb db;
+    protected SimulatedPools pools;
     protected ElastiCenterSimulator ec;
     private Path secondary;
     private ElastiStorPrimaryDataStoreDriver driver;
-    private ElastiStorSnapshotStrategy strategy;
+    protected ElastiStorSnapshotStrategy strategy;
     private ElastiStorDataMotionStrategy dataMotion;
     private Entities.Vm vm;
-    private Entities.Vol volume;
+    protected Entities.Vol volume;
     private DataStore primaryStore;
     private DataStore imageStore;
-    private byte[] written;
+    protected byte[] written;
     /** Image-role snapshot_store_ref rows by snapshot id, and Primary-role ones. */
     private final Map<Long, Ref> imageRefs = new LinkedHashMap<>();
     private final Map<Long, Ref> primaryRefs = new LinkedHashMap<>();
     /** What the fake agent manager does before delivering a command; tests replace it to inject host faults. */
-    private AgentHook hook = command -> { };
+    protected AgentHook hook = command -> { };
 
     interface AgentHook {
         void before(Command command) throws OperationTimedoutException, IOException;
@@ -364,14 +364,14 @@ public class BackupToSecondaryLifecycleTest {
         return info;
     }
 
-    private SnapshotInfo takeSnapshot(long id) {
+    protected SnapshotInfo takeSnapshot(long id) {
         SnapshotInfo snapshot = snapshot(id);
         strategy.takeSnapshot(snapshot);
         assertEquals(Snapshot.State.CreatedOnPrimary, db.snapshots.get(id).state);
         return snapshot;
     }
 
-    private Path backupFile(long id) {
+    protected Path backupFile(long id) {
         return secondary.resolve("snapshots/" + ACCOUNT + "/" + volume.id + "/0000-snap-" + id);
     }
 
@@ -383,14 +383,14 @@ public class BackupToSecondaryLifecycleTest {
         return ec.volume(volume.folder).get().imagePath();
     }
 
-    private void writeVolume(byte[] data) throws IOException {
+    protected void writeVolume(byte[] data) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(volumeImage().toFile(), "rw")) {
             file.seek(DATA_OFFSET);
             file.write(data);
         }
     }
 
-    private byte[] readVolume() throws IOException {
+    protected byte[] readVolume() throws IOException {
         return read(volumeImage());
     }
 
@@ -403,7 +403,7 @@ public class BackupToSecondaryLifecycleTest {
         return data;
     }
 
-    private List<String> clonesOnArray() {
+    protected List<String> clonesOnArray() {
         return pools.arrays.client(POOL).listFileSystems(null).stream().map(f -> f.name()).filter(n -> n.startsWith("bk"))
                 .collect(Collectors.toList());
     }

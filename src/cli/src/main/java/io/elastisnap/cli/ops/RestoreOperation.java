@@ -20,7 +20,6 @@ import io.elastisnap.transfer.ExpectedImage;
 import io.elastisnap.transfer.ExportManifest;
 import io.elastisnap.transfer.ImageRestorer;
 import io.elastisnap.transfer.ImageVerifier;
-import io.elastisnap.transfer.IscsiExport;
 import io.elastisnap.transfer.ProgressListener;
 import io.elastisnap.transfer.QemuImg;
 import io.elastisnap.transfer.TransferException;
@@ -198,8 +197,7 @@ public final class RestoreOperation {
         ctx.output().progress("writing " + v.disk + " into " + (isNew ? "new " : "") + "volume " + volume.name()
                 + " (" + volume.id() + ")");
         try {
-            FileSystem reachable = isNew && access.overIscsi()
-                    ? IscsiExport.open(ctx.client(), volume, VolumeAccess.CLONE_INITIATOR_GROUP) : volume;
+            FileSystem reachable = isNew ? access.open(ctx.client(), volume) : volume;
             new ImageRestorer(qemuImg).restore(chain, access.locate(reachable), progress);
         } catch (TransferException e) {
             throw Transfers.toCli(e);
