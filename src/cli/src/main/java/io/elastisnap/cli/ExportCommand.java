@@ -49,16 +49,35 @@ final class ExportCommand extends BaseCommand {
         options.full = full;
         options.compress = compress;
         options.maxChain = maxChain;
-        ExportOperation.Result r = new ExportOperation(ctx).run(set, to, access(settings, volumeAccess), options,
+        ExportOperation.Result r = new ExportOperation(ctx).run(set, to, access(settings, volumeAccess, ctx), options,
                 disk -> ProgressBar.forTerminal(ctx.output(), parent.environment().err(), System.console() != null, disk));
         return new Outcome(ExitCode.OK, r.toJson(), r::print);
     }
 
-    static VolumeAccess access(Settings settings, String flag) {
+    /**
+     * How export and restore reach volumes; over iSCSI, behind the configured CHAP auth group, or, with
+     * {@code iscsi.chap = false}, without authentication and a warning on every run.
+     */
+    static VolumeAccess access(Settings settings, String flag, CliContext ctx) {
+        VolumeAccess access;
         try {
-            return VolumeAccess.parse(settings.volumeAccess(flag));
+            access = VolumeAccess.parse(settings.volumeAccess(flag));
         } catch (TransferException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e.fix());
         }
+        if (!access.overIscsi()) {
+            return access;
+        }
+        if (settings.chapOff()) {
+            ctx.output().warn("iscsi.chap = false: the volumes this run opens over iSCSI are exported WITHOUT CHAP; any"
+                    + " initiator that reaches the storage network can log in to them while they are read or written");
+            return access;
+        }
+        String group = settings.chapAuthGroup().orElseThrow(() -> new CliException(ExitCode.USAGE, "reading volumes over"
+                + " iSCSI puts them behind CHAP, and no CHAP auth group is configured", "create an auth group with a CHAP user"
+                + " in ElastiCenter and set iscsi.chap-auth-group (or " + Settings.ENV_CHAP_AUTH_GROUP + ") and its secret"
+                + " (iscsi.chap-secret-file, " + Settings.ENV_CHAP_SECRET_FILE + " or " + Settings.ENV_CHAP_SECRET
+                + "); or set iscsi.chap = false to export without authentication"));
+        return new ChapVolumeAccess(access, ctx::client, group, settings.chapSecret());
     }
 }

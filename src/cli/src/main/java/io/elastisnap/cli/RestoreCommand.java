@@ -39,7 +39,7 @@ final class RestoreCommand extends BaseCommand {
     @Override
     Outcome execute(Settings settings, CliContext ctx) {
         RestoreOperation.Result r = new RestoreOperation(ctx).run(export, disks, toNewVolume, forceOverwriteNewer,
-                ExportCommand.access(settings, volumeAccess),
+                ExportCommand.access(settings, volumeAccess, ctx),
                 disk -> ProgressBar.forTerminal(ctx.output(), parent.environment().err(), System.console() != null, disk));
         return new Outcome(ExitCode.OK, r.toJson(), r::print);
     }

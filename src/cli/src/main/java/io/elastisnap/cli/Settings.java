@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -37,6 +38,9 @@ public final class Settings {
     public static final String ENV_PIN_SHA256 = "ELASTICENTER_PIN_SHA256";
     public static final String ENV_LIBVIRT_URI = "LIBVIRT_DEFAULT_URI";
     public static final String ENV_VOLUME_ACCESS = "ELASTISNAP_VOLUME_ACCESS";
+    public static final String ENV_CHAP_AUTH_GROUP = "ELASTISNAP_CHAP_AUTH_GROUP";
+    public static final String ENV_CHAP_SECRET = "ELASTISNAP_CHAP_SECRET";
+    public static final String ENV_CHAP_SECRET_FILE = "ELASTISNAP_CHAP_SECRET_FILE";
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
 
     private final GlobalOptions flags;
@@ -123,6 +127,41 @@ public final class Settings {
         return firstOf(flag, env.get(ENV_VOLUME_ACCESS), config.get("volume-access"), "iscsi");
     }
 
+    /**
+     * The account's iSCSI auth group that export and restore put the volumes they open over iSCSI behind:
+     * ELASTISNAP_CHAP_AUTH_GROUP, else iscsi.chap-auth-group in the config file.
+     */
+    public Optional<String> chapAuthGroup() {
+        return Optional.ofNullable(firstOf(env.get(ENV_CHAP_AUTH_GROUP), config.get("iscsi.chap-auth-group"), null, null));
+    }
+
+    /** {@code iscsi.chap = false} in the config file: iSCSI exports without authentication, warned at every one. */
+    public boolean chapOff() {
+        return config.chapOff();
+    }
+
+    /**
+     * The CHAP secret of that auth group's user: ELASTISNAP_CHAP_SECRET, ELASTISNAP_CHAP_SECRET_FILE or
+     * iscsi.chap-secret-file; never a flag. Messages name the source, never the value.
+     */
+    public Secret chapSecret() {
+        String inline = env.get(ENV_CHAP_SECRET);
+        if (inline != null && !inline.isBlank()) {
+            return secret(inline.trim(), ENV_CHAP_SECRET, CHAP_SECRET);
+        }
+        String envFile = env.get(ENV_CHAP_SECRET_FILE);
+        if (envFile != null && !envFile.isBlank()) {
+            return readSecretFile(Path.of(envFile), ENV_CHAP_SECRET_FILE, CHAP_SECRET);
+        }
+        String configFile = config.get("iscsi.chap-secret-file");
+        if (configFile != null) {
+            return readSecretFile(Path.of(configFile), "iscsi.chap-secret-file in " + config.source(), CHAP_SECRET);
+        }
+        throw new CliException(ExitCode.USAGE, "no CHAP secret configured for the iSCSI auth group " + chapAuthGroup().orElse(""),
+                "write the secret of the group's CHAP user into a file (chmod 600) and set iscsi.chap-secret-file or "
+                        + ENV_CHAP_SECRET_FILE + ", or set " + ENV_CHAP_SECRET);
+    }
+
     /** Whether an ElastiCenter endpoint is configured at all (list can work offline without one). */
     public boolean hasEndpoint() {
         return firstOf(flags.url, env.get(ENV_URL), config.get("elasticenter.url"), null) != null;
@@ -165,57 +204,61 @@ public final class Settings {
      */
     public Secret apiKey() {
         if (flags.apiKeyFile != null) {
-            return readKeyFile(flags.apiKeyFile, "--api-key-file");
+            return readSecretFile(flags.apiKeyFile, "--api-key-file", API_KEY);
         }
         String inline = env.get(ENV_API_KEY);
         if (inline != null && !inline.isBlank()) {
-            return secret(inline.trim(), ENV_API_KEY);
+            return secret(inline.trim(), ENV_API_KEY, API_KEY);
         }
         String envFile = env.get(ENV_API_KEY_FILE);
         if (envFile != null && !envFile.isBlank()) {
-            return readKeyFile(Path.of(envFile), ENV_API_KEY_FILE);
+            return readSecretFile(Path.of(envFile), ENV_API_KEY_FILE, API_KEY);
         }
         String configFile = config.get("elasticenter.api-key-file");
         if (configFile != null) {
-            return readKeyFile(Path.of(configFile), "elasticenter.api-key-file in " + config.source());
+            return readSecretFile(Path.of(configFile), "elasticenter.api-key-file in " + config.source(), API_KEY);
         }
         throw new CliException(ExitCode.USAGE, "no ElastiCenter API key configured",
                 "pass --api-key-file FILE, set " + ENV_API_KEY + ", or set elasticenter.api-key-file in the config file");
     }
 
-    private Secret readKeyFile(Path file, String where) {
+    private static final String API_KEY = "API key";
+    private static final String CHAP_SECRET = "CHAP secret";
+
+    /** Reads a credential ({@code what}: "API key", "CHAP secret") from a file; messages never show the value. */
+    private Secret readSecretFile(Path file, String where, String what) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new CliException(ExitCode.USAGE, "API key file " + file + " (" + where + ") does not exist",
-                    "write the key into it (chmod 600) or point " + where + " at the right file");
+            throw new CliException(ExitCode.USAGE, what + " file " + file + " (" + where + ") does not exist",
+                    "write the " + what + " into it (chmod 600) or point " + where + " at the right file");
         } catch (IOException e) {
-            throw new CliException(ExitCode.USAGE, "cannot read API key file " + file + " (" + where + "): "
+            throw new CliException(ExitCode.USAGE, "cannot read " + what + " file " + file + " (" + where + "): "
                     + e.getClass().getSimpleName(), "check its permissions; it must be readable by this user");
         }
-        warnIfOthersCanRead(file);
-        return secret(text.trim(), "API key file " + file);
+        warnIfOthersCanRead(file, what);
+        return secret(text.trim(), what + " file " + file, what);
     }
 
-    private Secret secret(String value, String where) {
+    private Secret secret(String value, String where, String what) {
         try {
             return Secret.of(value);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, "the API key from " + where + " is empty or has control characters",
-                    "store exactly the key, on one line");
+            throw new CliException(ExitCode.USAGE, "the " + what + " from " + where + " is empty or has control characters",
+                    "store exactly the " + what + ", on one line");
         }
     }
 
-    /** Only a regular file can be chmod-ed to keep the key private (not /dev/null, not a pipe from {@code <(...)}). */
-    private void warnIfOthersCanRead(Path file) {
+    /** Only a regular file can be chmod-ed to keep a credential private (not /dev/null, not a pipe from {@code <(...)}). */
+    private void warnIfOthersCanRead(Path file, String what) {
         if (!Files.isRegularFile(file)) {
             return;
         }
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
-                warnings.accept("API key file " + file + " is readable by other users; run: chmod 600 " + file);
+                warnings.accept(what + " file " + file + " is readable by other users; run: chmod 600 " + file);
             }
         } catch (IOException | UnsupportedOperationException e) {
             // not a POSIX file system: nothing to advise

@@ -3,6 +3,10 @@ package io.elastisnap.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.ElastiCenterConfig;
+import io.elastisnap.elasticenter.Secret;
+import io.elastisnap.elasticenter.TlsTrust;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.SimVolume;
 import java.io.ByteArrayOutputStream;
@@ -72,10 +76,21 @@ final class CliFixture implements AutoCloseable {
      *                    {@code volume-access} points export and restore at them
      */
     CliFixture(Path dir, boolean realStorage) throws IOException {
+        this(dir, realStorage, false);
+    }
+
+    /**
+     * @param iscsiTarget the image files are also exported by the simulator's real iSCSI target (tgtd, CHAP enforced),
+     *                    and {@code volume-access} reads them over iSCSI with qemu-img's initiator
+     */
+    CliFixture(Path dir, boolean realStorage, boolean iscsiTarget) throws IOException {
         this.dir = dir;
         ElastiCenterSimulator.Builder builder = ElastiCenterSimulator.builder().apiKey(API_KEY);
         if (realStorage) {
             builder.dataDirectory(Files.createDirectories(dir.resolve("array")));
+        }
+        if (iscsiTarget) {
+            builder.iscsiTarget(0);
         }
         sim = builder.start();
         vda = sim.provisionVolume(DOMAIN + "-ROOT", 64L * 1024 * 1024);
@@ -96,7 +111,10 @@ final class CliFixture implements AutoCloseable {
                 "state-dir = " + stateDir,
                 "domain." + DOMAIN + ".disk.vda = " + vda.id(),
                 "domain." + DOMAIN + ".disk.vdb = " + vdb.id()));
-        if (realStorage) {
+        if (iscsiTarget) {
+            configLines.add("volume-access = iscsi:" + sim.iscsiPortal().orElseThrow().split(":")[1] + ":"
+                    + ElastiCenterSimulator.ISCSI_LUN);
+        } else if (realStorage) {
             configLines.add("volume-access = file:" + dir.resolve("array") + "/volumes/{id}.img");
         }
         Files.writeString(config, String.join("\n", configLines) + "\n");
@@ -158,6 +176,12 @@ final class CliFixture implements AutoCloseable {
         Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         allOutput.append(run.out).append(run.err);
         return run;
+    }
+
+    /** A client of the simulator, for what a test sets up or checks on the array directly. */
+    ElastiCenterClient client() {
+        return new ElastiCenterClient(ElastiCenterConfig.builder(sim.baseUrl(), Secret.of(API_KEY))
+                .trust(TlsTrust.pinnedSha256(sim.certificateSha256())).build());
     }
 
     String log() throws IOException {

@@ -18,7 +18,12 @@ public abstract class CliTest {
 
     @Before
     public void startFixture() throws IOException {
-        f = new CliFixture(tmp.newFolder().toPath(), realStorage());
+        f = new CliFixture(tmp.newFolder().toPath(), realStorage(), iscsiTarget());
+    }
+
+    /** Whether the simulator also exports its image files over real iSCSI (tgtd) and export/restore read them so. */
+    protected boolean iscsiTarget() {
+        return false;
     }
 
     /** Whether the simulator keeps volumes and snapshots as image files (export and restore read and write them). */

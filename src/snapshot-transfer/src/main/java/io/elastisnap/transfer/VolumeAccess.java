@@ -27,6 +27,11 @@ public interface VolumeAccess {
 
     DataLocation locate(FileSystem volume);
 
+    /** Whether volumes are read over iSCSI (their targets opened to initiators), where CHAP applies. */
+    default boolean overIscsi() {
+        return false;
+    }
+
     /**
      * Makes a volume this process created (a temporary clone, a new volume to restore into) reachable this way and
      * returns it as the array then describes it; over iSCSI: its target opened to the account's {@value
@@ -58,6 +63,11 @@ public interface VolumeAccess {
             this.lun = lun;
             this.authGroupId = authGroupId;
             this.login = login;
+        }
+
+        @Override
+        public boolean overIscsi() {
+            return true;
         }
 
         @Override

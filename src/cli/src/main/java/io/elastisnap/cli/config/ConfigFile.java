@@ -56,7 +56,7 @@ public final class ConfigFile {
             "elasticenter.url", "elasticenter.api-key-file", "elasticenter.ca-file", "elasticenter.pin-sha256",
             "elasticenter.insecure", "elasticenter.connect-timeout", "elasticenter.read-timeout",
             "elasticenter.job-deadline", "libvirt.uri", "state-dir", "lock-wait", "policy", "mount-points",
-            "volume-access");
+            "volume-access", "iscsi.chap", "iscsi.chap-auth-group", "iscsi.chap-secret-file");
 
     private final String source;
     private final Map<String, String> globals = new LinkedHashMap<>();
@@ -166,6 +166,7 @@ public final class ConfigFile {
                 mountPoints = mountPointList(value);
                 break;
             case "elasticenter.insecure":
+            case "iscsi.chap":
                 parseBoolean(value);
                 break;
             case "elasticenter.connect-timeout":
@@ -279,6 +280,12 @@ public final class ConfigFile {
     public boolean insecure() {
         String v = globals.get("elasticenter.insecure");
         return v != null && parseBoolean(v);
+    }
+
+    /** {@code iscsi.chap = false}: the operator chose iSCSI exports without authentication. */
+    public boolean chapOff() {
+        String v = globals.get("iscsi.chap");
+        return v != null && !parseBoolean(v);
     }
 
     public Duration duration(String key) {
