@@ -23,6 +23,9 @@ enum ApiCommand {
     LIST_ISCSI_AUTH_USER("listiSCSIAuthUser", "listiSCSIAuthUsersResponse", true),
     // The envelope is the one CloudByte's QA scripts read errors from; no successful answer was captured.
     ADD_ISCSI_AUTH_GROUP("addiSCSIAuthGroup", "tsmiSCSIAuthGroupResponse", false),
+    // [INFERRED] no call was captured: named like deleteiSCSIInitiator (accountid, id), which CloudByte's QA scripts use;
+    // the envelope follows the add's.
+    DELETE_ISCSI_AUTH_GROUP("deleteiSCSIAuthGroup", "tsmiSCSIAuthGroupResponse", false),
     CREATE_STORAGE_SNAPSHOT("createStorageSnapshot", "createStorageSnapshotResponse", false),
     LIST_STORAGE_SNAPSHOTS("listStorageSnapshots", "listDatasetSnapshotsResponse", true),
     DELETE_SNAPSHOT("deleteSnapshot", "deleteSnapshotResponse", false),

@@ -209,6 +209,15 @@ public class ElastiCenterClient implements AutoCloseable {
         return group;
     }
 
+    /**
+     * {@code deleteiSCSIAuthGroup} (command name inferred, see {@link ApiCommand}): removes an auth group and its CHAP
+     * user, e.g. one this client made for a pool whose registration then failed.
+     */
+    public void deleteIscsiAuthGroup(String accountId, String authGroupId) {
+        call(ApiRequest.to(ApiCommand.DELETE_ISCSI_AUTH_GROUP).param("accountid", accountId).param("id", authGroupId).build());
+        LOG.debug("Deleted iSCSI auth group {} of account {}", authGroupId, accountId);
+    }
+
     /** {@code listiSCSIInitiator}: the initiator groups of an account ({@code ALL} first, {@code None} second). */
     public List<IscsiInitiator> listIscsiInitiators(String accountId) {
         return map(call(ApiRequest.to(ApiCommand.LIST_ISCSI_INITIATOR).param("accountid", accountId).build())

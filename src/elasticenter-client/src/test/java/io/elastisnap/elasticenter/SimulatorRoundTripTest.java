@@ -214,6 +214,24 @@ public class SimulatorRoundTripTest extends SimulatorTestBase {
     }
 
     @Test
+    public void anAuthGroupIsDeletedOnlyWhenNoVolumeUsesIt() {
+        SimVolume created = newVolume();
+        String account = sim.defaults().accountId();
+        IscsiAuthGroup added = client.addIscsiAuthGroup(account, uniqueName("del"), "deluser", Secret.of("a-CHAP-secret-2"));
+        IscsiService service = client.listVolumeIscsiServices(created.id()).get(0);
+        String all = client.listIscsiInitiators(account).get(0).id();
+        client.updateVolumeIscsiService(service.id(), all, added.id());
+        ElastiCenterException inUse = assertThrows(ElastiCenterException.class, () -> client.deleteIscsiAuthGroup(account, added.id()));
+        assertTrue(inUse.getMessage(), inUse.getMessage().contains("in use"));
+
+        client.updateVolumeIscsiService(service.id(), all, null);
+        client.deleteIscsiAuthGroup(account, added.id());
+        assertTrue(client.listIscsiAuthGroups(account).stream().noneMatch(g -> g.id().equals(added.id())));
+        assertThrows(ElastiCenterException.class, () -> client.deleteIscsiAuthGroup(account, added.id()));
+        assertEquals(added.id(), sim.requestLog().of("deleteiSCSIAuthGroup").get(0).parameter("id"));
+    }
+
+    @Test
     public void snapshotCreateListFindDelete() {
         SimVolume created = newVolume();
 

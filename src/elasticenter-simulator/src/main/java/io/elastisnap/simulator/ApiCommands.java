@@ -153,6 +153,9 @@ final class ApiCommands {
         // key "authgroup" (as in the list) is a guess, no successful answer was captured.
         add("addiSCSIAuthGroup", "tsmiSCSIAuthGroupResponse", p -> JsonViews.single("authgroup",
                 v.authGroup(array.addAuthGroup(array.requireAccount(p, "accountid"), p))));
+        // [INFERRED] command, parameters and answer: named like deleteiSCSIInitiator; no answer was captured.
+        add("deleteiSCSIAuthGroup", "tsmiSCSIAuthGroupResponse", p -> JsonViews.single("authgroup",
+                v.authGroup(array.deleteAuthGroup(array.requireAccount(p, "accountid"), p))));
         add("createStorageSnapshot", "createStorageSnapshotResponse", this::createStorageSnapshot);
         add("listStorageSnapshots", "listDatasetSnapshotsResponse", p -> {
             SimState.Volume volume = array.requireVolume(p, "id");

@@ -676,6 +676,21 @@ final class SimulatedArray {
         return group;
     }
 
+    /** {@code deleteiSCSIAuthGroup}: [INFERRED] refused while a volume's iSCSI service authenticates with the group. */
+    SimState.AuthGroup deleteAuthGroup(SimState.Account account, Params params) {
+        String id = params.required("id");
+        SimState.AuthGroup group = state.authGroups.get(id);
+        if (group == null || !group.accountId.equals(account.id)) {
+            throw ApiException.invalidParameter(params.command(), "id", id);
+        }
+        if (state.volumes.values().stream().anyMatch(v -> "CHAP".equals(v.authMethod) && id.equals(v.authGroupId))) {
+            throw ApiException.failure("Failed to delete iSCSI auth group due to : auth group '" + group.name + "' is in use");
+        }
+        state.authGroups.remove(id);
+        persist();
+        return group;
+    }
+
     private static String chapSecret(Params params, String name, boolean required) {
         String secret = required ? params.required(name) : params.optional(name);
         if (secret != null && (secret.length() < 12 || secret.length() > 255 || secret.chars().anyMatch(

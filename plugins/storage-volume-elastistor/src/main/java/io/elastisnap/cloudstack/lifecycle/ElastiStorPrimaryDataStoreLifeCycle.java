@@ -103,26 +103,48 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
                     + ElastiStorPool.INPUT_CHAP_AUTH_GROUP + " contradict each other; give one of them");
         }
 
+        ElastiCenterClient client = arrays.client(new PoolConnection(endpoint, apiKey));
         Account account;
         Tsm tsm;
-        ChapCredentials chap = null;
         try {
-            ElastiCenterClient client = arrays.client(new PoolConnection(endpoint, apiKey));
             account = client.listAccounts().stream().filter(a -> a.id().equalsIgnoreCase(accountName)
                     || a.name().equalsIgnoreCase(accountName)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                     "ElastiCenter " + url + " has no account '" + accountName + "'"));
             tsm = client.listTsms(account.id()).stream().filter(t -> t.id().equalsIgnoreCase(tsmName) || t.name().equalsIgnoreCase(tsmName))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException("ElastiStor account " + account.name()
                             + " has no TSM '" + tsmName + "'"));
-            if (!chapOff) {
-                chap = arrays.prepareChap(client, account.id(), chapGroup == null || chapGroup.trim().isEmpty() ? null
-                        : chapGroup.trim());
-            }
         } catch (ElastiCenterException e) {
             throw new CloudRuntimeException("Cannot register ElastiStor pool: ElastiCenter " + url + " answered: " + e.getMessage());
         }
         String portal = tsm.ipAddress().orElseThrow(() -> new IllegalArgumentException("ElastiStor TSM " + tsm.name()
                 + " has no IP address to serve iSCSI from"));
+        boolean createsAuthGroup = !chapOff && (chapGroup == null || chapGroup.trim().isEmpty());
+        ChapCredentials chap = chapOff ? null : arrays.prepareChap(client, account.id(), createsAuthGroup ? null : chapGroup.trim());
+        try {
+            return register(dsInfos, url, endpoint, apiKey, account, tsm, portal, chap);
+        } catch (RuntimeException e) {
+            if (createsAuthGroup) {
+                deleteAuthGroup(client, account, chap);
+            }
+            throw e;
+        }
+    }
+
+    /** The auth group this registration made goes with its failure: nothing else would ever use or remove it. */
+    private static void deleteAuthGroup(ElastiCenterClient client, Account account, ChapCredentials chap) {
+        try {
+            client.deleteIscsiAuthGroup(account.id(), chap.authGroupId());
+            LOG.info("Deleted the iSCSI auth group {} this failed registration created on ElastiStor account {}", chap.authGroupId(),
+                    account.name());
+        } catch (ElastiCenterException e) {
+            LOG.error("The pool registration failed and the iSCSI auth group {} it created on ElastiStor account {} could not be"
+                    + " deleted ({}); delete it in ElastiCenter", chap.authGroupId(), account.name(), e.getMessage());
+        }
+    }
+
+    private DataStore register(Map<String, Object> dsInfos, String url, ElastiCenterEndpoint endpoint, Secret apiKey, Account account,
+                               Tsm tsm, String portal, ChapCredentials chap) {
+        boolean chapOff = chap == null;
 
         Map<String, String> details = new HashMap<>();
         details.put(ElastiStorPool.DETAIL_URL, url);

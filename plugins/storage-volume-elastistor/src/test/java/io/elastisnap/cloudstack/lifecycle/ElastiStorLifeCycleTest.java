@@ -161,6 +161,32 @@ public class ElastiStorLifeCycleTest {
     }
 
     @Test
+    public void aRegistrationFailingAfterItMadeTheAuthGroupDeletesTheGroupButNeverAnOperatorsOne() {
+        when(helper.createPrimaryDataStore(any())).thenThrow(new CloudRuntimeException("Storage pool es1 already exists"));
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), details()));
+            fail();
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("already exists"));
+        }
+        assertEquals("the group was made", 1, sim.requestLog().count("addiSCSIAuthGroup"));
+        assertEquals("and deleted again", 1, sim.requestLog().count("deleteiSCSIAuthGroup"));
+        assertTrue(client().listIscsiAuthGroups(sim.defaults().accountId()).stream().allMatch(g -> g.isNamed("None")));
+
+        client().addIscsiAuthGroup(sim.defaults().accountId(), "ops-chap", "opsuser", Secret.of("made-by-the-operator"));
+        Map<String, String> named = details();
+        named.put("chapAuthGroup", "ops-chap");
+        try {
+            lifeCycle.initialize(request(sim.baseUrl().toString(), named));
+            fail();
+        } catch (CloudRuntimeException expected) {
+            // same failure
+        }
+        assertEquals("the operator's group stays", 1, sim.requestLog().count("deleteiSCSIAuthGroup"));
+        assertTrue(client().listIscsiAuthGroups(sim.defaults().accountId()).stream().anyMatch(g -> g.isNamed("ops-chap")));
+    }
+
+    @Test
     public void anAuthGroupMadeOnTheApplianceCanBeNamedInstead() {
         String group = client().addIscsiAuthGroup(sim.defaults().accountId(), "ops-chap", "opsuser",
                 Secret.of("made-by-the-operator")).id();
