@@ -57,7 +57,18 @@ public class ChapSecretAuditTest {
             found += failure(() -> client.listIscsiAuthUsers(account, group.id()));
             sim.faults().inject("listiSCSIAuthUser", Fault.malformedJson().times(1));
             found += failure(() -> client.listIscsiAuthUsers(account, group.id()));
+            found += failure(() -> {
+                client.deleteIscsiAuthGroup(account, group.id()); // refused: the volume authenticates with it
+                return null;
+            });
             found += SecretScanner.scan("toString", sim.requestLog().entries().toString());
+
+            // the transfer clone's login: its value types, and a qemu-img login that fails (nothing listens there)
+            io.elastisnap.transfer.ChapLogin login = new io.elastisnap.transfer.ChapLogin("audituser", Secret.of(chap));
+            io.elastisnap.transfer.DataLocation lun = io.elastisnap.transfer.DataLocation.iscsi("127.0.0.1", 1,
+                    "iqn.2026-12.io.elastisnap:audit", 0, login);
+            found += SecretScanner.scan("toString", login + " " + lun + " " + lun.chap().orElseThrow());
+            found += failure(() -> io.elastisnap.transfer.QemuImg.standard().infoRaw(lun));
         }
         ChaosReport.count("secrets.chapAuditRuns");
         long leaked = SecretScanner.leaks() - leaksBefore;
