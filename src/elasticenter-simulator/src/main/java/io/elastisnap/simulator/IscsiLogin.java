@@ -3,10 +3,9 @@ package io.elastisnap.simulator;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * An initiator for tests and labs: logs in to a LUN with qemu-img's built-in libiscsi initiator (package
  * {@code qemu-block-extra}; no kernel initiator needed) and copies it to a raw file, as a KVM host's login would
- * read it. A CHAP secret goes to qemu-img through a file of mode 600, never on its command line.
+ * read it. A CHAP secret goes to qemu-img on its standard input, never on its command line or into a file.
  */
 public final class IscsiLogin {
     /** How the login went: qemu-img's exit code and what it printed (libiscsi's reason on a refusal). */
@@ -56,30 +55,23 @@ public final class IscsiLogin {
             throws IOException, InterruptedException {
         String options = "driver=iscsi,transport=tcp,portal=" + portal + ",target=" + iqn + ",lun=" + lun;
         List<String> command = new ArrayList<>(List.of("qemu-img", "convert"));
-        Path secretFile = null;
         if (user != null) {
-            secretFile = Files.createTempFile("chap-", ".secret", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(secretFile, secret == null ? "" : secret, StandardCharsets.UTF_8);
-            command.addAll(List.of("--object", "secret,id=chap,file=" + secretFile));
+            command.addAll(List.of("--object", "secret,id=chap,file=/dev/stdin"));
             options += ",user=" + user + ",password-secret=chap";
         }
         command.addAll(List.of("--image-opts", options, "-O", "raw", rawFile.toString()));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output;
-            try (InputStream in = process.getInputStream()) {
-                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Outcome(-1, "qemu-img did not finish within 120 s");
-            }
-            return new Outcome(process.exitValue(), output);
-        } finally {
-            if (secretFile != null) {
-                Files.deleteIfExists(secretFile);
-            }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (OutputStream in = process.getOutputStream()) {
+            in.write((user != null && secret != null ? secret : "").getBytes(StandardCharsets.UTF_8));
         }
+        String output;
+        try (InputStream in = process.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return new Outcome(-1, "qemu-img did not finish within 120 s");
+        }
+        return new Outcome(process.exitValue(), output);
     }
 }
