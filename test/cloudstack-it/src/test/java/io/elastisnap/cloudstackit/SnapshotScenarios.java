@@ -164,6 +164,8 @@ public class SnapshotScenarios {
         String volumeId = newVolume("it-secondary").get("id").getAsString();
         ApiError error = refused("createSnapshot", "volumeid", volumeId, "locationtype", "SECONDARY");
         assertTrue(error.text, error.text.contains("locationtype"));
+        // refused before anything was taken: the record CloudStack allocated is removed (as CloudStack removes it when
+        // no strategy can take a snapshot); a take that fails after it started is listed as Error instead
         assertTrue("no snapshot left behind", lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId, "listall", "true").isEmpty());
         assertTrue(lab.arraySnapshotNames(lab.esVolumeId(volumeId)).isEmpty());
     }
@@ -182,6 +184,8 @@ public class SnapshotScenarios {
             ApiError resize = refused("resizeVolume", "id", volumeId, "diskofferingid", iopsOfferingId);
             assertTrue(resize.text, resize.text.contains("aintenance"));
             assertEquals(List.of(arrayName(snapshot)), lab.arraySnapshotNames(esVolume));
+            assertEquals("the refused take leaves no record", 1,
+                    lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId, "listall", "true").size());
         } finally {
             lab.api.call("cancelStorageMaintenance", "id", poolId);
         }

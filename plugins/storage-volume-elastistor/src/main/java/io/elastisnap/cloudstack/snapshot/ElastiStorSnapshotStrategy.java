@@ -128,14 +128,25 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
                     + ElastiStorPool.PROVIDER_NAME + " driver");
         }
         long poolId = volume.getPoolId();
+        try {
+            refuseUnsupportedTake(snapshot, volume, poolId);
+        } catch (CloudRuntimeException refusal) {
+            // Nothing was taken: no record stays listed (CloudStack removes the record the same way when no strategy can
+            // take a snapshot). A take that fails later stays listed as Error, with its cause in the snapshot's details.
+            snapshotDao.remove(snapshot.getId());
+            throw refusal;
+        }
+        VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
+        return locks.onPool(poolId, "Snapshot of volume " + volume.getUuid(), () -> take(snapshot, volume, esVolumeId, poolId, vm));
+    }
+
+    private void refuseUnsupportedTake(SnapshotInfo snapshot, VolumeInfo volume, long poolId) {
         if (snapshot.getLocationType() == Snapshot.LocationType.SECONDARY) {
             // CloudStack would list it as on secondary storage while it exists only on the array
             throw Refusal.of("locationtype=SECONDARY is not supported for volumes on ElastiStor pools: their snapshots are"
                     + " ElastiStor snapshots on the array; omit locationtype (or give PRIMARY)");
         }
         Refusal.unlessInService(primaryDataStoreDao.findById(poolId), "A snapshot of volume " + volume.getName());
-        VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
-        return locks.onPool(poolId, "Snapshot of volume " + volume.getUuid(), () -> take(snapshot, volume, esVolumeId, poolId, vm));
     }
 
     private SnapshotInfo take(SnapshotInfo snapshot, VolumeInfo volume, String esVolumeId, long poolId, VirtualMachine vm) {

@@ -288,6 +288,8 @@ public class ElastiStorSnapshotStrategyTest {
             assertEquals("db write failed", expected.getCause().getMessage());
             verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_FAILURE, "db write failed", true);
         }
+        // a take that started stays listed, as Error with its cause: only a refusal leaves no record
+        verify(snapshotDao, never()).remove(SNAPSHOT);
     }
 
     private static Map<String, String> details() {
@@ -431,6 +433,7 @@ public class ElastiStorSnapshotStrategyTest {
         }
         verify(array, never()).createSnapshot(any(), any());
         verify(volumeInfo, never()).stateTransit(any());
+        verify(snapshotDao).remove(SNAPSHOT);
     }
 
     @Test
@@ -446,6 +449,7 @@ public class ElastiStorSnapshotStrategyTest {
         } catch (CloudRuntimeException e) {
             assertRefusal(e, "ElastiStor pool es1 is in maintenance");
         }
+        verify(snapshotDao).remove(SNAPSHOT);
         try {
             strategy.revertSnapshot(snapshot);
             fail();
