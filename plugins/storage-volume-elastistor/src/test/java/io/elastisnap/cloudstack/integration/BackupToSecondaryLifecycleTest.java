@@ -181,7 +181,7 @@ public class BackupToSecondaryLifecycleTest {
         HostDao hosts = mock(HostDao.class);
         when(hosts.listAllHostsUpByZoneAndHypervisor(Entities.ZONE, HypervisorType.KVM)).thenReturn(Collections.singletonList(host));
 
-        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao, db.volumeDetails, db.snapshotDetails,
+        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, pools.locks, db.volumeDao, db.volumeDetails, db.snapshotDetails,
                 db.poolDao, db.poolDetails, db.vmDao, db.owners);
         SecondaryStorageBackups backups = Wiring.inject(new SecondaryStorageBackups(), stores, storeRefs(), db.snapshotDetails, db.poolDao,
                 db.poolDetails, hosts, agentManager(), pools.arrays, pools.settings);
