@@ -154,7 +154,7 @@ public class ElastiStorReconciler {
             }
             return true;
         }, () -> {
-            LOG.debug("ElastiStor periodic work skipped: another management server holds {}", ClusterLocks.PERIODIC_WORK);
+            LOG.info("ElastiStor periodic work skipped on this management server: another one holds {}", ClusterLocks.PERIODIC_WORK);
             return false;
         });
     }
@@ -175,7 +175,10 @@ public class ElastiStorReconciler {
     public synchronized Report reconcile(boolean remove) {
         Report report = new Report();
         Set<String> seen = new HashSet<>();
-        for (StoragePoolVO pool : primaryDataStoreDao.findPoolsByProvider(ElastiStorPool.PROVIDER_NAME)) {
+        long start = System.nanoTime();
+        List<StoragePoolVO> pools = primaryDataStoreDao.findPoolsByProvider(ElastiStorPool.PROVIDER_NAME);
+        LOG.info("ElastiStor reconcile pass over {} pool(s) started on this management server", pools.size());
+        for (StoragePoolVO pool : pools) {
             try {
                 boolean passed = locks.withLock(ClusterLocks.poolLock(pool.getId()), POOL_PASS_WAIT, () -> {
                     reconcilePool(pool, remove, report, seen);
@@ -190,6 +193,7 @@ public class ElastiStorReconciler {
             }
         }
         orphansOfPreviousRun = seen;
+        LOG.info("ElastiStor reconcile pass done in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         if (!report.orphans.isEmpty() || !report.orphanVolumes.isEmpty() || !report.problems.isEmpty()) {
             LOG.warn("ElastiStor reconcile: {} orphaned snapshot(s) {}, removed {}; {} orphaned volume(s) {}, removed {}; problems {}",
                     report.orphans.size(), report.orphans, report.removed, report.orphanVolumes.size(), report.orphanVolumes,

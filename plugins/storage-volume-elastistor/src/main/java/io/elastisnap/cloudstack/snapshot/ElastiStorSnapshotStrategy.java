@@ -131,10 +131,13 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         try {
             refuseUnsupportedTake(snapshot, volume, poolId);
         } catch (CloudRuntimeException refusal) {
+            if (isVmSnapshotMember(snapshot)) {
+                throw refusal; // the VM snapshot strategy that asked cleans up its members
+            }
             // Nothing was taken: no record stays listed (CloudStack removes the record the same way when no strategy can
             // take a snapshot). A take that fails later stays listed as Error, with its cause in the snapshot's details.
             snapshotDao.remove(snapshot.getId());
-            throw refusal;
+            throw Refusal.ofTake(refusal.getMessage());
         }
         VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
         return locks.onPool(poolId, "Snapshot of volume " + volume.getUuid(), () -> take(snapshot, volume, esVolumeId, poolId, vm));
@@ -192,8 +195,10 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             volume.stateTransit(Volume.Event.OperationFailed);
             LOG.error("ElastiStor snapshot of volume {} failed", volume.getUuid(), e);
             recordFailure(snapshot.getId(), e);
-            throw Refusal.failure(e instanceof CloudRuntimeException ? e.getMessage()
-                    : "ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage(), e);
+            String message = e instanceof CloudRuntimeException ? e.getMessage()
+                    : "ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage();
+            // a VM snapshot's member fails to CloudStack's VM snapshot strategy, which handles CloudRuntimeException
+            throw isVmSnapshotMember(snapshot) ? Refusal.failure(message, e) : Refusal.ofTake(message);
         }
     }
 
@@ -239,7 +244,14 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
      */
     @Override
     public SnapshotInfo backupSnapshot(SnapshotInfo snapshot) {
-        SnapshotInfo onImage = backups.backUp(snapshot);
+        SnapshotInfo onImage;
+        try {
+            onImage = backups.backUp(snapshot);
+        } catch (RuntimeException e) {
+            // with asyncbackup=false the failure is the createSnapshot answer: in the form that keeps its message
+            throw isVmSnapshotMember(snapshot) ? e : Refusal.ofTake("the backup to secondary storage failed (the snapshot stays"
+                    + " on the array): " + e.getMessage());
+        }
         snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.BackupToSecondary);
         snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
         return onImage;
