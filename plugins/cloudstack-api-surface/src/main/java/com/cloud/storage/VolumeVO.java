@@ -1,6 +1,8 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package com.cloud.storage;
 
+import java.util.Date;
+
 import com.cloud.storage.Storage.StoragePoolType;
 
 public class VolumeVO implements Volume {
@@ -100,6 +102,10 @@ public class VolumeVO implements Volume {
     }
 
     public Long getMaxIops() {
+        throw new UnsupportedOperationException();
+    }
+
+    public Date getRemoved() {
         throw new UnsupportedOperationException();
     }
 }

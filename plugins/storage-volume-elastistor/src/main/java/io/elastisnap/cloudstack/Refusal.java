@@ -17,6 +17,17 @@ public final class Refusal {
         return new CloudRuntimeException(message, new UnsupportedOperationException(message));
     }
 
+    /**
+     * A refused or failed volume snapshot take, in the one form whose message reaches the createSnapshot answer on both
+     * of 4.22's paths. A detached volume's take is called by createSnapshot itself, which keeps the message of an
+     * UnsupportedOperationException cause. An attached volume's take runs in the VM's work job; its failure is
+     * serialized into the job result and reaches createSnapshot as the cause of "Unexpected exception", so it must
+     * itself be an UnsupportedOperationException (a JDK class: the job result deserializes on any server).
+     */
+    public static UnsupportedOperationException ofTake(String message) {
+        return new UnsupportedOperationException(message, new UnsupportedOperationException(message));
+    }
+
     /** Refuses {@code operation} on a pool in (or entering) maintenance: the array must not change under it. */
     public static void unlessInService(StoragePool pool, String operation) {
         if (pool != null && pool.isInMaintenance()) {

@@ -47,7 +47,7 @@ public class PackageLayeringTest {
         // management server side
         allow("api", "config", "command", "");
         allow("lifecycle", "driver", "array", "config", "command", "");
-        allow("driver", "backup", "record", "array", "config", "");
+        allow("driver", "backup", "record", "array", "config", "cluster", "");
         allow("reconcile", "record", "array", "config", "cluster", "");
         allow("snapshot", "backup", "record", "array", "config", "command", "cluster", "");
         allow("backup", "record", "array", "config", "command", "");

@@ -122,14 +122,19 @@ final class Lab {
         String volumeId = api.call("createVolume", "name", name, "diskofferingid", diskOfferingId, "zoneid", zoneId,
                 "account", vm.get("account").getAsString(), "domainid", vm.get("domainid").getAsString())
                 .getAsJsonObject("volume").get("id").getAsString();
+        attachToTheStoppedVm(poolId, volumeId);
+        api.call("detachVolume", "id", volumeId);
+        return volume(volumeId);
+    }
+
+    /** Attaches a volume of the pool to {@code elastisnap.cs.vm}, the pool's hypervisor switched for that call only. */
+    void attachToTheStoppedVm(String poolId, String volumeId) {
         sql("UPDATE storage_pool SET hypervisor = 'Simulator' WHERE uuid = '" + poolId + "'");
         try {
             api.call("attachVolume", "id", volumeId, "virtualmachineid", settings.attachVm);
         } finally {
             sql("UPDATE storage_pool SET hypervisor = 'KVM' WHERE uuid = '" + poolId + "'");
         }
-        api.call("detachVolume", "id", volumeId);
-        return volume(volumeId);
     }
 
     JsonObject volume(String volumeId) {

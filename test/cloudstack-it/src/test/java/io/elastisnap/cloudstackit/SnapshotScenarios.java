@@ -164,6 +164,8 @@ public class SnapshotScenarios {
         String volumeId = newVolume("it-secondary").get("id").getAsString();
         ApiError error = refused("createSnapshot", "volumeid", volumeId, "locationtype", "SECONDARY");
         assertTrue(error.text, error.text.contains("locationtype"));
+        // refused before anything was taken: the record CloudStack allocated is removed (as CloudStack removes it when
+        // no strategy can take a snapshot); a take that fails after it started is listed as Error instead
         assertTrue("no snapshot left behind", lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId, "listall", "true").isEmpty());
         assertTrue(lab.arraySnapshotNames(lab.esVolumeId(volumeId)).isEmpty());
     }
@@ -182,6 +184,8 @@ public class SnapshotScenarios {
             ApiError resize = refused("resizeVolume", "id", volumeId, "diskofferingid", iopsOfferingId);
             assertTrue(resize.text, resize.text.contains("aintenance"));
             assertEquals(List.of(arrayName(snapshot)), lab.arraySnapshotNames(esVolume));
+            assertEquals("the refused take leaves no record", 1,
+                    lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId, "listall", "true").size());
         } finally {
             lab.api.call("cancelStorageMaintenance", "id", poolId);
         }
@@ -205,14 +209,19 @@ public class SnapshotScenarios {
         String esVolume = lab.esVolumeId(volumeId);
         String orphan = "cs-" + UUID.randomUUID();
         lab.array.createStorageSnapshot(esVolume, orphan);
+        awaitReconcileRemoving("the orphan " + orphan + " of a data disk", () -> !lab.arraySnapshotNames(esVolume).contains(orphan));
+    }
+
+    /** Lets the reconciler run every minute with removal on until {@code gone} holds (9 min at most), then sets both back. */
+    private static void awaitReconcileRemoving(String what, java.util.function.BooleanSupplier gone) {
         lab.setConfiguration("elastistor.reconcile.remove.orphans", "true");
         lab.setConfiguration("elastistor.reconcile.interval.minutes", "1");
         try {
             // the first run after start waits 5 min; an orphan is removed at the second run that sees it
             long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(9);
-            while (lab.arraySnapshotNames(esVolume).contains(orphan)) {
+            while (!gone.getAsBoolean()) {
                 if (System.nanoTime() > end) {
-                    fail("the reconciler did not remove the orphan " + orphan + " of a data disk within 9 min");
+                    fail("the reconciler did not remove " + what + " within 9 min");
                 }
                 CloudStackApi.sleep(5000);
             }
@@ -236,12 +245,62 @@ public class SnapshotScenarios {
             // this lab's zone has no Up KVM host (no /dev/kvm here) to copy the backup: the take must fail, not pretend
             ApiError take = refused("createSnapshot", "volumeid", volumeId);
             System.out.println("snapshot.backup.to.secondary=true without a KVM host: " + take.text);
+            assertTrue("the answer says why (defect 8): " + take.text, take.text.contains("backup to secondary storage failed"));
             for (JsonObject listed : lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId, "listall", "true")) {
                 assertFalse("a failed backup never shows BackedUp: " + listed, "BackedUp".equals(listed.get("state").getAsString()));
             }
         } finally {
             lab.setConfiguration("snapshot.backup.to.secondary", "false");
             lab.restartManagementServer();
+        }
+    }
+
+    /**
+     * Defect 8: a volume attached to a VM is snapshotted in the VM's work job, whose failure CloudStack 4.22 used to
+     * answer as "internal error"; the cause now reaches the answer on that path too.
+     */
+    @Test
+    public void s10_aRefusedTakeOfAnAttachedVolumeSaysWhy() {
+        String volumeId = newVolume("it-attached").get("id").getAsString();
+        lab.attachToTheStoppedVm(poolId, volumeId);
+        try {
+            ApiError error = refused("createSnapshot", "volumeid", volumeId, "locationtype", "SECONDARY");
+            assertTrue(error.text, error.text.contains("locationtype=SECONDARY is not supported"));
+            assertTrue("no snapshot left behind", lab.api.list("listSnapshots", "snapshot", "volumeid", volumeId, "listall", "true").isEmpty());
+        } finally {
+            lab.api.call("detachVolume", "id", volumeId);
+        }
+    }
+
+    /**
+     * Defect 3: a management server killed during createVolume from a snapshot, after the array clone and before the
+     * volume row names it, leaves a clone on the array that blocks deleting the snapshot ("has a clone") and its
+     * origin volume. Simulated with the database: the clone volume's row is put back to what such a kill leaves (no
+     * ElastiStor id written, still Creating). The reconciler removes the clone; the snapshot and the origin can go.
+     */
+    @Test
+    public void s11_theCloneOfAKilledVolumeFromSnapshotIsReconciledAway() {
+        String originId = newVolume("it-clone-killed-origin").get("id").getAsString();
+        String originEs = lab.esVolumeId(originId);
+        JsonObject snapshot = snapshot(originId);
+        String snapshotId = snapshot.get("id").getAsString();
+        String cloneId = lab.api.call("createVolume", "name", "it-clone-killed", "snapshotid", snapshotId, "zoneid", lab.zoneId)
+                .getAsJsonObject("volume").get("id").getAsString();
+        String cloneEs = lab.esVolumeId(cloneId);
+        lab.sql("UPDATE volumes SET folder = NULL, state = 'Creating' WHERE uuid = '" + cloneId + "'");
+        try {
+            ApiError pinned = refused("deleteSnapshot", "id", snapshotId);
+            assertTrue(pinned.text, pinned.text.contains("Delete the volumes created from it first"));
+
+            awaitReconcileRemoving("the clone " + cloneEs + " no volume owns", () -> !lab.array.findFileSystem(cloneEs).isPresent());
+
+            lab.api.call("deleteSnapshot", "id", snapshotId);
+            assertFalse(lab.arraySnapshotNames(originEs).contains(arrayName(snapshot)));
+            lab.api.call("deleteVolume", "id", originId);
+            assertFalse("the origin volume is gone from the array", lab.array.findFileSystem(originEs).isPresent());
+        } finally {
+            // the stand-in for the killed create's row: CloudStack would leave it Creating; removed so cleanup passes
+            lab.sql("UPDATE volumes SET state = 'Expunged', removed = NOW() WHERE uuid = '" + cloneId + "'");
         }
     }
 }

@@ -1,47 +1,28 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.api;
 
-import javax.inject.Inject;
-
 import org.apache.cloudstack.acl.RoleType;
 import org.apache.cloudstack.api.APICommand;
-import org.apache.cloudstack.api.BaseAsyncCmd;
 import org.apache.cloudstack.api.BaseCmd;
 import org.apache.cloudstack.api.Parameter;
-import org.apache.cloudstack.context.CallContext;
 
 import com.cloud.vm.VMInstanceVO;
 
+import io.elastisnap.cloudstack.command.FreezeLeaseAnswer;
 
 @APICommand(name = "acquireElastiStorFreezeLease", responseObject = FreezeLeaseResponse.class, since = "4.22",
         description = "Freezes a running KVM VM's file systems (qemu-guest-agent) for at most 'duration' seconds, bounded by"
                 + " elastistor.max.frozen.window.ms, for an external backup tool; thawed by releaseElastiStorFreezeLease or by the"
                 + " VM's host itself when the lease ends, also if the management server or the agent dies meanwhile",
         requestHasSensitiveInfo = false, responseHasSensitiveInfo = false, authorized = {RoleType.Admin})
-public class AcquireFreezeLeaseCmd extends BaseAsyncCmd {
-    @Inject
-    private ElastiSnapApiService service;
-
-    @Parameter(name = "virtualmachineid", type = BaseCmd.CommandType.STRING, required = true, description = "the VM's id")
-    private String virtualMachineId;
-
+public class AcquireFreezeLeaseCmd extends FreezeLeaseCmd {
     @Parameter(name = "duration", type = BaseCmd.CommandType.INTEGER, required = true,
             description = "seconds the file systems stay frozen at most (1 to elastistor.max.frozen.window.ms)")
     private Integer duration;
 
     @Override
-    public void execute() {
-        VMInstanceVO vm = service.vm(virtualMachineId);
-        LeaseEvents.completed(this, vm, () -> service.acquireLease(vm, duration == null ? 0 : duration), answer -> {
-            FreezeLeaseResponse response = FreezeLeaseResponse.of(vm.getUuid(), answer);
-            response.setResponseName(getCommandName());
-            setResponseObject(response);
-        });
-    }
-
-    @Override
-    public long getEntityOwnerId() {
-        return CallContext.current().getCallingAccountId();
+    FreezeLeaseAnswer lease(ElastiSnapApiService service, VMInstanceVO vm) {
+        return service.acquireLease(vm, duration == null ? 0 : duration);
     }
 
     @Override
@@ -51,6 +32,6 @@ public class AcquireFreezeLeaseCmd extends BaseAsyncCmd {
 
     @Override
     public String getEventDescription() {
-        return "freezing the file systems of VM " + virtualMachineId + " for at most " + duration + " s";
+        return "freezing the file systems of VM " + virtualMachineId() + " for at most " + duration + " s";
     }
 }

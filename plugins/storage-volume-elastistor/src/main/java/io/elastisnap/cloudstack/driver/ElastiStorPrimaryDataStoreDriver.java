@@ -58,7 +58,9 @@ import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.IscsiExports;
 import io.elastisnap.cloudstack.array.SnapshotChain;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
+import io.elastisnap.cloudstack.record.VolumeArrayName;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.elasticenter.AddQosGroupRequest;
 import io.elastisnap.elasticenter.CreateVolumeRequest;
@@ -87,6 +89,8 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
 
     @Inject
     private ElastiStorArrays arrays;
+    @Inject
+    private ClusterLocks locks;
     @Inject
     private VolumeDao volumeDao;
     @Inject
@@ -172,20 +176,20 @@ public class ElastiStorPrimaryDataStoreDriver implements PrimaryDataStoreDriver 
         }, ElastiStorPrimaryDataStoreDriver::createFailure);
     }
 
-    /** The name of a CloudStack volume's ElastiStor volume: unique, stable, traceable, made of letters and digits. */
-    static String arrayVolumeName(String volumeUuid) {
-        return "cs" + volumeUuid.replace("-", "");
-    }
-
     /**
      * Creates the ElastiStor volume of a CloudStack volume, empty or as a clone of one of our snapshots, and records it
      * on the volume row; returns the iSCSI name ({@code /<iqn>/0}) the KVM agent's iSCSI adaptor logs in to.
      */
     String createVolume(long poolId, VolumeInfo volume, Long cloneOfSnapshotId) {
+        // under the pool's lock: the reconcile pass, under it too, never sees the array volume before the row names it
+        return locks.onPool(poolId, "Create of volume " + volume.getUuid(), () -> createVolumeLocked(poolId, volume, cloneOfSnapshotId));
+    }
+
+    private String createVolumeLocked(long poolId, VolumeInfo volume, Long cloneOfSnapshotId) {
         ElastiCenterClient client = arrays.client(poolId);
         Map<String, String> poolDetails = poolDetailsDao.listDetailsKeyPairs(poolId);
         String tsmId = poolDetails.get(ElastiStorPool.DETAIL_TSM_ID);
-        String name = arrayVolumeName(volume.getUuid());
+        String name = VolumeArrayName.of(volume.getUuid());
         long iops = iopsOf(volume.getMaxIops(), volume.getMinIops());
         FileSystem created = cloneOfSnapshotId == null ? provision(client, tsmId, name, volume.getSize(), iops)
                 : cloneFromSnapshot(client, cloneOfSnapshotId, name, volume.getSize());

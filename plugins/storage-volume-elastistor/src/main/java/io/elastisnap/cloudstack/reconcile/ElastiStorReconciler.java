@@ -16,6 +16,7 @@ import javax.inject.Inject;
 
 import org.apache.cloudstack.managed.context.ManagedContextRunnable;
 import org.apache.cloudstack.storage.datastore.db.PrimaryDataStoreDao;
+import org.apache.cloudstack.storage.datastore.db.StoragePoolDetailsDao;
 import org.apache.cloudstack.storage.datastore.db.StoragePoolVO;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -30,6 +31,9 @@ import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
+import io.elastisnap.cloudstack.record.VolumeArrayName;
+import io.elastisnap.elasticenter.ElastiCenterClient;
+import io.elastisnap.elasticenter.FileSystem;
 
 /**
  * The plugin's periodic work, on one management server at a time (the cluster lock {@link ClusterLocks#PERIODIC_WORK};
@@ -55,6 +59,8 @@ public class ElastiStorReconciler {
     private ClusterLocks locks;
     @Inject
     private ArraySnapshotOwners owners;
+    @Inject
+    private StoragePoolDetailsDao poolDetailsDao;
 
     /** How long a reconcile pass waits for an operation on its pool before leaving the pool to the next run. */
     static final Duration POOL_PASS_WAIT = Duration.ofSeconds(30);
@@ -98,6 +104,9 @@ public class ElastiStorReconciler {
         public final List<Orphan> orphans = new ArrayList<>();
         public final List<Orphan> removed = new ArrayList<>();
         public final List<String> problems = new ArrayList<>();
+        /** Array volumes the driver made whose CloudStack volume does not own them ({@link #reconcileVolumes}). */
+        public final List<String> orphanVolumes = new ArrayList<>();
+        public final List<String> removedVolumes = new ArrayList<>();
     }
 
     /** Spring init-method: schedules the periodic run (the interval is re-read every minute, so changes apply live). */
@@ -145,7 +154,7 @@ public class ElastiStorReconciler {
             }
             return true;
         }, () -> {
-            LOG.debug("ElastiStor periodic work skipped: another management server holds {}", ClusterLocks.PERIODIC_WORK);
+            LOG.info("ElastiStor periodic work skipped on this management server: another one holds {}", ClusterLocks.PERIODIC_WORK);
             return false;
         });
     }
@@ -166,7 +175,10 @@ public class ElastiStorReconciler {
     public synchronized Report reconcile(boolean remove) {
         Report report = new Report();
         Set<String> seen = new HashSet<>();
-        for (StoragePoolVO pool : primaryDataStoreDao.findPoolsByProvider(ElastiStorPool.PROVIDER_NAME)) {
+        long start = System.nanoTime();
+        List<StoragePoolVO> pools = primaryDataStoreDao.findPoolsByProvider(ElastiStorPool.PROVIDER_NAME);
+        LOG.info("ElastiStor reconcile pass over {} pool(s) started on this management server", pools.size());
+        for (StoragePoolVO pool : pools) {
             try {
                 boolean passed = locks.withLock(ClusterLocks.poolLock(pool.getId()), POOL_PASS_WAIT, () -> {
                     reconcilePool(pool, remove, report, seen);
@@ -181,9 +193,11 @@ public class ElastiStorReconciler {
             }
         }
         orphansOfPreviousRun = seen;
-        if (!report.orphans.isEmpty() || !report.problems.isEmpty()) {
-            LOG.warn("ElastiStor reconcile: {} orphaned snapshot(s) {}, removed {}, problems {}", report.orphans.size(), report.orphans,
-                    report.removed, report.problems);
+        LOG.info("ElastiStor reconcile pass done in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        if (!report.orphans.isEmpty() || !report.orphanVolumes.isEmpty() || !report.problems.isEmpty()) {
+            LOG.warn("ElastiStor reconcile: {} orphaned snapshot(s) {}, removed {}; {} orphaned volume(s) {}, removed {}; problems {}",
+                    report.orphans.size(), report.orphans, report.removed, report.orphanVolumes.size(), report.orphanVolumes,
+                    report.removedVolumes, report.problems);
         }
         return report;
     }
@@ -212,6 +226,40 @@ public class ElastiStorReconciler {
                 }
             }
         }
+        reconcileVolumes(pool, remove, report, seen);
     }
 
+    /**
+     * Array volumes on the pool's TSM that the driver made for a CloudStack volume ({@link VolumeArrayName}) whose row no
+     * longer names them as its own: above all the clone of a createVolume-from-snapshot whose management server was
+     * killed between the clone and the row update, which pins the snapshot and its origin volume on the array ("has a
+     * clone" refuses deleting either). The driver creates under the pool's lock, as this runs, so a create in progress is
+     * never seen half done. A name no volume row of this CloudStack carries (another installation's) is left alone.
+     * Removed as snapshot orphans are: opt-in, and only when the previous run saw it too.
+     */
+    private void reconcileVolumes(StoragePoolVO pool, boolean remove, Report report, Set<String> seen) {
+        String tsmId = poolDetailsDao.listDetailsKeyPairs(pool.getId()).get(ElastiStorPool.DETAIL_TSM_ID);
+        if (tsmId == null) {
+            return;
+        }
+        ElastiCenterClient client = arrays.client(pool.getId());
+        for (FileSystem fs : client.listFileSystems(tsmId)) {
+            Optional<VolumeVO> madeFor = VolumeArrayName.volumeUuid(fs.name()).map(volumeDao::findByUuidIncludingRemoved);
+            if (!madeFor.isPresent() || (madeFor.get().getRemoved() == null && fs.id().equals(madeFor.get().getFolder()))) {
+                continue;
+            }
+            String orphan = fs.name() + " (ElastiStor volume " + fs.id() + ", pool " + pool.getId() + ")";
+            report.orphanVolumes.add(orphan);
+            String key = "volume:" + fs.id();
+            seen.add(key);
+            if (remove && orphansOfPreviousRun.contains(key)) {
+                try {
+                    client.deleteFileSystem(fs.id(), false);
+                    report.removedVolumes.add(orphan);
+                } catch (RuntimeException e) {
+                    report.problems.add("removing " + orphan + ": " + e.getMessage());
+                }
+            }
+        }
+    }
 }

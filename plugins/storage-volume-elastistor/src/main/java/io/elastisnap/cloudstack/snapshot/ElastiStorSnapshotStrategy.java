@@ -128,14 +128,28 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
                     + ElastiStorPool.PROVIDER_NAME + " driver");
         }
         long poolId = volume.getPoolId();
+        try {
+            refuseUnsupportedTake(snapshot, volume, poolId);
+        } catch (CloudRuntimeException refusal) {
+            if (isVmSnapshotMember(snapshot)) {
+                throw refusal; // the VM snapshot strategy that asked cleans up its members
+            }
+            // Nothing was taken: no record stays listed (CloudStack removes the record the same way when no strategy can
+            // take a snapshot). A take that fails later stays listed as Error, with its cause in the snapshot's details.
+            snapshotDao.remove(snapshot.getId());
+            throw Refusal.ofTake(refusal.getMessage());
+        }
+        VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
+        return locks.onPool(poolId, "Snapshot of volume " + volume.getUuid(), () -> take(snapshot, volume, esVolumeId, poolId, vm));
+    }
+
+    private void refuseUnsupportedTake(SnapshotInfo snapshot, VolumeInfo volume, long poolId) {
         if (snapshot.getLocationType() == Snapshot.LocationType.SECONDARY) {
             // CloudStack would list it as on secondary storage while it exists only on the array
             throw Refusal.of("locationtype=SECONDARY is not supported for volumes on ElastiStor pools: their snapshots are"
                     + " ElastiStor snapshots on the array; omit locationtype (or give PRIMARY)");
         }
         Refusal.unlessInService(primaryDataStoreDao.findById(poolId), "A snapshot of volume " + volume.getName());
-        VirtualMachine vm = volumeVO.getInstanceId() == null ? null : vmInstanceDao.findById(volumeVO.getInstanceId());
-        return locks.onPool(poolId, "Snapshot of volume " + volume.getUuid(), () -> take(snapshot, volume, esVolumeId, poolId, vm));
     }
 
     private SnapshotInfo take(SnapshotInfo snapshot, VolumeInfo volume, String esVolumeId, long poolId, VirtualMachine vm) {
@@ -181,8 +195,10 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             volume.stateTransit(Volume.Event.OperationFailed);
             LOG.error("ElastiStor snapshot of volume {} failed", volume.getUuid(), e);
             recordFailure(snapshot.getId(), e);
-            throw Refusal.failure(e instanceof CloudRuntimeException ? e.getMessage()
-                    : "ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage(), e);
+            String message = e instanceof CloudRuntimeException ? e.getMessage()
+                    : "ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage();
+            // a VM snapshot's member fails to CloudStack's VM snapshot strategy, which handles CloudRuntimeException
+            throw isVmSnapshotMember(snapshot) ? Refusal.failure(message, e) : Refusal.ofTake(message);
         }
     }
 
@@ -228,7 +244,14 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
      */
     @Override
     public SnapshotInfo backupSnapshot(SnapshotInfo snapshot) {
-        SnapshotInfo onImage = backups.backUp(snapshot);
+        SnapshotInfo onImage;
+        try {
+            onImage = backups.backUp(snapshot);
+        } catch (RuntimeException e) {
+            // with asyncbackup=false the failure is the createSnapshot answer: in the form that keeps its message
+            throw isVmSnapshotMember(snapshot) ? e : Refusal.ofTake("the backup to secondary storage failed (the snapshot stays"
+                    + " on the array): " + e.getMessage());
+        }
         snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.BackupToSecondary);
         snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
         return onImage;

@@ -14,6 +14,7 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.apache.cloudstack.acl.RoleType;
 import org.apache.cloudstack.api.APICommand;
 import org.apache.cloudstack.api.ApiErrorCode;
 import org.apache.cloudstack.api.BaseAsyncCmd;
+import org.apache.cloudstack.api.Parameter;
 import org.apache.cloudstack.api.ServerApiException;
 import org.junit.After;
 import org.junit.Before;
@@ -121,6 +123,29 @@ public class ElastiSnapApiServiceTest {
                 "getElastiStorConsistencyReport")), names);
         assertTrue("lease commands are async jobs, audited by their events",
                 BaseAsyncCmd.class.isAssignableFrom(AcquireFreezeLeaseCmd.class) && BaseAsyncCmd.class.isAssignableFrom(ReleaseFreezeLeaseCmd.class));
+    }
+
+    /**
+     * CloudStack's dispatcher and listApis take a command's parameters from its class and its superclasses up to BaseCmd
+     * (ReflectUtil.getAllFieldsForClass, walked the same way here): the shared one comes from the lease base.
+     */
+    @Test
+    public void leaseCommandsHaveTheirOwnAndTheSharedParameters() {
+        assertEquals(new HashSet<>(java.util.Arrays.asList("virtualmachineid", "duration")), parameterNames(AcquireFreezeLeaseCmd.class));
+        assertEquals(new HashSet<>(java.util.Arrays.asList("virtualmachineid", "leaseid")), parameterNames(ReleaseFreezeLeaseCmd.class));
+    }
+
+    private static Set<String> parameterNames(Class<?> command) {
+        Set<String> names = new HashSet<>();
+        for (Class<?> c = command; c != BaseAsyncCmd.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                Parameter parameter = field.getAnnotation(Parameter.class);
+                if (parameter != null) {
+                    names.add(parameter.name());
+                }
+            }
+        }
+        return names;
     }
 
     @Test

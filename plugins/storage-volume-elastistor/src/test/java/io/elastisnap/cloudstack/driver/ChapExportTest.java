@@ -56,7 +56,7 @@ public class ChapExportTest {
         db = new FakeDb();
         pools = new SimulatedPools(db);
         sim = pools.add(POOL);
-        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao, db.volumeDetails,
+        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, pools.locks, db.volumeDao, db.volumeDetails,
                 db.snapshotDetails, db.poolDao, db.poolDetails, db.vmDao);
     }
 

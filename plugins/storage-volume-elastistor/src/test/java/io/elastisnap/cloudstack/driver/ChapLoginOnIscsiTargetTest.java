@@ -61,7 +61,7 @@ public class ChapLoginOnIscsiTargetTest {
         db = new FakeDb();
         pools = new SimulatedPools(db);
         sim = pools.addWithIscsiTarget(POOL, temp.newFolder("array").toPath());
-        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao, db.volumeDetails,
+        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, pools.locks, db.volumeDao, db.volumeDetails,
                 db.snapshotDetails, db.poolDao, db.poolDetails, db.vmDao);
     }
 

@@ -56,7 +56,7 @@ public class ElastiStorDataMotionStrategyTest {
         pools.addOnSameElastiCenter(SAME_EC_POOL, POOL);
         pools.add(OTHER_EC_POOL);
         db.pool(FOREIGN_POOL, "DefaultPrimary");
-        ElastiStorPrimaryDataStoreDriver driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao,
+        ElastiStorPrimaryDataStoreDriver driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, pools.locks, db.volumeDao,
                 db.volumeDetails, db.snapshotDetails, db.poolDetails, db.vmDao, db.owners);
         strategy = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver, db.volumeDao,
                 Wiring.inject(new SecondaryStorageBackups(), mock(SnapshotDataStoreDao.class), db.snapshotDetails));

@@ -30,6 +30,7 @@ import com.cloud.utils.Pair;
 import com.cloud.vm.VirtualMachine;
 
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
+import io.elastisnap.cloudstack.record.VolumeArrayName;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
@@ -58,7 +59,7 @@ public class ElastiStorPrimaryDataStoreDriverTest {
         db = new FakeDb();
         pools = new SimulatedPools(db);
         ec1 = pools.add(POOL);
-        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao, db.volumeDetails,
+        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, pools.locks, db.volumeDao, db.volumeDetails,
                 db.snapshotDetails, db.poolDao, db.poolDetails, db.vmDao, db.owners);
     }
 
@@ -100,12 +101,14 @@ public class ElastiStorPrimaryDataStoreDriverTest {
         CreateCmdResult result = callback.single();
         assertTrue(result.getResult(), result.isSuccess());
         FileSystem fs = client(POOL).findFileSystem(volume.folder).orElseThrow(AssertionError::new);
-        assertEquals(ElastiStorPrimaryDataStoreDriver.arrayVolumeName(volume.uuid), fs.name());
+        assertEquals(VolumeArrayName.of(volume.uuid), fs.name());
         assertEquals(2L << 30, fs.quotaBytes().getAsLong());
         assertEquals("/" + fs.iqn().get() + "/0", volume.iscsiName);
         assertEquals(volume.iscsiName, result.getPath());
         assertEquals(StoragePoolType.Iscsi, volume.poolType);
         assertEquals(Long.valueOf(POOL), volume.poolId);
+        // the reconcile pass, under the same lock, never sees the array volume before the row names it
+        assertEquals(java.util.Arrays.asList("ms1:elastistor.pool.1:acquired", "ms1:elastistor.pool.1:released"), pools.database.events());
     }
 
     @Test
@@ -126,7 +129,7 @@ public class ElastiStorPrimaryDataStoreDriverTest {
     @Test
     public void aRetriedCreateAdoptsTheVolumeAnEarlierAttemptLeftBehind() {
         Entities.Vol volume = db.volume(11, null, null);
-        String leftBehind = ec1.provisionVolume(ElastiStorPrimaryDataStoreDriver.arrayVolumeName(volume.uuid), 1L << 30).id();
+        String leftBehind = ec1.provisionVolume(VolumeArrayName.of(volume.uuid), 1L << 30).id();
         RecordingCallback<CreateCmdResult> callback = new RecordingCallback<>();
 
         driver.createAsync(store(POOL), volumeInfo(volume, POOL), callback);
@@ -258,7 +261,7 @@ public class ElastiStorPrimaryDataStoreDriverTest {
 
         Entities.Vol clone = created(12, POOL, null);
 
-        assertEquals(ElastiStorPrimaryDataStoreDriver.arrayVolumeName(clone.uuid), client(POOL).findFileSystem(clone.folder)
+        assertEquals(VolumeArrayName.of(clone.uuid), client(POOL).findFileSystem(clone.folder)
                 .orElseThrow(AssertionError::new).name());
         assertEquals("one clone, no second attempt", 1, ec1.requestLog().count("cloneDatasetSnapshot"));
         assertEquals("the origin and its clone, nothing else", 2, client(POOL).listFileSystems(null).size());

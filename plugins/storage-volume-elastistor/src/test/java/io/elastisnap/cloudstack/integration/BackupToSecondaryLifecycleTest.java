@@ -181,7 +181,7 @@ public class BackupToSecondaryLifecycleTest {
         HostDao hosts = mock(HostDao.class);
         when(hosts.listAllHostsUpByZoneAndHypervisor(Entities.ZONE, HypervisorType.KVM)).thenReturn(Collections.singletonList(host));
 
-        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao, db.volumeDetails, db.snapshotDetails,
+        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, pools.locks, db.volumeDao, db.volumeDetails, db.snapshotDetails,
                 db.poolDao, db.poolDetails, db.vmDao, db.owners);
         SecondaryStorageBackups backups = Wiring.inject(new SecondaryStorageBackups(), stores, storeRefs(), db.snapshotDetails, db.poolDao,
                 db.poolDetails, hosts, agentManager(), pools.arrays, pools.settings);
@@ -603,7 +603,7 @@ public class BackupToSecondaryLifecycleTest {
         try {
             strategy.backupSnapshot(snapshot);
             fail("the backup must fail");
-        } catch (CloudRuntimeException expected) {
+        } catch (UnsupportedOperationException expected) { // the form createSnapshot answers with (Refusal.ofTake)
             assertTrue(expected.getMessage(), expected.getMessage().contains(reason));
             assertTrue(expected.getMessage(), expected.getMessage().contains("The ElastiStor snapshot is kept"));
         }

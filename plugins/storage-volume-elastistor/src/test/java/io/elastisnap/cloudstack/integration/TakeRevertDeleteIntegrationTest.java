@@ -118,7 +118,7 @@ public class TakeRevertDeleteIntegrationTest {
         store = mock(DataStore.class);
         when(store.getId()).thenReturn(POOL);
         when(store.getName()).thenReturn("es1");
-        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, db.volumeDao, db.volumeDetails, db.snapshotDetails,
+        driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, pools.locks, db.volumeDao, db.volumeDetails, db.snapshotDetails,
                 db.poolDao, db.poolDetails, db.vmDao, db.owners);
         ConsistentSnapshotTaker taker = new ConsistentSnapshotTaker(agentManager, pools.arrays, pools.settings);
         SnapshotDataStoreDao snapshotStoreDao = mock(SnapshotDataStoreDao.class);

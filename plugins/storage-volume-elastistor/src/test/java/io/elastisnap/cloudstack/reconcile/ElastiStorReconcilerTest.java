@@ -4,6 +4,7 @@ package io.elastisnap.cloudstack.reconcile;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 import static org.mockito.Mockito.mock;
 
 import java.time.Duration;
@@ -23,17 +24,20 @@ import org.junit.Test;
 import com.cloud.storage.Snapshot;
 
 import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ArrayConflictException;
 import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.record.VmSnapshotVolume;
+import io.elastisnap.cloudstack.record.VolumeArrayName;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.testsupport.Entities;
 import io.elastisnap.cloudstack.testsupport.FakeDb;
 import io.elastisnap.cloudstack.testsupport.SimulatedPools;
 import io.elastisnap.cloudstack.testsupport.Wiring;
 import io.elastisnap.cloudstack.snapshot.ElastiStorSnapshotStrategy;
+import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.simulator.ElastiCenterSimulator;
 import io.elastisnap.simulator.Fault;
 
@@ -51,7 +55,7 @@ public class ElastiStorReconcilerTest {
         pools = new SimulatedPools(db);
         ec = pools.add(1L);
         array = pools.arrays.forPool(1L);
-        reconciler = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.volumeDao, pools.arrays, pools.settings,
+        reconciler = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.poolDetails, db.volumeDao, pools.arrays, pools.settings,
                 pools.locks, db.owners);
         db.vm(21L, com.cloud.vm.VirtualMachine.State.Stopped, null);
         volume = db.volume(11L, 1L, 21L);
@@ -139,9 +143,54 @@ public class ElastiStorReconcilerTest {
         assertTrue(!onArray().contains(left) && onArray().contains(running));
     }
 
+    /**
+     * Defect 3: a management server killed during createVolume from a snapshot, after the array clone and before the
+     * volume row named it, leaves a clone that pins the snapshot ("has a clone") and so also its origin volume.
+     */
+    @Test
+    public void theCloneOfAKilledVolumeFromSnapshotIsRemovedAndTheSnapshotCanBeDeletedAgain() {
+        String snapshotPath = db.snapshotDetails.listDetailsKeyPairs(41L).values().stream().filter(v -> v.contains("@")).findFirst()
+                .orElseThrow(AssertionError::new);
+        ElastiCenterClient client = pools.arrays.client(1L);
+        Entities.Vol killed = volumeRow(12L, "6f1c2b9e-0d1a-4c3e-9f00-aa11bb22cc33");
+        killed.state = com.cloud.storage.Volume.State.Creating;
+        String orphanClone = client.cloneDatasetSnapshot(volume.folder, snapshotPath, VolumeArrayName.of(killed.uuid)).id();
+        Entities.Vol deleted = volumeRow(13L, "0a0b0c0d-1111-2222-3333-444455556666");
+        deleted.folder = ec.provisionVolume(VolumeArrayName.of(deleted.uuid), 1L << 30).id();
+        deleted.removed = new java.util.Date();
+        Entities.Vol owner = volumeRow(14L, "9d8c7b6a-5555-4444-3333-222211110000");
+        String other = array.createSnapshot(volume.folder, "cs-snap-uuid-44");
+        owner.folder = client.cloneDatasetSnapshot(volume.folder, other, VolumeArrayName.of(owner.uuid)).id();
+        String foreign = ec.provisionVolume(VolumeArrayName.of("12345678-aaaa-bbbb-cccc-1234567890ab"), 1L << 30).id();
+        try {
+            array.deleteSnapshot(volume.folder, snapshotPath);
+            fail("the orphan clone pins the snapshot");
+        } catch (ArrayConflictException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("has a clone"));
+        }
+
+        ElastiStorReconciler.Report first = reconciler.reconcile(true);
+        assertEquals(2, first.orphanVolumes.size());
+        assertTrue("removed only when the previous run saw it too", first.removedVolumes.isEmpty());
+        ElastiStorReconciler.Report second = reconciler.reconcile(true);
+
+        assertEquals(first.orphanVolumes, second.removedVolumes);
+        assertFalse(client.findFileSystem(orphanClone).isPresent());
+        assertFalse(client.findFileSystem(deleted.folder).isPresent());
+        assertTrue("a clone its volume owns stays", client.findFileSystem(owner.folder).isPresent());
+        assertTrue("a name no volume row has is another installation's", client.findFileSystem(foreign).isPresent());
+        assertTrue("the snapshot is free again", array.deleteSnapshot(volume.folder, snapshotPath));
+    }
+
+    private Entities.Vol volumeRow(long id, String uuid) {
+        Entities.Vol row = new Entities.Vol(id, 1L, null, uuid);
+        db.volumes.put(id, row);
+        return row;
+    }
+
     @Test
     public void periodicWorkRunsOnOneManagementServerAtATime() throws Exception {
-        ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.volumeDao, pools.arrays, pools.settings,
+        ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.poolDetails, db.volumeDao, pools.arrays, pools.settings,
                 pools.database.server("ms2"), db.owners);
         db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, ec.apiKey(), true);
         CountDownLatch ms1Running = new CountDownLatch(1);
@@ -167,7 +216,7 @@ public class ElastiStorReconcilerTest {
 
     @Test
     public void aDeleteOnAnotherServerWaitsForTheReconcilePassOverItsPool() throws Exception {
-        ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.volumeDao, pools.arrays, pools.settings,
+        ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.poolDetails, db.volumeDao, pools.arrays, pools.settings,
                 pools.database.server("ms2"), db.owners);
         ElastiStorSnapshotStrategy onMs1 = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao,
                 mock(SnapshotDataStoreDao.class), db.snapshotDetails, pools.arrays, pools.locks, db.owners,

@@ -237,8 +237,8 @@ public class ElastiStorSnapshotStrategyTest {
         try {
             strategy.takeSnapshot(snapshot);
             fail("a failed REQUIRED freeze must fail the snapshot");
-        } catch (CloudRuntimeException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("QUIESCE_FAILED"));
+        } catch (UnsupportedOperationException e) {
+            assertTakeRefusal(e, "QUIESCE_FAILED");
         }
         ArgumentCaptor<TakeConsistentSnapshotCommand> sent = ArgumentCaptor.forClass(TakeConsistentSnapshotCommand.class);
         verify(agentManager).send(eq(HOST), sent.capture());
@@ -280,14 +280,15 @@ public class ElastiStorSnapshotStrategyTest {
         try {
             strategy.takeSnapshot(snapshot);
             fail();
-        } catch (CloudRuntimeException expected) {
+        } catch (UnsupportedOperationException expected) {
             verify(array).deleteSnapshot("es-vol-1", "tsm/vol1@cs-uuid-41");
             verify(volumeInfo).stateTransit(Volume.Event.OperationFailed);
             // the cause CloudStack 4.22's createSnapshot keeps for its answer, and the Error snapshot's record of it
-            assertTrue(expected.getCause() instanceof UnsupportedOperationException);
-            assertEquals("db write failed", expected.getCause().getMessage());
+            assertTakeRefusal(expected, "db write failed");
             verify(snapshotDetailsDao).addDetail(SNAPSHOT, ElastiStorPool.SNAPSHOT_FAILURE, "db write failed", true);
         }
+        // a take that started stays listed, as Error with its cause: only a refusal leaves no record
+        verify(snapshotDao, never()).remove(SNAPSHOT);
     }
 
     private static Map<String, String> details() {
@@ -412,8 +413,28 @@ public class ElastiStorSnapshotStrategyTest {
         order.verify(volumeInfo).stateTransit(Volume.Event.OperationSucceeded);
     }
 
+    /**
+     * A take's message must reach the createSnapshot answer on both paths: called directly (detached volume), CloudStack
+     * keeps the message of an UnsupportedOperationException cause; through the VM's work job (attached volume), the
+     * failure is serialized into the job result and its message is kept only if it is itself one.
+     */
+    private static void assertTakeRefusal(RuntimeException e, String expected) {
+        assertRefusal(e, expected);
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(e);
+            }
+            Object jobResult = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())).readObject();
+            assertTrue("the work job's result is an UnsupportedOperationException", jobResult instanceof UnsupportedOperationException);
+            assertEquals(e.getMessage(), ((Throwable) jobResult).getMessage());
+        } catch (java.io.IOException | ClassNotFoundException notSerializable) {
+            throw new AssertionError("the VM work job cannot carry the failure: " + notSerializable, notSerializable);
+        }
+    }
+
     /** The message must reach the API caller: CloudStack keeps it only from an UnsupportedOperationException cause. */
-    private static void assertRefusal(CloudRuntimeException e, String expected) {
+    private static void assertRefusal(RuntimeException e, String expected) {
         assertTrue(e.getMessage(), e.getMessage().contains(expected));
         assertTrue("cause carries the message to the API answer", e.getCause() instanceof UnsupportedOperationException);
         assertEquals(e.getMessage(), e.getCause().getMessage());
@@ -426,11 +447,12 @@ public class ElastiStorSnapshotStrategyTest {
         try {
             strategy.takeSnapshot(snapshot);
             fail();
-        } catch (CloudRuntimeException e) {
-            assertRefusal(e, "locationtype=SECONDARY");
+        } catch (UnsupportedOperationException e) {
+            assertTakeRefusal(e, "locationtype=SECONDARY");
         }
         verify(array, never()).createSnapshot(any(), any());
         verify(volumeInfo, never()).stateTransit(any());
+        verify(snapshotDao).remove(SNAPSHOT);
     }
 
     @Test
@@ -443,9 +465,10 @@ public class ElastiStorSnapshotStrategyTest {
         try {
             strategy.takeSnapshot(snapshot);
             fail();
-        } catch (CloudRuntimeException e) {
-            assertRefusal(e, "ElastiStor pool es1 is in maintenance");
+        } catch (UnsupportedOperationException e) {
+            assertTakeRefusal(e, "ElastiStor pool es1 is in maintenance");
         }
+        verify(snapshotDao).remove(SNAPSHOT);
         try {
             strategy.revertSnapshot(snapshot);
             fail();
@@ -474,8 +497,8 @@ public class ElastiStorSnapshotStrategyTest {
         try {
             strategy.backupSnapshot(snapshot);
             fail();
-        } catch (CloudRuntimeException e) {
-            assertEquals("copy failed", e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            assertTakeRefusal(e, "the backup to secondary storage failed (the snapshot stays on the array): copy failed");
         }
         verify(snapshotService, never()).processEventOnSnapshotObject(any(), any());
     }

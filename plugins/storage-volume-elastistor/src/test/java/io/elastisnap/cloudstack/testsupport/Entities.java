@@ -123,12 +123,22 @@ public final class Entities {
         public StoragePoolType poolType;
         public Volume.State state = Volume.State.Ready;
         public Volume.Type type = Volume.Type.DATADISK;
+        public java.util.Date removed;
 
         public Vol(long id, Long poolId, Long instanceId) {
+            this(id, poolId, instanceId, "0000-vol-" + id);
+        }
+
+        public Vol(long id, Long poolId, Long instanceId, String uuid) {
             this.id = id;
-            this.uuid = "0000-vol-" + id;
+            this.uuid = uuid;
             this.poolId = poolId;
             this.instanceId = instanceId;
+        }
+
+        @Override
+        public java.util.Date getRemoved() {
+            return removed;
         }
 
         @Override

@@ -104,6 +104,8 @@ public final class FakeDb {
                 .filter(p -> p.getStorageProviderName().equals(i.getArgument(0))).collect(Collectors.<StoragePoolVO>toList()));
         when(volumeDao.findById(anyLong())).thenAnswer(i -> volumes.get((Long) i.getArgument(0)));
         when(volumeDao.findByIdIncludingRemoved(anyLong())).thenAnswer(i -> volumes.get((Long) i.getArgument(0)));
+        when(volumeDao.findByUuidIncludingRemoved(anyString())).thenAnswer(i -> volumes.values().stream()
+                .filter(v -> v.uuid.equals(i.getArgument(0))).findFirst().orElse(null));
         when(volumeDao.findByInstance(anyLong())).thenAnswer(i -> volumes.values().stream()
                 .filter(v -> Long.valueOf((long) i.getArgument(0)).equals(v.instanceId)).collect(Collectors.<VolumeVO>toList()));
         // as CloudStack 4.22's VolumeDaoImpl: the one-argument form lists ROOT volumes only, a null type lists all
