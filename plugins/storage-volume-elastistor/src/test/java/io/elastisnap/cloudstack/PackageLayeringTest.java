@@ -48,9 +48,9 @@ public class PackageLayeringTest {
         allow("api", "config", "command", "");
         allow("lifecycle", "driver", "array", "config", "command", "");
         allow("driver", "backup", "record", "array", "config", "cluster", "");
-        allow("reconcile", "record", "array", "config", "cluster", "");
+        allow("reconcile", "backup", "record", "array", "config", "cluster", "");
         allow("snapshot", "backup", "record", "array", "config", "command", "cluster", "");
-        allow("backup", "record", "array", "config", "command", "");
+        allow("backup", "record", "array", "config", "command", "cluster", "");
         allow("record", "array", "");
         allow("array", "config", "elasticenter", "command", "cluster", "");
         allow("config");

@@ -2,11 +2,15 @@
 package org.apache.cloudstack.resourcedetail;
 
 import com.cloud.utils.db.GenericDao;
+import java.util.List;
 import java.util.Map;
 import org.apache.cloudstack.api.ResourceDetail;
 
 public interface ResourceDetailsDao<R extends ResourceDetail> extends GenericDao<R, Long> {
     R findDetail(long resourceId, String name);
+
+    /** Every resource's detail of this name. */
+    List<R> findDetails(String key);
 
     void removeDetails(long resourceId);
 

@@ -1,9 +1,13 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.backup;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
@@ -40,6 +44,7 @@ import io.elastisnap.cloudstack.array.ArraySnapshotLocation;
 import io.elastisnap.cloudstack.array.ChapCredentials;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.IscsiExports;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.command.BackupSnapshotToSecondaryCommand;
 import io.elastisnap.cloudstack.command.DeleteSnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.IscsiLun;
@@ -61,11 +66,15 @@ import io.elastisnap.elasticenter.FileSystem;
  * <p>A backup: a temporary array clone of the snapshot, exported over iSCSI; a KVM host of the zone reads it and writes
  * the qcow2 file; its SHA-256 is recorded as a snapshot detail, read back, and checked against a second read of the
  * file; only then is the store ref Ready. Whatever fails, the clone is deleted, the partial file and the store ref
- * removed, and the array snapshot left as it was.
+ * removed, and the array snapshot left as it was. A backup holds {@link ClusterLocks#backupLock(long)} while it runs
+ * and journals its clone's name (snapshot detail {@link ElastiStorPool#SNAPSHOT_BACKUP_CLONE}) before making it, so
+ * a reconcile pass tells a dead backup's clone from a running one's ({@link #leftoverClones(long)}).
  */
 public class SecondaryStorageBackups {
     private static final Logger LOG = LogManager.getLogger(SecondaryStorageBackups.class);
     private static final String CLONE_PREFIX = "bk";
+    /** A clone name of ours: the prefix and a snapshot UUID without its dashes. */
+    private static final Pattern CLONE_NAME = Pattern.compile(CLONE_PREFIX + "[0-9a-f]{32}");
 
     @Inject
     private DataStoreManager dataStoreManager;
@@ -85,6 +94,8 @@ public class SecondaryStorageBackups {
     private ElastiStorArrays arrays;
     @Inject
     private SnapshotSettings settings;
+    @Inject
+    private ClusterLocks locks;
 
     /** Name of the temporary array clone a backup of the snapshot reads (letters and digits, as ElastiStor wants). */
     static String cloneName(String snapshotUuid) {
@@ -98,6 +109,14 @@ public class SecondaryStorageBackups {
      * @throws CloudRuntimeException naming the step that failed; nothing of the copy is left behind
      */
     public SnapshotInfo backUp(SnapshotInfo snapshot) {
+        String lock = ClusterLocks.backupLock(snapshot.getId());
+        return locks.withLock(lock, Duration.ZERO, () -> backUpHoldingLock(snapshot), () -> {
+            throw new CloudRuntimeException("A backup of snapshot " + snapshot.getName() + " is already running on a management"
+                    + " server (lock " + lock + "); this one did not start. The running backup finishes it, else retry later");
+        });
+    }
+
+    private SnapshotInfo backUpHoldingLock(SnapshotInfo snapshot) {
         ArraySnapshotLocation source = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshot.getId()).orElseThrow(() ->
                 new CloudRuntimeException("Snapshot " + snapshot.getName() + " has no ElastiStor snapshot recorded; nothing to back up"));
         StoragePoolVO pool = primaryDataStoreDao.findById(source.poolId());
@@ -115,6 +134,8 @@ public class SecondaryStorageBackups {
         SnapshotInfo onImage = (SnapshotInfo) imageStore.create(snapshot);
         onImage.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
         String cloneName = cloneName(snapshot.getUuid());
+        // a clone of the same name a dead attempt left would make the clone call fail: no backup runs now, so it is unused
+        deleteLeftoverClone(snapshot.getId(), source.poolId());
         boolean copyStarted = false;
         try {
             snapshotDetailsDao.addDetail(snapshot.getId(), ElastiStorPool.SNAPSHOT_BACKUP_CLONE, cloneName, false);
@@ -187,20 +208,27 @@ public class SecondaryStorageBackups {
         imageStore.delete(onImage);
     }
 
-    /** Deletes the temporary clone by name (it may exist although its create call failed); its detail goes with it. */
-    private void deleteClone(ElastiCenterClient client, long snapshotId, String cloneName) {
+    /**
+     * Deletes the temporary clone by name (it may exist although its create call failed); its detail goes with it.
+     *
+     * @return false when the clone could not be deleted (it stays journaled)
+     */
+    private boolean deleteClone(ElastiCenterClient client, long snapshotId, String cloneName) {
         try {
             Optional<FileSystem> clone = findClone(client, cloneName);
             if (clone.isPresent()) {
                 client.deleteFileSystem(clone.get().id(), true);
             }
-            snapshotDetailsDao.removeDetail(snapshotId, ElastiStorPool.SNAPSHOT_BACKUP_CLONE);
         } catch (ElastiCenterNotFoundException e) {
-            snapshotDetailsDao.removeDetail(snapshotId, ElastiStorPool.SNAPSHOT_BACKUP_CLONE);
+            LOG.debug("Temporary clone {} of snapshot {} was already gone", cloneName, snapshotId);
         } catch (RuntimeException e) {
             LOG.error("Could not delete the temporary ElastiStor clone {} of snapshot {}; it is recorded as snapshot detail {} and"
-                    + " deleted with the snapshot, or remove it by hand", cloneName, snapshotId, ElastiStorPool.SNAPSHOT_BACKUP_CLONE, e);
+                    + " deleted with the snapshot or by the reconcile task, or remove it by hand", cloneName, snapshotId,
+                    ElastiStorPool.SNAPSHOT_BACKUP_CLONE, e);
+            return false;
         }
+        snapshotDetailsDao.removeDetail(snapshotId, ElastiStorPool.SNAPSHOT_BACKUP_CLONE);
+        return true;
     }
 
     private static Optional<FileSystem> findClone(ElastiCenterClient client, String cloneName) {
@@ -213,6 +241,85 @@ public class SecondaryStorageBackups {
         if (leftover != null) {
             deleteClone(arrays.client(poolId), snapshotId, leftover.getValue());
         }
+    }
+
+    /** A temporary backup clone on the array that no running backup uses. */
+    public static final class LeftoverClone {
+        private final long poolId;
+        private final String id;
+        private final String name;
+        private final Long snapshotId;
+
+        LeftoverClone(long poolId, String id, String name, Long snapshotId) {
+            this.poolId = poolId;
+            this.id = id;
+            this.name = name;
+            this.snapshotId = snapshotId;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** Whether a backup journaled it (else only its name says it is ours: removed only when seen twice). */
+        public boolean journaled() {
+            return snapshotId != null;
+        }
+
+        @Override
+        public String toString() {
+            return "temporary backup clone " + name + " (" + id + ", pool " + poolId + ", "
+                    + (journaled() ? "of the dead backup of snapshot " + snapshotId : "no backup record names it") + ")";
+        }
+    }
+
+    /**
+     * The pool's temporary backup clones that no running backup uses: those journaled by a backup whose lock is free
+     * (the management server running it died, or its clean-up failed), and clones with our name pattern that no backup
+     * journaled. Clones of a backup still running are never among them.
+     */
+    public List<LeftoverClone> leftoverClones(long poolId) {
+        Map<String, Long> journaled = new HashMap<>();
+        for (SnapshotDetailsVO detail : snapshotDetailsDao.findDetails(ElastiStorPool.SNAPSHOT_BACKUP_CLONE)) {
+            journaled.put(detail.getValue(), detail.getResourceId());
+        }
+        List<LeftoverClone> leftovers = new ArrayList<>();
+        for (FileSystem clone : arrays.client(poolId).listFileSystems(null)) {
+            Long snapshotId = journaled.get(clone.name());
+            if (snapshotId == null) {
+                if (CLONE_NAME.matcher(clone.name()).matches()) {
+                    leftovers.add(new LeftoverClone(poolId, clone.id(), clone.name(), null));
+                }
+            } else if (onPool(snapshotId, poolId) && !backupRunning(snapshotId)) {
+                leftovers.add(new LeftoverClone(poolId, clone.id(), clone.name(), snapshotId));
+            }
+        }
+        return leftovers;
+    }
+
+    /** A journaled clone's snapshot is on this pool, or has no array record any more (then the clone is the pool's that lists it). */
+    private boolean onPool(long snapshotId, long poolId) {
+        return VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId).map(r -> r.poolId() == poolId).orElse(true);
+    }
+
+    private boolean backupRunning(long snapshotId) {
+        return !locks.withLock(ClusterLocks.backupLock(snapshotId), Duration.ZERO, () -> true, () -> false);
+    }
+
+    /**
+     * Deletes a leftover clone; a journaled one under its backup's lock, so a backup of the snapshot starting meanwhile
+     * (it would make a clone of the same name) waits for this or this leaves the clone to it.
+     *
+     * @return whether the clone is gone
+     */
+    public boolean removeLeftover(LeftoverClone clone) {
+        ElastiCenterClient client = arrays.client(clone.poolId);
+        if (!clone.journaled()) {
+            client.deleteFileSystem(clone.id, true);
+            return true;
+        }
+        return locks.withLock(ClusterLocks.backupLock(clone.snapshotId), Duration.ZERO,
+                () -> deleteClone(client, clone.snapshotId, clone.name), () -> false);
     }
 
     /** Whether the snapshot has a complete copy on secondary storage (a Ready Image-role ref and a recorded checksum). */

@@ -32,6 +32,15 @@ public interface ClusterLocks {
         return "elastistor.pool." + poolId;
     }
 
+    /**
+     * Held by a backup of the snapshot to secondary storage for as long as it runs. Being a database session's lock, it
+     * goes when the management server running the backup dies; so a reconcile pass that gets it knows the backup's
+     * temporary clone is a leftover.
+     */
+    static String backupLock(long snapshotId) {
+        return "elastistor.backup." + snapshotId;
+    }
+
     /** An array change on a pool, serialised with the reconcile passes of every management server over that pool. */
     default <T> T onPool(long poolId, String operation, Supplier<T> work) {
         return withLock(poolLock(poolId), OPERATION_WAIT, work, () -> {

@@ -28,6 +28,8 @@ import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
+import io.elastisnap.cloudstack.backup.SecondaryStorageBackups.LeftoverClone;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.record.ArraySnapshotOwners;
@@ -41,8 +43,11 @@ import io.elastisnap.elasticenter.FileSystem;
  * pass over each pool (under the pool's lock, so no take, revert or delete runs on it meanwhile) that compares the
  * snapshots this plugin created on each ElastiStor volume (names {@code cs-*}, {@code vms-*}) with the snapshots and VM
  * snapshots CloudStack has, and reports the orphans a crash can leave: an array snapshot whose CloudStack snapshot
- * failed or never got a row ({@link ArraySnapshotOwners}). Removal is opt-in and only of orphans already seen by the
- * previous run; snapshots with clones are never removed.
+ * failed or never got a row ({@link ArraySnapshotOwners}); and the temporary clones of backups to secondary storage
+ * that no running backup uses ({@link SecondaryStorageBackups#leftoverClones(long)}: a management server died
+ * mid-backup). Removal is opt-in; orphans are removed only when the previous run saw them too, and snapshots with
+ * clones never; a leftover clone its dead backup journaled is removed at once (its backup's lock proves nothing uses
+ * it), one no backup journaled only when the previous run saw it too.
  */
 public class ElastiStorReconciler {
     private static final Logger LOG = LogManager.getLogger(ElastiStorReconciler.class);
@@ -61,6 +66,8 @@ public class ElastiStorReconciler {
     private ArraySnapshotOwners owners;
     @Inject
     private StoragePoolDetailsDao poolDetailsDao;
+    @Inject
+    private SecondaryStorageBackups backups;
 
     /** How long a reconcile pass waits for an operation on its pool before leaving the pool to the next run. */
     static final Duration POOL_PASS_WAIT = Duration.ofSeconds(30);
@@ -103,6 +110,8 @@ public class ElastiStorReconciler {
     public static final class Report {
         public final List<Orphan> orphans = new ArrayList<>();
         public final List<Orphan> removed = new ArrayList<>();
+        public final List<LeftoverClone> leftoverClones = new ArrayList<>();
+        public final List<LeftoverClone> removedClones = new ArrayList<>();
         public final List<String> problems = new ArrayList<>();
         /** Array volumes the driver made whose CloudStack volume does not own them ({@link #reconcileVolumes}). */
         public final List<String> orphanVolumes = new ArrayList<>();
@@ -194,10 +203,13 @@ public class ElastiStorReconciler {
         }
         orphansOfPreviousRun = seen;
         LOG.info("ElastiStor reconcile pass done in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        if (!report.orphans.isEmpty() || !report.orphanVolumes.isEmpty() || !report.problems.isEmpty()) {
-            LOG.warn("ElastiStor reconcile: {} orphaned snapshot(s) {}, removed {}; {} orphaned volume(s) {}, removed {}; problems {}",
+        if (!report.orphans.isEmpty() || !report.orphanVolumes.isEmpty() || !report.leftoverClones.isEmpty()
+                || !report.problems.isEmpty()) {
+            LOG.warn("ElastiStor reconcile: {} orphaned snapshot(s) {}, removed {}; {} orphaned volume(s) {}, removed {};"
+                    + " {} leftover backup clone(s) {}, removed {}; problems {}",
                     report.orphans.size(), report.orphans, report.removed, report.orphanVolumes.size(), report.orphanVolumes,
-                    report.removedVolumes, report.problems);
+                    report.removedVolumes, report.leftoverClones.size(), report.leftoverClones, report.removedClones,
+                    report.problems);
         }
         return report;
     }
@@ -227,6 +239,23 @@ public class ElastiStorReconciler {
             }
         }
         reconcileVolumes(pool, remove, report, seen);
+        for (LeftoverClone clone : backups.leftoverClones(pool.getId())) {
+            report.leftoverClones.add(clone);
+            String key = "clone:" + clone.name();
+            seen.add(key);
+            if (remove && (clone.journaled() || orphansOfPreviousRun.contains(key))) {
+                try {
+                    if (backups.removeLeftover(clone)) {
+                        report.removedClones.add(clone);
+                    } else {
+                        report.problems.add("removing " + clone + ": a backup of its snapshot started meanwhile, or the array"
+                                + " refused the delete (see the log); checked at the next run");
+                    }
+                } catch (RuntimeException e) {
+                    report.problems.add("removing " + clone + ": " + e.getMessage());
+                }
+            }
+        }
     }
 
     /**

@@ -74,6 +74,7 @@ import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.agent.SnapshotBackupRunner;
 import io.elastisnap.cloudstack.agent.SnapshotBackupRuntime;
 import io.elastisnap.cloudstack.backup.SecondaryStorageBackups;
+import io.elastisnap.cloudstack.cluster.ClusterLocks;
 import io.elastisnap.cloudstack.command.BackupSnapshotToSecondaryCommand;
 import io.elastisnap.cloudstack.command.DeleteSnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.IscsiLun;
@@ -82,6 +83,7 @@ import io.elastisnap.cloudstack.command.SnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.VerifySnapshotBackupCommand;
 import io.elastisnap.cloudstack.driver.ElastiStorDataMotionStrategy;
 import io.elastisnap.cloudstack.driver.ElastiStorPrimaryDataStoreDriver;
+import io.elastisnap.cloudstack.reconcile.ElastiStorReconciler;
 import io.elastisnap.cloudstack.record.VolumeSnapshotRecord;
 import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
 import io.elastisnap.cloudstack.snapshot.ElastiStorSnapshotStrategy;
@@ -184,7 +186,7 @@ public class BackupToSecondaryLifecycleTest {
         driver = Wiring.inject(new ElastiStorPrimaryDataStoreDriver(), pools.arrays, pools.locks, db.volumeDao, db.volumeDetails, db.snapshotDetails,
                 db.poolDao, db.poolDetails, db.vmDao, db.owners);
         SecondaryStorageBackups backups = Wiring.inject(new SecondaryStorageBackups(), stores, storeRefs(), db.snapshotDetails, db.poolDao,
-                db.poolDetails, hosts, agentManager(), pools.arrays, pools.settings);
+                db.poolDetails, hosts, agentManager(), pools.arrays, pools.settings, pools.locks);
         ConsistentSnapshotTaker taker = new ConsistentSnapshotTaker(mock(AgentManager.class), pools.arrays, pools.settings);
         dataMotion = Wiring.inject(new ElastiStorDataMotionStrategy(), db.poolDao, db.snapshotDetails, pools.arrays, driver, db.volumeDao,
                 backups);
@@ -592,6 +594,68 @@ public class BackupToSecondaryLifecycleTest {
         assertTrue(clonesOnArray().isEmpty());
         assertTrue(ec.snapshotPaths(volume.folder).isEmpty());
         assertEquals(Snapshot.State.Destroyed, db.snapshots.get(48L).state);
+    }
+
+    @Test
+    public void theCloneOfAManagementServerDyingMidBackupIsRemovedByTheReconcilerOfAnotherAndTheRetryBacksUp() throws Exception {
+        hook = command -> {
+            if (command instanceof BackupSnapshotToSecondaryCommand) {
+                // the process ends here: its clean-up never reaches the array (its database session, and lock, end too)
+                ec.faults().inject("deleteFileSystem", Fault.error(530, "the management server is gone").times(1));
+                throw new ManagementServerDied();
+            }
+        };
+        SnapshotInfo snapshot = takeSnapshot(49);
+        try {
+            strategy.backupSnapshot(snapshot);
+            fail();
+        } catch (ManagementServerDied expected) {
+            // as above
+        }
+        assertEquals(Arrays.asList("bk0000snap49"), clonesOnArray());
+        hook = command -> { };
+        ClusterLocks ms2 = pools.database.server("ms2");
+        ElastiStorReconciler reconciler = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.poolDetails, db.volumeDao, pools.arrays,
+                pools.settings, ms2, db.owners, Wiring.inject(new SecondaryStorageBackups(), db.snapshotDetails, pools.arrays, ms2));
+
+        ElastiStorReconciler.Report report = reconciler.reconcile(true);
+
+        assertEquals(1, report.leftoverClones.size());
+        assertTrue(report.leftoverClones.toString(), report.leftoverClones.get(0).toString().contains(
+                "bk0000snap49") && report.leftoverClones.get(0).toString().contains("dead backup of snapshot 49"));
+        assertEquals(report.leftoverClones, report.removedClones);
+        assertTrue(clonesOnArray().isEmpty());
+        assertNull(db.snapshotDetails.findDetail(49L, ElastiStorPool.SNAPSHOT_BACKUP_CLONE));
+        assertTrue(ec.snapshotPaths(volume.folder).stream().anyMatch(p -> p.endsWith(arraySnapshotName(49))));
+
+        strategy.backupSnapshot(snapshot);
+        assertEquals(Snapshot.State.BackedUp, db.snapshots.get(49L).state);
+        assertTrue(clonesOnArray().isEmpty());
+    }
+
+    @Test
+    public void aRetryRemovesTheCloneADeadAttemptLeftBeforeMakingItsOwn() throws Exception {
+        hook = command -> {
+            if (command instanceof BackupSnapshotToSecondaryCommand) {
+                ec.faults().inject("deleteFileSystem", Fault.error(530, "the management server is gone").times(1));
+                throw new ManagementServerDied();
+            }
+        };
+        SnapshotInfo snapshot = takeSnapshot(50);
+        try {
+            strategy.backupSnapshot(snapshot);
+            fail();
+        } catch (ManagementServerDied expected) {
+            // as above
+        }
+        assertEquals(Arrays.asList("bk0000snap50"), clonesOnArray());
+        hook = command -> { };
+
+        strategy.backupSnapshot(snapshot);
+
+        assertEquals(Snapshot.State.BackedUp, db.snapshots.get(50L).state);
+        assertTrue(clonesOnArray().isEmpty());
+        assertNull(db.snapshotDetails.findDetail(50L, ElastiStorPool.SNAPSHOT_BACKUP_CLONE));
     }
 
     /** Stands for the process ending: no catch of the code under test handles it. */

@@ -56,7 +56,7 @@ public class ElastiStorReconcilerTest {
         ec = pools.add(1L);
         array = pools.arrays.forPool(1L);
         reconciler = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.poolDetails, db.volumeDao, pools.arrays, pools.settings,
-                pools.locks, db.owners);
+                pools.locks, db.owners, backupsOn(pools.locks));
         db.vm(21L, com.cloud.vm.VirtualMachine.State.Stopped, null);
         volume = db.volume(11L, 1L, 21L);
         volume.folder = ec.provisionVolume("cs11", 1L << 30).id();
@@ -190,8 +190,9 @@ public class ElastiStorReconcilerTest {
 
     @Test
     public void periodicWorkRunsOnOneManagementServerAtATime() throws Exception {
+        ClusterLocks ms2 = pools.database.server("ms2");
         ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.poolDetails, db.volumeDao, pools.arrays, pools.settings,
-                pools.database.server("ms2"), db.owners);
+                ms2, db.owners, backupsOn(ms2));
         db.poolDetails.addDetail(1L, ElastiStorPool.INPUT_API_KEY, ec.apiKey(), true);
         CountDownLatch ms1Running = new CountDownLatch(1);
         CountDownLatch ms1MayFinish = new CountDownLatch(1);
@@ -216,8 +217,9 @@ public class ElastiStorReconcilerTest {
 
     @Test
     public void aDeleteOnAnotherServerWaitsForTheReconcilePassOverItsPool() throws Exception {
+        ClusterLocks ms2 = pools.database.server("ms2");
         ElastiStorReconciler onMs2 = Wiring.inject(new ElastiStorReconciler(), db.poolDao, db.poolDetails, db.volumeDao, pools.arrays, pools.settings,
-                pools.database.server("ms2"), db.owners);
+                ms2, db.owners, backupsOn(ms2));
         ElastiStorSnapshotStrategy onMs1 = Wiring.inject(new ElastiStorSnapshotStrategy(), db.snapshotDao, db.volumeDao, db.poolDao,
                 mock(SnapshotDataStoreDao.class), db.snapshotDetails, pools.arrays, pools.locks, db.owners,
                 Wiring.inject(new SecondaryStorageBackups(), mock(SnapshotDataStoreDao.class), db.snapshotDetails, pools.arrays));
@@ -236,6 +238,82 @@ public class ElastiStorReconcilerTest {
                 "ms1:elastistor.pool.1:released"), pools.database.events());
         assertEquals(Snapshot.State.Destroyed, db.snapshots.get(41L).state);
         assertFalse(onArray().stream().anyMatch(p -> p.endsWith("@cs-snap-uuid-41")));
+    }
+
+    private SecondaryStorageBackups backupsOn(ClusterLocks server) {
+        return Wiring.inject(new SecondaryStorageBackups(), db.snapshotDetails, pools.arrays, server);
+    }
+
+    /** What a backup does before its copy: journal the clone's name, then clone the snapshot (names as the backup makes them). */
+    private String backupClone(long snapshotId, String snapshotUuid) {
+        String recorded = array.createSnapshot(volume.folder, VolumeSnapshotRecord.arraySnapshotName(snapshotUuid));
+        db.snapshots.put(snapshotId, new Entities.Snap(snapshotId, 11L, Snapshot.State.CreatedOnPrimary));
+        VolumeSnapshotRecord.save(db.snapshotDetails, snapshotId, new ArraySnapshotLocation(1L, volume.folder, recorded));
+        String clone = "bk" + snapshotUuid.replace("-", "");
+        db.snapshotDetails.addDetail(snapshotId, ElastiStorPool.SNAPSHOT_BACKUP_CLONE, clone, false);
+        pools.arrays.client(1L).cloneDatasetSnapshot(volume.folder, recorded, clone);
+        return clone;
+    }
+
+    private Set<String> volumesOnArray() {
+        return pools.arrays.client(1L).listFileSystems(null).stream().map(f -> f.name()).collect(Collectors.toSet());
+    }
+
+    private static List<String> cloneNames(List<SecondaryStorageBackups.LeftoverClone> clones) {
+        return clones.stream().map(SecondaryStorageBackups.LeftoverClone::name).sorted().collect(Collectors.toList());
+    }
+
+    @Test
+    public void theCloneOfADeadBackupIsReportedAndRemovedAndARunningBackupsCloneIsLeftAlone() throws Exception {
+        String dead = backupClone(44L, "5d0c0a44-1b1e-4c6e-9a40-3f0e8a2b7c44");
+        String running = backupClone(45L, "5d0c0a45-1b1e-4c6e-9a40-3f0e8a2b7c45");
+        // the backup of snapshot 45 runs on ms2: it holds its backup lock for as long as it copies
+        CountDownLatch copying = new CountDownLatch(1);
+        CountDownLatch copyMayEnd = new CountDownLatch(1);
+        Thread backupOnMs2 = new Thread(() -> pools.database.server("ms2").withLock(ClusterLocks.backupLock(45L), Duration.ZERO, () -> {
+            copying.countDown();
+            await(copyMayEnd);
+            return true;
+        }, () -> false));
+        backupOnMs2.start();
+        assertTrue(copying.await(10, TimeUnit.SECONDS));
+        try {
+            ElastiStorReconciler.Report reported = reconciler.reconcile(false);
+            assertEquals(Arrays.asList(dead), cloneNames(reported.leftoverClones));
+            assertTrue(reported.leftoverClones.get(0).toString().contains("of the dead backup of snapshot 44"));
+            assertTrue("reporting removes nothing", reported.removedClones.isEmpty() && volumesOnArray().contains(dead));
+
+            ElastiStorReconciler.Report removed = reconciler.reconcile(true);
+            assertEquals(Arrays.asList(dead), cloneNames(removed.removedClones));
+            assertFalse(volumesOnArray().contains(dead));
+            assertTrue("the running backup's clone stays", volumesOnArray().contains(running));
+            assertTrue(db.snapshotDetails.findDetail(44L, ElastiStorPool.SNAPSHOT_BACKUP_CLONE) == null);
+            assertEquals(running, db.snapshotDetails.findDetail(45L, ElastiStorPool.SNAPSHOT_BACKUP_CLONE).getValue());
+            assertTrue(removed.problems.toString(), removed.problems.isEmpty());
+        } finally {
+            copyMayEnd.countDown();
+            backupOnMs2.join(10_000);
+        }
+        assertEquals("once its backup is gone without cleaning up, its clone is a leftover too", Arrays.asList(running),
+                cloneNames(reconciler.reconcile(false).leftoverClones));
+    }
+
+    @Test
+    public void aCloneOfOurNameThatNoBackupJournaledIsRemovedOnlyWhenThePreviousRunSawItToo() {
+        String stray = "bk" + "0123456789abcdef0123456789abcdef";
+        String recorded = array.createSnapshot(volume.folder, "admin-source");
+        pools.arrays.client(1L).cloneDatasetSnapshot(volume.folder, recorded, stray);
+        pools.arrays.client(1L).cloneDatasetSnapshot(volume.folder, recorded, "bkupdata");
+
+        ElastiStorReconciler.Report first = reconciler.reconcile(true);
+        assertEquals("only our name pattern: a volume named bkupdata is not ours", Arrays.asList(stray),
+                cloneNames(first.leftoverClones));
+        assertTrue(first.leftoverClones.get(0).toString().contains("no backup record names it"));
+        assertTrue("not removed the first time it is seen", first.removedClones.isEmpty() && volumesOnArray().contains(stray));
+
+        assertEquals(Arrays.asList(stray), cloneNames(reconciler.reconcile(true).removedClones));
+        assertFalse(volumesOnArray().contains(stray));
+        assertTrue(volumesOnArray().contains("bkupdata"));
     }
 
     private static void await(CountDownLatch latch) {

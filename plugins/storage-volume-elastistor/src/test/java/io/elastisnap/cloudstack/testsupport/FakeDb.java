@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 import org.apache.cloudstack.api.ResourceDetail;
@@ -175,6 +176,9 @@ public final class FakeDb {
         } else if (type == SnapshotDetailsDao.class) {
             when(((SnapshotDetailsDao) dao).findDetail(anyLong(), anyString())).thenAnswer(i -> detailRow(SnapshotDetailsVO.class,
                     type, rows, i.getArgument(0), i.getArgument(1)));
+            when(((SnapshotDetailsDao) dao).findDetails(anyString())).thenAnswer(i -> rows.keySet().stream()
+                    .map(id -> detailRow(SnapshotDetailsVO.class, type, rows, id, i.getArgument(0))).filter(Objects::nonNull)
+                    .collect(Collectors.toList()));
         }
         return dao;
     }
@@ -186,6 +190,7 @@ public final class FakeDb {
             return null;
         }
         R detail = mock(voType);
+        when(detail.getResourceId()).thenReturn(id);
         when(detail.getValue()).thenReturn(value);
         when(detail.isDisplay()).thenReturn(isDisplayed(daoType, id, name));
         return detail;
