@@ -39,6 +39,7 @@ import org.junit.rules.TemporaryFolder;
 public class PoolRestoreOverIscsiTest {
     private static final String KEY = "E2EKEY-pool-iscsi-7d41";
     private static final String CHAP_GROUP = "esnap-pool-chap";
+    private static final String CHAP_SECRET = "Pool-Chap-9x4k2m";
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
@@ -63,7 +64,7 @@ public class PoolRestoreOverIscsiTest {
                 .iscsiTarget(0).start();
         client = new ElastiCenterClient(ElastiCenterConfig.builder(sim.baseUrl(), Secret.of(KEY))
                 .trust(TlsTrust.pinnedSha256(sim.certificateSha256())).build());
-        client.addIscsiAuthGroup(sim.defaults().accountId(), CHAP_GROUP, "esnappool", Secret.of("Pool-Chap-9x4k2m"));
+        client.addIscsiAuthGroup(sim.defaults().accountId(), CHAP_GROUP, "esnappool", Secret.of(CHAP_SECRET));
         pool = sim.provisionVolume("pool", 512L << 20);
         run("mkfs.xfs", "-q", "-f", pool.imagePath().toString());
         mount = Files.createDirectories(dir.resolve("pool-mount"));
@@ -104,6 +105,9 @@ public class PoolRestoreOverIscsiTest {
         assertTrue(log("unknown-group"), log("unknown-group").contains("has no iSCSI auth group 'no-such-group'"));
         assertFalse(Files.exists(dir.resolve("never.qcow2")));
         assertNothingLeft();
+        for (String file : List.of("restore.log", "unknown-group.log", "cli.log")) {
+            assertFalse("CHAP secret in " + file, Files.readString(dir.resolve(file)).contains(CHAP_SECRET));
+        }
     }
 
     @Test
