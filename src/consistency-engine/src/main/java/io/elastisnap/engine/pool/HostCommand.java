@@ -60,6 +60,16 @@ final class HostCommand {
         }
     }
 
+    /** Sleeps between polls; an interrupt ends the wait as an {@link IOException} saying what was awaited. */
+    static void pause(Duration pause, String awaiting) throws IOException {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + awaiting, e);
+        }
+    }
+
     private static String mask(String text, Secret hidden) {
         return hidden == null ? text : text.replace(hidden.reveal(), Secret.mask());
     }

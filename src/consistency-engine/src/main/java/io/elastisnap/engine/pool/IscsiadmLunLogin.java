@@ -59,7 +59,7 @@ public final class IscsiadmLunLogin implements IscsiLunLogin {
                     throw new IOException("logged in to " + iqn + " at " + portal + " but " + device + " did not appear within "
                             + deviceWait.toSeconds() + " s (is LUN " + lun + " the volume's LUN? is udev running?)");
                 }
-                pause();
+                HostCommand.pause(Duration.ofMillis(100), "waiting for the LUN's device");
             }
             return device;
         } catch (IOException | RuntimeException e) {
@@ -109,14 +109,6 @@ public final class IscsiadmLunLogin implements IscsiLunLogin {
         }
     }
 
-    private static void pause() throws IOException {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the LUN's device", e);
-        }
-    }
 
     @Override
     public String readiness() throws IOException {

@@ -86,7 +86,7 @@ public final class QsdLunLogin implements IscsiLunLogin {
             ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroy);
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             while (ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-                sleep();
+                HostCommand.pause(Duration.ofMillis(20), "stopping qemu-storage-daemon");
             }
             ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
         }
@@ -116,14 +116,6 @@ public final class QsdLunLogin implements IscsiLunLogin {
         return Optional.empty();
     }
 
-    private static void sleep() throws IOException {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping qemu-storage-daemon", e);
-        }
-    }
 
     private Path lunFile(String cloneVolumeId) {
         return runDirectory.resolve(cloneVolumeId + LUN_SUFFIX);
