@@ -97,6 +97,11 @@ public class PoolRestoreOverIscsiTest {
         Process p = cli("restore", restoreArgs(restored, CHAP_GROUP));
         assertEquals(log("restore"), 0, p.exitValue());
         System.out.println("restore-volume --clone-attach qsd: " + log("restore").trim());
+        // the same restore from the simulator's clone image on a loop device, for comparison in one run
+        Process fromImage = cli("restore-image", List.of("restore-volume", "g1/db-VM/vda", "--to", dir.resolve("db-image.qcow2")
+                .toString(), "--clone-images", dir.resolve("array/volumes").toString()));
+        assertEquals(log("restore-image"), 0, fromImage.exitValue());
+        System.out.println("restore-volume --clone-attach loop-image: " + log("restore-image").trim());
         assertEquals("", run("qemu-img", "compare", "-q", disk.toString(), restored.toString()));
         assertNothingLeft();
 

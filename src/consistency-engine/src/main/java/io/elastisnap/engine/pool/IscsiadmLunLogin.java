@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Logs in with the host's kernel initiator through open-iscsi's {@code iscsiadm}, as CloudStack's KVM agent does:
- * discovery, the node's CHAP settings ({@code node.session.auth.*} through {@code -o update}), login, then the LUN's
+ * the target's node record ({@code -o new}), its CHAP settings ({@code node.session.auth.*} through {@code -o update}),
+ * login, then the LUN's
  * {@code /dev/disk/by-path/ip-<portal>-iscsi-<iqn>-lun-<n>} link once udev made it. Logout deletes the node record
  * again, so the secret does not stay in {@code /etc/iscsi/nodes}.
  *
@@ -46,7 +47,9 @@ public final class IscsiadmLunLogin implements IscsiLunLogin {
     @Override
     public Path login(String portal, String iqn, int lun, String chapUser, Secret chapSecret, String cloneVolumeId)
             throws IOException {
-        HostCommand.run(TIMEOUT, iscsiadm, "-m", "discovery", "-t", "sendtargets", "-p", portal);
+        // a node record for this target only (as CloudStack's KVM agent does): a sendtargets discovery would record
+        // every target the portal shows this host
+        HostCommand.run(TIMEOUT, iscsiadm, "-m", "node", "-T", iqn, "-p", portal, "-o", "new");
         try {
             update(portal, iqn, "node.session.auth.authmethod", "CHAP", null);
             update(portal, iqn, "node.session.auth.username", chapUser, null);

@@ -65,7 +65,7 @@ public class IscsiadmCloneAttachTest {
     }
 
     @Test
-    public void attachDiscoversSetsChapLogsInAndDetachLogsOutAndForgetsTheNode() throws Exception {
+    public void attachRecordsTheNodeSetsChapLogsInAndDetachLogsOutAndForgetsTheNode() throws Exception {
         String clone = array.clone("esnap-restore-a1");
         String iqn = array.iqn(clone);
         String portal = array.client.findFileSystem(clone).orElseThrow().ipAddress().orElseThrow() + ":3260";
@@ -75,7 +75,7 @@ public class IscsiadmCloneAttachTest {
 
         assertEquals(byPath.resolve("ip-" + portal + "-iscsi-" + iqn + "-lun-0"), device);
         assertEquals("ALL/CHAP", array.access(clone));
-        assertEquals(List.of("-m discovery -t sendtargets -p " + portal,
+        assertEquals(List.of(node + " -o new",
                 node + " -o update -n node.session.auth.authmethod -v CHAP",
                 node + " -o update -n node.session.auth.username -v " + SimulatedClones.CHAP_USER,
                 node + " -o update -n node.session.auth.password -v " + SimulatedClones.CHAP_SECRET.reveal(),
