@@ -215,6 +215,11 @@ public final class CliContext implements AutoCloseable {
     }
 
     /** The array side of pool-level mode: snapshots, lookups by name and clones, opened on first use. */
+    /** Where restore-volume's qemu-storage-daemon logins keep FUSE exports and pid files (reconcile looks there too). */
+    public java.nio.file.Path qsdRunDirectory() {
+        return store.directory().resolve("restore").resolve("iscsi");
+    }
+
     public synchronized PoolArray poolArray() {
         if (poolArray == null) {
             poolArray = new ElastiCenterPoolArray(client());

@@ -4,7 +4,6 @@ package io.elastisnap.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.elastisnap.cli.ops.ReconcileOperation;
-import io.elastisnap.engine.pool.LoopImageCloneHost;
 import io.elastisnap.engine.pool.PoolSnapshotLedger;
 import io.elastisnap.engine.pool.VolumeRestore;
 import io.elastisnap.transfer.TransferRecovery;
@@ -40,7 +39,7 @@ final class ReconcileCommand extends BaseCommand {
         List<String> restores;
         try {
             // first: a pool snapshot that still has a killed restore's clone cannot be deleted on the array
-            restores = new VolumeRestore(ctx.poolArray(), LoopImageCloneHost.forDetach(), ledger,
+            restores = new VolumeRestore(ctx.poolArray(), CloneAttachOptions.recovery(ctx), ledger,
                     ctx.store().directory().resolve("restore")).recoverInterrupted();
         } catch (IOException | RuntimeException e) {
             throw new CliException(ExitCode.FAILED, "finishing interrupted restores: " + e.getMessage(),

@@ -4,7 +4,6 @@ package io.elastisnap.cli;
 import com.google.gson.JsonObject;
 import io.elastisnap.cli.config.Durations;
 import io.elastisnap.cli.libvirt.LibvirtHost;
-import io.elastisnap.engine.pool.LoopImageCloneHost;
 import io.elastisnap.engine.pool.PoolSnapshotLedger;
 import io.elastisnap.engine.pool.PoolSnapshotRef;
 import io.elastisnap.engine.pool.VolumeRestore;
@@ -26,10 +25,8 @@ final class RestoreVolumeCommand extends BaseCommand {
     @Option(names = "--to", paramLabel = "FILE", description = "Volume from snapshot: write a new file instead of restoring in place.")
     Path to;
 
-    @Option(names = "--clone-images", paramLabel = "DIR", required = true,
-            description = "Where the array's clone volumes appear as image files (<id>.img), attached as loop devices."
-                    + " The ElastiCenter simulator's volumes directory; it stands in for an iSCSI login to the clone.")
-    Path cloneImages;
+    @Mixin
+    CloneAttachOptions attach = new CloneAttachOptions();
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where clones are mounted (default: <state-dir>/restore).")
     Path workDir;
@@ -49,8 +46,8 @@ final class RestoreVolumeCommand extends BaseCommand {
                 .orElseThrow(() -> new CliException(ExitCode.USAGE, "no group snapshot has volume " + ref,
                         "list them with 'elastisnap groups' (GROUP/DOMAIN/DISK)"));
         Path target = to != null ? to.toAbsolutePath().normalize() : inPlaceTarget(ctx, volume);
-        VolumeRestore restore = new VolumeRestore(ctx.poolArray(), new LoopImageCloneHost(cloneImages), ledger,
-                workDir != null ? workDir : ctx.store().directory().resolve("restore"));
+        Path work = workDir != null ? workDir : ctx.store().directory().resolve("restore");
+        VolumeRestore restore = new VolumeRestore(ctx.poolArray(), attach.cloneHost(ctx, ctx.qsdRunDirectory()), ledger, work);
         ctx.output().progress("restoring " + ref + " (" + volume.file() + ") into " + target
                 + ": clone the pool snapshot, mount it, copy the file, clean up");
         VolumeRestore.Timings timings;
@@ -61,7 +58,8 @@ final class RestoreVolumeCommand extends BaseCommand {
         } catch (IOException | RuntimeException e) {
             throw new CliException(ExitCode.FAILED, "restore of " + ref + " failed: " + e.getMessage()
                     + (e.getSuppressed().length > 0 ? "; " + e.getSuppressed()[0].getMessage() : ""),
-                    "the target file is unchanged; check the clone image directory, losetup and mount, then retry", e);
+                    "the target file is unchanged; check the clone attach (" + attach.method().flag + ": 'elastisnap doctor'"
+                            + " shows what it needs), losetup and mount, then retry", e);
         }
         JsonObject json = new JsonObject();
         json.addProperty("ref", ref);

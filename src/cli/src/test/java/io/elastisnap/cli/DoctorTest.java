@@ -32,6 +32,11 @@ public class DoctorTest extends CliTest {
         assertTrue(r.out, r.out.contains("all checks passed"));
         assertTrue("the test driver's guest needs no thaw guard:\n" + r.out,
                 r.out.lines().anyMatch(l -> l.startsWith("SKIP") && l.contains("thaw guard") && l.contains("the test driver freezes no guest")));
+        // restore-volume's iSCSI logins: each says whether it can run here, and what to install when it cannot
+        for (String method : new String[] {"iscsiadm", "qsd"}) {
+            assertTrue(method + " in\n" + r.out, r.out.lines().anyMatch(l -> l.contains("--clone-attach " + method)
+                    && (l.startsWith("PASS") || l.startsWith("WARN") && r.out.contains("apt install"))));
+        }
     }
 
     @Test

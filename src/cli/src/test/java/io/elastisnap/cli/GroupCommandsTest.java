@@ -2,6 +2,7 @@
 package io.elastisnap.cli;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -114,6 +115,27 @@ public class GroupCommandsTest extends CliTest {
         CliFixture.Run unknown = f.cli("restore-volume", "g4/web-VM/vda", "--clone-images", f.dir.toString(), "-c", uri);
         assertEquals(unknown.toString(), 2, unknown.exitCode);
         assertTrue(unknown.err, unknown.err.contains("no group snapshot has volume g4/web-VM/vda"));
+    }
+
+    @Test
+    public void aCloneAttachMissingWhatItNeedsIsAUsageErrorNamingTheOption() {
+        assertEquals(0, f.cli("create", "--group", "g5", "--pool", poolFlag(), "app-VM", "-c", uri).exitCode);
+        String to = f.dir.resolve("new.qcow2").toString();
+        String[][] cases = {
+            {"--clone-attach", "qsd"}, {"--clone-attach", "fc"}, {"--clone-attach", "loop-image"},
+            {"--clone-attach", "iscsiadm", "--chap-group", "g", "--iscsi-port", "0"},
+        };
+        String[] expected = {"needs --chap-group NAME", "is not one of iscsiadm, qsd, loop-image, nfs", "needs --clone-images DIR",
+            "out of range"};
+        for (int i = 0; i < cases.length; i++) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("restore-volume", "g5/app-VM/vda", "--to", to));
+            args.addAll(java.util.List.of(cases[i]));
+            args.addAll(java.util.List.of("-c", uri));
+            CliFixture.Run run = f.cli(args.toArray(new String[0]));
+            assertEquals(run.toString(), 2, run.exitCode);
+            assertTrue(run.err, run.err.contains(expected[i]));
+        }
+        assertFalse(java.nio.file.Files.exists(f.dir.resolve("new.qcow2")));
     }
 
     private static String disk(String target, Path file) {

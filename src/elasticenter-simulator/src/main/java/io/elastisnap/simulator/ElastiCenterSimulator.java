@@ -259,12 +259,21 @@ public final class ElastiCenterSimulator implements AutoCloseable {
 
     /** Creates a QoS group and an iSCSI volume on the default TSM directly, without HTTP. */
     public SimVolume provisionVolume(String name, long sizeBytes) {
+        return provision(name, sizeBytes, true);
+    }
+
+    /** Like {@link #provisionVolume}, an NFS share ({@code nfsenabled}, path {@code /<mountpoint>}); its clones are too. */
+    public SimVolume provisionNfsShare(String name, long sizeBytes) {
+        return provision(name, sizeBytes, false);
+    }
+
+    private SimVolume provision(String name, long sizeBytes, boolean iscsi) {
         if (sizeBytes < SizeUnits.MIB) {
             throw new IllegalArgumentException("volume size must be at least 1 MiB: " + sizeBytes);
         }
         synchronized (array) {
             try {
-                return array.toSimVolume(array.provision(name, sizeBytes));
+                return array.toSimVolume(array.provision(name, sizeBytes, iscsi));
             } catch (ApiException e) {
                 throw new IllegalArgumentException("cannot provision volume '" + name + "': " + e.text(), e);
             }

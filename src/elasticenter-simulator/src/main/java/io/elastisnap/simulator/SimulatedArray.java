@@ -494,7 +494,7 @@ final class SimulatedArray {
     }
 
     /** Direct provisioning for tests and demos: a QoS group plus a volume, as the Cinder flow would create them. */
-    SimState.Volume provision(String name, long sizeBytes) {
+    SimState.Volume provision(String name, long sizeBytes, boolean iscsi) {
         SimState.Tsm tsm = state.tsms.get(state.defaultTsmId);
         Params params = Params.of("createVolume", Map.of());
         SimState.QosGroup group = addQosGroup(tsm, "QoS_" + name, 10, params);
@@ -503,7 +503,7 @@ final class SimulatedArray {
         spec.qosGroup = group;
         spec.name = name;
         spec.sizeBytes = sizeBytes;
-        spec.iscsi = true;
+        spec.iscsi = iscsi;
         spec.params = params;
         try {
             return createVolume(spec);

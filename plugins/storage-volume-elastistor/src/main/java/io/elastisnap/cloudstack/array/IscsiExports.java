@@ -12,14 +12,14 @@ import io.elastisnap.cloudstack.ElastiStorPool;
 
 import io.elastisnap.elasticenter.ElastiCenterClient;
 import io.elastisnap.elasticenter.FileSystem;
-import io.elastisnap.elasticenter.IscsiInitiator;
+import io.elastisnap.elasticenter.IscsiAccess;
 import io.elastisnap.elasticenter.IscsiService;
 
 /** The iSCSI side of ElastiStor volumes: their target names and which initiator group may log in. */
 public final class IscsiExports {
     /** ElastiStor's API offers no per-host initiator groups: a host reaches a volume through the account's ALL group. */
-    public static final String ALL_INITIATORS = "ALL";
-    public static final String NO_INITIATORS = "None";
+    public static final String ALL_INITIATORS = IscsiAccess.ALL_INITIATORS;
+    public static final String NO_INITIATORS = IscsiAccess.NO_INITIATORS;
     private static final Logger LOG = LogManager.getLogger(IscsiExports.class);
 
     private IscsiExports() {
@@ -57,17 +57,10 @@ public final class IscsiExports {
      * {@code chapGroupId}, or with no authentication when it is null.
      */
     public static void exportTo(ElastiCenterClient client, String accountId, String esVolumeId, String groupName, String chapGroupId) {
-        String groupId = client.listIscsiInitiators(accountId).stream().filter(i -> i.isGroup(groupName)).map(IscsiInitiator::id)
-                .findFirst().orElseThrow(() -> new CloudRuntimeException("ElastiStor account " + accountId + " has no initiator group "
-                        + groupName));
-        String method = chapGroupId == null ? "None" : "CHAP";
-        for (IscsiService service : client.listVolumeIscsiServices(esVolumeId)) {
-            boolean inGroup = service.initiatorGroupId().map(groupId::equalsIgnoreCase).orElse(false);
-            boolean chapAsWanted = service.authMethod().map(method::equalsIgnoreCase).orElse(false)
-                    && (chapGroupId == null || service.authGroupId().map(chapGroupId::equalsIgnoreCase).orElse(false));
-            if (!inGroup || !chapAsWanted) {
-                client.updateVolumeIscsiService(service.id(), groupId, chapGroupId);
-            }
+        try {
+            IscsiAccess.exportTo(client, accountId, esVolumeId, groupName, chapGroupId);
+        } catch (IllegalStateException noSuchGroup) {
+            throw new CloudRuntimeException(noSuchGroup.getMessage());
         }
     }
 }

@@ -4,6 +4,9 @@ package io.elastisnap.cli.doctor;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.elastisnap.cli.CliContext;
+import io.elastisnap.engine.pool.IscsiLunLogin;
+import io.elastisnap.engine.pool.IscsiadmLunLogin;
+import io.elastisnap.engine.pool.QsdLunLogin;
 import io.elastisnap.cli.CliException;
 import io.elastisnap.cli.config.ConfigFile;
 import io.elastisnap.cli.config.DomainConfig;
@@ -27,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -94,6 +98,7 @@ public final class Doctor {
         List<String> toCheck = domains.isEmpty() ? new ArrayList<>(config.domains().keySet()) : domains;
         LibvirtHost host = libvirt();
         thawGuard(host);
+        cloneAttach();
         if (toCheck.isEmpty()) {
             results.add(CheckResult.skip("domain checks", "no domain given and none in the config file"));
         }
@@ -111,6 +116,21 @@ public final class Doctor {
                     "pass --url https://HOST or set elasticenter.url in the config file"));
         }
         return new Report(results);
+    }
+
+    /** restore-volume's iSCSI logins: which can run here (loop-image and nfs need only losetup / mount). */
+    private void cloneAttach() {
+        Map<String, IscsiLunLogin> logins = new LinkedHashMap<>();
+        logins.put("iscsiadm", new IscsiadmLunLogin());
+        logins.put("qsd", new QsdLunLogin(ctx.qsdRunDirectory()));
+        logins.forEach((flag, login) -> {
+            String check = "restore-volume --clone-attach " + flag;
+            try {
+                results.add(CheckResult.pass(check, login.readiness()));
+            } catch (IOException e) {
+                results.add(CheckResult.warn(check, "cannot log in to a clone this way here", e.getMessage()));
+            }
+        });
     }
 
     /** Doctor only looks: a missing state directory is left for the first create, which makes it. */

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.engine.pool;
 
+import io.elastisnap.elasticenter.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +17,25 @@ final class HostCommand {
 
     /** Its standard output; {@link IOException} on a non-zero exit, a timeout or an interrupt. */
     static String run(Duration timeout, String... argv) throws IOException {
+        return run(timeout, null, argv);
+    }
+
+    /**
+     * {@link #run(Duration, String...)} for a command that must carry {@code hidden} in its arguments (iscsiadm takes
+     * a CHAP secret no other way): the value is masked in every message this throws.
+     */
+    static String run(Duration timeout, Secret hidden, String... argv) throws IOException {
+        Result result = execute(timeout, hidden, argv);
+        if (result.exitCode != 0) {
+            throw new IOException(result.command + " failed (exit " + result.exitCode + "): " + result.output);
+        }
+        return result.output;
+    }
+
+    /** Exit code and (masked) output of a finished command; {@link IOException} only on a timeout or an interrupt. */
+    static Result execute(Duration timeout, Secret hidden, String... argv) throws IOException {
         List<String> command = Arrays.asList(argv);
+        String shown = mask(String.join(" ", command), hidden);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
@@ -29,19 +48,42 @@ final class HostCommand {
         try {
             if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish within " + timeout.toMillis() + " ms");
+                throw new IOException(shown + " did not finish within " + timeout.toMillis() + " ms");
             }
-            String text = output.get(5, TimeUnit.SECONDS);
-            if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + text);
-            }
-            return text;
+            return new Result(shown, process.exitValue(), mask(output.get(5, TimeUnit.SECONDS), hidden));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + String.join(" ", command), e);
+            throw new IOException("interrupted while running " + shown, e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("cannot read the output of " + String.join(" ", command), e);
+            throw new IOException("cannot read the output of " + shown, e);
+        }
+    }
+
+    /** Sleeps between polls; an interrupt ends the wait as an {@link IOException} saying what was awaited. */
+    static void pause(Duration pause, String awaiting) throws IOException {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + awaiting, e);
+        }
+    }
+
+    private static String mask(String text, Secret hidden) {
+        return hidden == null ? text : text.replace(hidden.reveal(), Secret.mask());
+    }
+
+    /** How a command ended. */
+    static final class Result {
+        final String command;
+        final int exitCode;
+        final String output;
+
+        Result(String command, int exitCode, String output) {
+            this.command = command;
+            this.exitCode = exitCode;
+            this.output = output;
         }
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
  */
 public final class LoopImageCloneHost implements CloneHost {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String IMAGE_SUFFIX = ".img";
     private final Path imageDirectory;
 
     public LoopImageCloneHost(Path imageDirectory) {
@@ -24,12 +25,12 @@ public final class LoopImageCloneHost implements CloneHost {
         if (imageDirectory == null) {
             throw new IOException("this clone host only detaches (no clone image directory given)");
         }
-        Path image = imageDirectory.resolve(cloneVolumeId + ".img");
+        Path image = imageDirectory.resolve(cloneVolumeId + IMAGE_SUFFIX);
         if (!Files.isRegularFile(image)) {
             throw new IOException("clone volume " + cloneVolumeId + " has no image " + image
                     + " (is the clone image directory the simulator's volumes directory?)");
         }
-        return Path.of(HostCommand.run(TIMEOUT, "losetup", "--find", "--show", image.toString()));
+        return LoopDevices.attach(image);
     }
 
     /** For recovery: detaches only (where the images are is not needed to detach one). */
@@ -39,17 +40,13 @@ public final class LoopImageCloneHost implements CloneHost {
 
     @Override
     public void detach(Path device, String cloneVolumeId) throws IOException {
-        if (!Files.exists(device)) {
+        String image = "/" + cloneVolumeId + IMAGE_SUFFIX;
+        if (device == null) {
+            for (String loop : LoopDevices.backedBy(image)) {
+                HostCommand.run(TIMEOUT, "losetup", "--detach", loop);
+            }
             return;
         }
-        String backing;
-        try {
-            backing = HostCommand.run(TIMEOUT, "losetup", "--list", "--noheadings", "--output", "BACK-FILE", device.toString());
-        } catch (IOException notALoopDeviceAnyMore) {
-            return;
-        }
-        if (backing.endsWith("/" + cloneVolumeId + ".img")) {
-            HostCommand.run(TIMEOUT, "losetup", "--detach", device.toString());
-        }
+        LoopDevices.detachIfBackedBy(device, image);
     }
 }

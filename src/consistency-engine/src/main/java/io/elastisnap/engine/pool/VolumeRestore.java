@@ -112,7 +112,7 @@ public final class VolumeRestore {
             journal.write(record);
             Files.createDirectories(mount);
             undo.add(new Undo("remove " + mount, () -> Files.deleteIfExists(mount)));
-            mount(device, mount);
+            cloneHost.mount(device, mount);
             undo.add(new Undo("unmount " + mount, () -> HostCommand.run(STEP_TIMEOUT, "umount", mount.toString())));
             marks[2] = System.nanoTime();
             Path source = mount.resolve(ref.file()).normalize();
@@ -163,8 +163,8 @@ public final class VolumeRestore {
                 HostCommand.run(STEP_TIMEOUT, "umount", mount.toString());
             }
             String cloneId = r.cloneVolumeId != null ? r.cloneVolumeId : array.findClone(r.cloneName).orElse(null);
-            if (r.device != null && cloneId != null) {
-                cloneHost.detach(Path.of(r.device), cloneId);
+            if (cloneId != null) {
+                cloneHost.detach(r.device == null ? null : Path.of(r.device), cloneId);
             }
             if (cloneId != null) {
                 array.deleteClone(cloneId);
@@ -175,17 +175,6 @@ public final class VolumeRestore {
             done.add(r + ": cleaned up after its process (" + r.owner() + ") died");
         }
         return done;
-    }
-
-    /** XFS clones carry their original's UUID, which XFS refuses twice on one host unless told nouuid. */
-    private static void mount(Path device, Path mount) throws IOException {
-        String type = HostCommand.run(STEP_TIMEOUT, "blkid", "-o", "value", "-s", "TYPE", device.toString());
-        List<String> argv = new ArrayList<>(List.of("mount", "-t", type));
-        if (type.equals("xfs")) {
-            argv.addAll(List.of("-o", "nouuid"));
-        }
-        argv.addAll(List.of(device.toString(), mount.toString()));
-        HostCommand.run(STEP_TIMEOUT, argv.toArray(new String[0]));
     }
 
     private static String format(Path image) throws IOException {
