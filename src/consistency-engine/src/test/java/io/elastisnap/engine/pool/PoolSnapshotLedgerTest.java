@@ -57,6 +57,25 @@ public class PoolSnapshotLedgerTest {
     }
 
     @Test
+    public void aHandedOverPoolSnapshotLeavesTheLedgerButStaysOnTheArray() {
+        committedWithTwoRefs();
+        ArraySnapshot taken = ledger.entries().get(0).snapshot().orElseThrow();
+
+        ledger.handOver(taken);
+
+        assertTrue(ledger.entries().isEmpty());
+        assertEquals(1, array.existing().size());
+        assertTrue("nothing left for reconcile to delete", ledger.reconcile(array).deleted.isEmpty());
+        assertEquals(1, array.existing().size());
+        try {
+            ledger.handOver(taken);
+            fail("a second hand-over has nothing to hand over");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("pool-1@esnap-g1"));
+        }
+    }
+
+    @Test
     public void releasingAnUnknownReferenceNamesIt() {
         committedWithTwoRefs();
         try {
