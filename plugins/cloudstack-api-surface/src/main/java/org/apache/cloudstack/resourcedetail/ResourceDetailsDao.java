@@ -2,6 +2,7 @@
 package org.apache.cloudstack.resourcedetail;
 
 import com.cloud.utils.db.GenericDao;
+import java.util.List;
 import java.util.Map;
 import org.apache.cloudstack.api.ResourceDetail;
 
@@ -15,4 +16,9 @@ public interface ResourceDetailsDao<R extends ResourceDetail> extends GenericDao
     Map<String, String> listDetailsKeyPairs(long resourceId);
 
     void addDetail(long resourceId, String key, String value, boolean display);
+
+    List<R> findDetails(String key);
+
+    /** @param display null: displayed or not */
+    List<R> findDetails(String key, String value, Boolean display);
 }

@@ -1,0 +1,194 @@
+// Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+package io.elastisnap.cloudstack.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+import javax.inject.Inject;
+
+import org.apache.cloudstack.storage.datastore.db.PrimaryDataStoreDao;
+import org.apache.cloudstack.storage.datastore.db.StoragePoolVO;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.cloud.agent.AgentManager;
+import com.cloud.agent.api.Answer;
+import com.cloud.agent.api.Command;
+import com.cloud.exception.AgentUnavailableException;
+import com.cloud.exception.OperationTimedoutException;
+import com.cloud.host.HostVO;
+import com.cloud.host.dao.HostDao;
+import com.cloud.hypervisor.Hypervisor.HypervisorType;
+import com.cloud.utils.exception.CloudRuntimeException;
+import com.cloud.vm.VirtualMachine;
+
+import io.elastisnap.cloudstack.ElastiStorPool;
+import io.elastisnap.cloudstack.array.ArraySnapshotRef;
+import io.elastisnap.cloudstack.array.ElastiStorArrays;
+import io.elastisnap.cloudstack.array.PoolConnection;
+import io.elastisnap.cloudstack.command.PoolSnapshotAnswer;
+import io.elastisnap.cloudstack.command.RestorePoolVolumeCommand;
+import io.elastisnap.cloudstack.command.TakePoolSnapshotCommand;
+import io.elastisnap.cloudstack.config.SnapshotSettings;
+import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
+
+/**
+ * The management server's side of pool snapshots: the take on the VM's host (freeze, syncfs of the pool's mount, one
+ * array snapshot, thaw), or straight on the array when no guest is writing; the restore of one file on a host with the
+ * pool mounted; the clean-up of a take that failed.
+ */
+public class PoolSnapshots {
+    /** The policy of a VM-snapshot member: CloudStack's own VM-snapshot strategy froze the guest already. */
+    static final String POLICY_NO_FREEZE = "OFF";
+    private static final Logger LOG = LogManager.getLogger(PoolSnapshots.class);
+
+    @Inject
+    private AgentManager agentManager;
+    @Inject
+    private ElastiStorArrays arrays;
+    @Inject
+    private SnapshotSettings settings;
+    @Inject
+    private HostDao hostDao;
+    @Inject
+    private PrimaryDataStoreDao poolDao;
+
+    /** One pool snapshot: its array path and how consistent the guest was. */
+    public static final class Taken {
+        private final String path;
+        private final String level;
+        private final long frozenWindowMillis;
+        private final String freezeScope;
+        private final String quiesceFailure;
+
+        Taken(String path, String level, long frozenWindowMillis, String freezeScope, String quiesceFailure) {
+            this.path = path;
+            this.level = level;
+            this.frozenWindowMillis = frozenWindowMillis;
+            this.freezeScope = freezeScope;
+            this.quiesceFailure = quiesceFailure;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        public String level() {
+            return level;
+        }
+
+        /** The details the consistency report reads, as the managed pools' snapshots carry them. */
+        public void recordIn(BiConsumer<String, String> details) {
+            details.accept(ElastiStorPool.SNAPSHOT_CONSISTENCY, level);
+            details.accept(ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(frozenWindowMillis));
+            if (freezeScope != null) {
+                details.accept(ElastiStorPool.SNAPSHOT_FREEZE_SCOPE, freezeScope);
+            }
+            if (quiesceFailure != null) {
+                details.accept(ElastiStorPool.SNAPSHOT_CONSISTENCY_REASON, quiesceFailure);
+            }
+        }
+    }
+
+    /**
+     * @param files         the VM's disk files on the pool to snapshot (relative to its mount point)
+     * @param frozenByCloudStack a member of CloudStack's own VM snapshot, which froze the guest around it: the host only
+     *                      flushes the pool and snapshots it
+     */
+    Taken take(AdoptedPool pool, VirtualMachine vm, String name, List<String> files, boolean frozenByCloudStack) {
+        if (vm == null || vm.getState() != VirtualMachine.State.Running) {
+            // nothing writes to a stopped VM's files, and qemu flushed them when it stopped
+            String path = arrays.forPool(pool.poolId()).createSnapshot(pool.poolVolumeId(), name);
+            return new Taken(path, ConsistentSnapshotTaker.LEVEL_VM_NOT_RUNNING, 0, null, null);
+        }
+        if (vm.getHostId() == null) {
+            throw new CloudRuntimeException("VM " + vm.getInstanceName() + " is Running but has no host; cannot freeze it");
+        }
+        PoolConnection connection = arrays.connection(pool.poolId());
+        TakePoolSnapshotCommand command = new TakePoolSnapshotCommand(vm.getInstanceName(), pool.poolUuid(), pool.poolType(),
+                pool.poolVolumeId(), name, files, frozenByCloudStack ? POLICY_NO_FREEZE : settings.defaultPolicy(), settings.limits(),
+                settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
+        Answer answer = send(vm.getHostId(), command, "Pool snapshot of " + vm.getInstanceName());
+        if (!(answer instanceof PoolSnapshotAnswer)) {
+            throw notOurs(vm.getHostId(), answer);
+        }
+        PoolSnapshotAnswer taken = (PoolSnapshotAnswer) answer;
+        if (!taken.getResult()) {
+            throw new CloudRuntimeException("Pool snapshot of " + vm.getInstanceName() + " failed (" + taken.getFailureReason() + "): "
+                    + taken.getDetails());
+        }
+        LOG.info("Pool snapshot {} of {} on host {}: {}", name, vm.getInstanceName(), vm.getHostId(), taken.getDetails());
+        return new Taken(taken.getSnapshotPath(), frozenByCloudStack ? ConsistentSnapshotTaker.LEVEL_FROZEN_BY_CLOUDSTACK
+                : taken.getConsistencyLevel(), taken.getFrozenWindowMillis(), taken.getFreezeScope(), taken.getQuiesceFailure());
+    }
+
+    /** Compensation after a failed take: the host deletes its own partial snapshot; this catches one the answer never named. */
+    void deleteByNameQuietly(AdoptedPool pool, String name) {
+        try {
+            for (ArraySnapshotRef snapshot : arrays.forPool(pool.poolId()).listSnapshots(pool.poolVolumeId())) {
+                if (snapshot.name().equals(name)) {
+                    arrays.forPool(pool.poolId()).deleteSnapshot(pool.poolVolumeId(), snapshot.path());
+                    LOG.info("Deleted pool snapshot {} of a failed take", snapshot.path());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Could not check for (or delete) pool snapshot {} of a failed take on {}; its snapshot's delete removes it by"
+                    + " name", name, pool, e);
+        }
+    }
+
+    /** Restores {@code file} of the pool snapshot over {@code targetFile}, on an Up KVM host of the pool's cluster. */
+    String restore(AdoptedPool pool, String name, String path, String file, String targetFile) {
+        PoolConnection connection = arrays.connection(pool.poolId());
+        RestorePoolVolumeCommand command = new RestorePoolVolumeCommand(pool.poolUuid(), pool.poolType(), pool.poolVolumeId(), name,
+                path, file, targetFile, settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
+        List<String> unreachable = new ArrayList<>();
+        for (HostVO host : hostsWithPool(pool)) {
+            Answer answer;
+            try {
+                answer = agentManager.send(host.getId(), command);
+            } catch (AgentUnavailableException e) {
+                unreachable.add(host.getName() + ": " + e.getMessage());
+                continue;
+            } catch (OperationTimedoutException e) {
+                throw new CloudRuntimeException("Restore on host " + host.getName() + " timed out (" + e.getMessage() + "); the"
+                        + " host finishes or undoes it, and its next restore cleans up after it", e);
+            }
+            if (answer == null || !answer.getResult()) {
+                throw new CloudRuntimeException((answer == null ? "no answer" : answer.getDetails()) + " (host " + host.getName() + ")");
+            }
+            return answer.getDetails();
+        }
+        throw new CloudRuntimeException("No KVM host with storage pool " + pool.poolName() + " could be reached: "
+                + String.join("; ", unreachable));
+    }
+
+    private List<HostVO> hostsWithPool(AdoptedPool pool) {
+        StoragePoolVO row = poolDao.findById(pool.poolId());
+        List<HostVO> hosts = new ArrayList<>();
+        for (HostVO host : hostDao.listAllHostsUpByZoneAndHypervisor(row.getDataCenterId(), HypervisorType.KVM)) {
+            if (row.getClusterId() == null || row.getClusterId().equals(host.getClusterId())) {
+                hosts.add(host);
+            }
+        }
+        if (hosts.isEmpty()) {
+            throw new CloudRuntimeException("No KVM host with storage pool " + pool.poolName() + " is Up to restore on");
+        }
+        return hosts;
+    }
+
+    private Answer send(long hostId, Command command, String what) {
+        try {
+            return agentManager.send(hostId, command);
+        } catch (AgentUnavailableException | OperationTimedoutException e) {
+            throw new CloudRuntimeException(what + ": could not reach the agent of host " + hostId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static CloudRuntimeException notOurs(long hostId, Answer answer) {
+        String details = answer == null ? "no answer" : answer.getClass().getSimpleName() + ": " + answer.getDetails();
+        return new CloudRuntimeException("Host " + hostId + " cannot take ElastiStor pool snapshots (is the plugin jar in"
+                + " /usr/share/cloudstack-agent/lib and the agent restarted?): " + details);
+    }
+}
