@@ -60,6 +60,8 @@ public final class PoolSnapshotRunner {
      */
     public static final String CLONE_IMAGES_PROPERTY = "elastisnap.clone.images.dir";
 
+    /** The level of a pool snapshot taken with no guest running (the management server records its own wording). */
+    static final String NO_GUEST_LEVEL = "NO_GUEST";
     private static final Logger LOG = LogManager.getLogger(PoolSnapshotRunner.class);
 
     private final GuestQuiescer quiescer;
@@ -102,6 +104,9 @@ public final class PoolSnapshotRunner {
 
     /** Never throws: every failure is a failed answer naming its reason; the guest is thawed and nothing left on the array. */
     PoolSnapshotAnswer take(TakePoolSnapshotCommand command, Path mountPoint) {
+        if (command.getDomainName() == null) {
+            return takeWithoutGuest(command, mountPoint);
+        }
         GroupSnapshotRequest request;
         PoolArray array;
         try {
@@ -137,6 +142,22 @@ public final class PoolSnapshotRunner {
         return PoolSnapshotAnswer.success(command, snapshot.path(), guest.level().name(), result.groupFrozenWindow().toMillis(),
                 result.flushAndSnapshot().toMillis(), guest.quiesceFailure().map(f -> f.reason() + ": " + f.message()).orElse(null),
                 guest.freezeScope().map(FreezeScope::describe).orElse(null));
+    }
+
+    /** No guest writes: syncfs of the pool's mount point, then the array snapshot. */
+    private PoolSnapshotAnswer takeWithoutGuest(TakePoolSnapshotCommand command, Path mountPoint) {
+        long start = System.nanoTime();
+        try {
+            flusher.flush(mountPoint, command.getLimits().maxFrozenWindow());
+            ArraySnapshot snapshot = array(command).create(command.getPoolVolumeId(), command.getSnapshotName());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            LOG.info("Pool snapshot {} of pool volume {} (no running guest): syncfs + snapshot {} ms", snapshot.path(),
+                    command.getPoolVolumeId(), millis);
+            return PoolSnapshotAnswer.success(command, snapshot.path(), NO_GUEST_LEVEL, 0, millis, null, null);
+        } catch (IOException | RuntimeException e) {
+            return PoolSnapshotAnswer.failure(command, "POOL_SNAPSHOT_FAILED", "Pool snapshot " + command.getSnapshotName()
+                    + " of pool volume " + command.getPoolVolumeId() + " failed: " + e.getMessage());
+        }
     }
 
     /**

@@ -13,7 +13,9 @@ import io.elastisnap.engine.FreezeLimits;
 /**
  * Sent to the KVM host that runs the VM: the engine's pool group of this one VM (freeze the guest, {@code syncfs} of
  * the pool's mount point, ONE array snapshot of the pool volume, thaw), with the thaw guard and freeze journal of the
- * single-VM path. The disks are files relative to the pool's mount point.
+ * single-VM path. The disks are files relative to the pool's mount point. Without a domain (a stopped VM, a detached
+ * volume) any host with the pool mounted flushes it and snapshots it, no guest involved: the pool's file system may still
+ * hold the files' last allocations in the host's cache, which the array snapshot must include.
  */
 public class TakePoolSnapshotCommand extends PoolSnapshotCommand {
     private String domainName;
@@ -30,7 +32,7 @@ public class TakePoolSnapshotCommand extends PoolSnapshotCommand {
             List<String> files, String policy, FreezeLimits limits, Duration jobPollDeadline, ElastiCenterEndpoint endpoint,
             Secret apiKey) {
         super(poolUuid, poolType, poolVolumeId, jobPollDeadline, endpoint, apiKey);
-        this.domainName = VolumeSnapshotSpec.requireText(domainName, "libvirt domain name");
+        this.domainName = domainName == null ? null : VolumeSnapshotSpec.requireText(domainName, "libvirt domain name");
         this.snapshotName = VolumeSnapshotSpec.requireText(snapshotName, "pool snapshot name");
         if (files == null || files.isEmpty()) {
             throw new IllegalArgumentException("A pool snapshot needs at least one disk file of the VM");
@@ -41,6 +43,7 @@ public class TakePoolSnapshotCommand extends PoolSnapshotCommand {
         setWait(TakeConsistentSnapshotCommand.waitSeconds(limits, jobPollDeadline));
     }
 
+    /** The running VM to freeze, or null when no guest is writing. */
     public String getDomainName() {
         return domainName;
     }

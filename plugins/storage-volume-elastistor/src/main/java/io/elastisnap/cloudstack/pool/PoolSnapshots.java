@@ -97,30 +97,29 @@ public class PoolSnapshots {
      *                      flushes the pool and snapshots it
      */
     Taken take(AdoptedPool pool, VirtualMachine vm, String name, List<String> files, boolean frozenByCloudStack) {
-        if (vm == null || vm.getState() != VirtualMachine.State.Running) {
-            // nothing writes to a stopped VM's files, and qemu flushed them when it stopped
-            String path = arrays.forPool(pool.poolId()).createSnapshot(pool.poolVolumeId(), name);
-            return new Taken(path, ConsistentSnapshotTaker.LEVEL_VM_NOT_RUNNING, 0, null, null);
-        }
-        if (vm.getHostId() == null) {
+        boolean running = vm != null && vm.getState() == VirtualMachine.State.Running;
+        if (running && vm.getHostId() == null) {
             throw new CloudRuntimeException("VM " + vm.getInstanceName() + " is Running but has no host; cannot freeze it");
         }
         PoolConnection connection = arrays.connection(pool.poolId());
-        TakePoolSnapshotCommand command = new TakePoolSnapshotCommand(vm.getInstanceName(), pool.poolUuid(), pool.poolType(),
-                pool.poolVolumeId(), name, files, frozenByCloudStack ? POLICY_NO_FREEZE : settings.defaultPolicy(), settings.limits(),
-                settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
-        Answer answer = send(vm.getHostId(), command, "Pool snapshot of " + vm.getInstanceName());
+        TakePoolSnapshotCommand command = new TakePoolSnapshotCommand(running ? vm.getInstanceName() : null, pool.poolUuid(),
+                pool.poolType(), pool.poolVolumeId(), name, files, frozenByCloudStack ? POLICY_NO_FREEZE : settings.defaultPolicy(),
+                settings.limits(), settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
+        // a stopped VM's files: nothing writes, but the host that flushes the pool's file system can be any with it mounted
+        Answer answer = running ? send(vm.getHostId(), command, "Pool snapshot of " + vm.getInstanceName())
+                : sendToHostWithPool(pool, command, "Pool snapshot " + name);
         if (!(answer instanceof PoolSnapshotAnswer)) {
-            throw notOurs(vm.getHostId(), answer);
+            throw notOurs(answer);
         }
         PoolSnapshotAnswer taken = (PoolSnapshotAnswer) answer;
         if (!taken.getResult()) {
-            throw new CloudRuntimeException("Pool snapshot of " + vm.getInstanceName() + " failed (" + taken.getFailureReason() + "): "
-                    + taken.getDetails());
+            throw new CloudRuntimeException("Pool snapshot " + name + (running ? " of " + vm.getInstanceName() : "") + " failed ("
+                    + taken.getFailureReason() + "): " + taken.getDetails());
         }
-        LOG.info("Pool snapshot {} of {} on host {}: {}", name, vm.getInstanceName(), vm.getHostId(), taken.getDetails());
-        return new Taken(taken.getSnapshotPath(), frozenByCloudStack ? ConsistentSnapshotTaker.LEVEL_FROZEN_BY_CLOUDSTACK
-                : taken.getConsistencyLevel(), taken.getFrozenWindowMillis(), taken.getFreezeScope(), taken.getQuiesceFailure());
+        LOG.info("Pool snapshot {}: {}", name, taken.getDetails());
+        String level = !running ? ConsistentSnapshotTaker.LEVEL_VM_NOT_RUNNING
+                : frozenByCloudStack ? ConsistentSnapshotTaker.LEVEL_FROZEN_BY_CLOUDSTACK : taken.getConsistencyLevel();
+        return new Taken(taken.getSnapshotPath(), level, taken.getFrozenWindowMillis(), taken.getFreezeScope(), taken.getQuiesceFailure());
     }
 
     /** Compensation after a failed take: the host deletes its own partial snapshot; this catches one the answer never named. */
@@ -138,29 +137,35 @@ public class PoolSnapshots {
         }
     }
 
-    /** Restores {@code file} of the pool snapshot over {@code targetFile}, on an Up KVM host of the pool's cluster. */
+    /** Restores {@code file} of the pool snapshot over {@code targetFile}, on an Up KVM host with the pool. */
     String restore(AdoptedPool pool, String name, String path, String file, String targetFile) {
         PoolConnection connection = arrays.connection(pool.poolId());
         RestorePoolVolumeCommand command = new RestorePoolVolumeCommand(pool.poolUuid(), pool.poolType(), pool.poolVolumeId(), name,
                 path, file, targetFile, settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
+        Answer answer = sendToHostWithPool(pool, command, "Restore of " + file);
+        if (answer == null || !answer.getResult()) {
+            throw new CloudRuntimeException(answer == null ? "no answer" : answer.getDetails());
+        }
+        return answer.getDetails();
+    }
+
+    /**
+     * To the first Up KVM host of the pool's cluster (zone, for a zone-wide pool) that takes the command; only a host that
+     * never received it is skipped for the next one.
+     */
+    private Answer sendToHostWithPool(AdoptedPool pool, Command command, String what) {
         List<String> unreachable = new ArrayList<>();
         for (HostVO host : hostsWithPool(pool)) {
-            Answer answer;
             try {
-                answer = agentManager.send(host.getId(), command);
+                return agentManager.send(host.getId(), command);
             } catch (AgentUnavailableException e) {
                 unreachable.add(host.getName() + ": " + e.getMessage());
-                continue;
             } catch (OperationTimedoutException e) {
-                throw new CloudRuntimeException("Restore on host " + host.getName() + " timed out (" + e.getMessage() + "); the"
-                        + " host finishes or undoes it, and its next restore cleans up after it", e);
+                throw new CloudRuntimeException(what + " on host " + host.getName() + " timed out (" + e.getMessage() + "); the host"
+                        + " finishes or undoes it", e);
             }
-            if (answer == null || !answer.getResult()) {
-                throw new CloudRuntimeException((answer == null ? "no answer" : answer.getDetails()) + " (host " + host.getName() + ")");
-            }
-            return answer.getDetails();
         }
-        throw new CloudRuntimeException("No KVM host with storage pool " + pool.poolName() + " could be reached: "
+        throw new CloudRuntimeException(what + ": no KVM host with storage pool " + pool.poolName() + " could be reached: "
                 + String.join("; ", unreachable));
     }
 
@@ -173,7 +178,7 @@ public class PoolSnapshots {
             }
         }
         if (hosts.isEmpty()) {
-            throw new CloudRuntimeException("No KVM host with storage pool " + pool.poolName() + " is Up to restore on");
+            throw new CloudRuntimeException("No KVM host with storage pool " + pool.poolName() + " is Up");
         }
         return hosts;
     }
@@ -186,9 +191,9 @@ public class PoolSnapshots {
         }
     }
 
-    private static CloudRuntimeException notOurs(long hostId, Answer answer) {
+    private static CloudRuntimeException notOurs(Answer answer) {
         String details = answer == null ? "no answer" : answer.getClass().getSimpleName() + ": " + answer.getDetails();
-        return new CloudRuntimeException("Host " + hostId + " cannot take ElastiStor pool snapshots (is the plugin jar in"
+        return new CloudRuntimeException("The host cannot take ElastiStor pool snapshots (is the plugin jar in"
                 + " /usr/share/cloudstack-agent/lib and the agent restarted?): " + details);
     }
 }

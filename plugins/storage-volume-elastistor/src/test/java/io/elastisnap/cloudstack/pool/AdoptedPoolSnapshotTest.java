@@ -132,6 +132,7 @@ public class AdoptedPoolSnapshotTest {
         assertEquals(1, onArray().size());
         assertTrue(onArray().get(0), onArray().get(0).endsWith("@" + AdoptedPool.snapshotName("snap-uuid-41")));
         assertEquals("one freeze, thawed", 1, bed.guest.count("freeze"));
+        assertEquals("the pool's mount flushed inside the freeze", Collections.singletonList(bed.mountPoint), bed.flushes);
         assertEquals(1, bed.guest.count("thaw"));
         Map<String, String> details = bed.db.detailsOf(bed.db.snapshotDetailRows, 41);
         assertEquals("FS_FROZEN", details.get(ElastiStorPool.SNAPSHOT_CONSISTENCY));
@@ -158,13 +159,14 @@ public class AdoptedPoolSnapshotTest {
     }
 
     @Test
-    public void aStoppedVmsVolumeIsSnapshottedOnTheArrayWithoutAHost() {
+    public void aStoppedVmsVolumeIsSnapshottedByAHostWithThePoolWithoutAFreeze() {
         bed.adopt(poolVolume);
         bed.vm.state = VirtualMachine.State.Stopped;
         Entities.Vol root = bed.volume(11, "root-0001.qcow2");
         bed.strategy.takeSnapshot(bed.snapshotOf(root, 41));
         assertEquals(1, onArray().size());
         assertEquals(0, bed.guest.count("freeze"));
+        assertEquals("the host flushed the pool first", Collections.singletonList(bed.mountPoint), bed.flushes);
         assertEquals("VM_NOT_RUNNING", bed.db.detailsOf(bed.db.snapshotDetailRows, 41).get(ElastiStorPool.SNAPSHOT_CONSISTENCY));
     }
 

@@ -12,7 +12,9 @@ import static org.mockito.Mockito.when;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.cloudstack.engine.subsystem.api.storage.DataStore;
 import org.apache.cloudstack.engine.subsystem.api.storage.ObjectInDataStoreStateMachine;
@@ -76,6 +78,8 @@ final class AdoptedPoolTestBed implements AutoCloseable {
     final Path mountPoint;
     final PoolSnapshotLedger agentLedger;
     final Map<String, String> configuration = new HashMap<>();
+    /** Mount points the host flushed (syncfs), in order. */
+    final List<Path> flushes = new CopyOnWriteArrayList<>();
     final Map<Long, ObjectInDataStoreStateMachine.State> refs = new HashMap<>();
     final AdoptedPools adoptedPools;
     final PoolFileSnapshotStrategy strategy;
@@ -90,7 +94,10 @@ final class AdoptedPoolTestBed implements AutoCloseable {
         vm = db.vm(VM, VirtualMachine.State.Running, HOST);
         agentLedger = new PoolSnapshotLedger(workDirectory.resolve("agent-ledger"));
         AgentSnapshotRuntime.install(new EngineSnapshotRunner(guest, new FreezeJournal(workDirectory.resolve("journal")), agentClients,
-                agentLedger, PoolFlusher.SYNCFS, () -> cloneHost));
+                agentLedger, (mount, timeout) -> {
+                    flushes.add(mount);
+                    PoolFlusher.SYNCFS.flush(mount, timeout);
+                }, () -> cloneHost));
         configuration.put(PoolFileSnapshotStrategy.BACKUP_TO_SECONDARY, "false");
         ConfigurationDao configurationDao = mock(ConfigurationDao.class);
         when(configurationDao.getValue(anyString())).thenAnswer(i -> configuration.get(i.getArgument(0)));
