@@ -72,7 +72,7 @@ public class SpringModuleTest {
         assertEquals("ElastiStor", ((DataStoreProvider) providers.get(0).getConstructor().newInstance()).getName());
         // the managed pools' strategy and the adopted SharedMountPoint/NFS pools' one, each claiming only its own pools
         assertEquals(2, beans.stream().filter(SnapshotStrategy.class::isAssignableFrom).count());
-        assertEquals(1, beans.stream().filter(VMSnapshotStrategy.class::isAssignableFrom).count());
+        assertEquals(2, beans.stream().filter(VMSnapshotStrategy.class::isAssignableFrom).count());
         assertEquals(1, beans.stream().filter(Configurable.class::isAssignableFrom).count());
     }
 

@@ -39,6 +39,7 @@ import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
+import io.elastisnap.cloudstack.snapshot.ElastiStorSnapshotStrategy;
 import io.elastisnap.cloudstack.snapshot.SkippedPostProcessing;
 
 /**
@@ -136,7 +137,7 @@ public class PoolFileSnapshotStrategy implements SnapshotStrategy {
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
 
             PoolSnapshots.Taken taken = poolSnapshots.take(pool, vm, name, Collections.singletonList(volumeVO.getPath()),
-                    snapshot.getSnapshotType() == Snapshot.Type.GROUP.ordinal());
+                    snapshot.getSnapshotType() == Snapshot.Type.GROUP.ordinal(), ElastiStorSnapshotStrategy.quiesceRequested(snapshot));
             SnapshotObjectTO to = new SnapshotObjectTO();
             to.setPath(taken.path());
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationSuccessed, new CreateObjectAnswer(to));

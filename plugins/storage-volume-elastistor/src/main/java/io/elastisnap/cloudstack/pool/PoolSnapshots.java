@@ -41,6 +41,7 @@ import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
 public class PoolSnapshots {
     /** The policy of a VM-snapshot member: CloudStack's own VM-snapshot strategy froze the guest already. */
     static final String POLICY_NO_FREEZE = "OFF";
+    static final String POLICY_REQUIRED = "REQUIRED";
     private static final Logger LOG = LogManager.getLogger(PoolSnapshots.class);
 
     @Inject
@@ -95,15 +96,18 @@ public class PoolSnapshots {
      * @param files         the VM's disk files on the pool to snapshot (relative to its mount point)
      * @param frozenByCloudStack a member of CloudStack's own VM snapshot, which froze the guest around it: the host only
      *                      flushes the pool and snapshots it
+     * @param quiesceRequested quiescevm=true: the freeze is REQUIRED regardless of the default policy
      */
-    Taken take(AdoptedPool pool, VirtualMachine vm, String name, List<String> files, boolean frozenByCloudStack) {
+    Taken take(AdoptedPool pool, VirtualMachine vm, String name, List<String> files, boolean frozenByCloudStack,
+            boolean quiesceRequested) {
         boolean running = vm != null && vm.getState() == VirtualMachine.State.Running;
         if (running && vm.getHostId() == null) {
             throw new CloudRuntimeException("VM " + vm.getInstanceName() + " is Running but has no host; cannot freeze it");
         }
         PoolConnection connection = arrays.connection(pool.poolId());
         TakePoolSnapshotCommand command = new TakePoolSnapshotCommand(running ? vm.getInstanceName() : null, pool.poolUuid(),
-                pool.poolType(), pool.poolVolumeId(), name, files, frozenByCloudStack ? POLICY_NO_FREEZE : settings.defaultPolicy(),
+                pool.poolType(), pool.poolVolumeId(), name, files, frozenByCloudStack ? POLICY_NO_FREEZE
+                        : quiesceRequested ? POLICY_REQUIRED : settings.defaultPolicy(),
                 settings.limits(), settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
         // a stopped VM's files: nothing writes, but the host that flushes the pool's file system can be any with it mounted
         Answer answer = running ? send(vm.getHostId(), command, "Pool snapshot of " + vm.getInstanceName())

@@ -215,7 +215,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     }
 
     /** quiescevm travels only in the server's CreateSnapshotPayload (also for VM-snapshot GROUP members). */
-    static boolean quiesceRequested(SnapshotInfo snapshot) {
+    public static boolean quiesceRequested(SnapshotInfo snapshot) {
         Object payload = snapshot.getPayload();
         return payload instanceof CreateSnapshotPayload && ((CreateSnapshotPayload) payload).getQuiescevm();
     }

@@ -188,7 +188,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                         .save(vmSnapshotDetailsDao, vmSnapshot.getId());
             }
             result.recordIn((name, value) -> vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), name, value, true));
-            makeCurrent((VMSnapshotVO) vmSnapshot, true);
+            VmSnapshotTree.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, true);
             transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             LOG.info("VM snapshot {} of {}: {} volume(s), {}, frozen {} ms", vmSnapshot.getName(), vm.getInstanceName(), taken.size(),
                     result.level(), result.frozenWindowMillis());
@@ -205,23 +205,9 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     /** createVMSnapshot quiescevm; CloudStack's own storage strategy freezes when no options are given, and so do we. */
-    static boolean quiesceRequested(VMSnapshot vmSnapshot) {
+    public static boolean quiesceRequested(VMSnapshot vmSnapshot) {
         VMSnapshotOptions options = vmSnapshot instanceof VMSnapshotVO ? ((VMSnapshotVO) vmSnapshot).getOptions() : null;
         return options == null || options.needQuiesceVM();
-    }
-
-    /** The VM's current snapshot moves here; a new snapshot without a parent becomes the child of the previous current one. */
-    private void makeCurrent(VMSnapshotVO vmSnapshot, boolean adoptPreviousAsParent) {
-        VMSnapshotVO previous = vmSnapshotDao.findCurrentSnapshotByVmId(vmSnapshot.getVmId());
-        if (previous != null && previous.getId() != vmSnapshot.getId()) {
-            previous.setCurrent(false);
-            vmSnapshotDao.update(previous.getId(), previous);
-            if (adoptPreviousAsParent && vmSnapshot.getParent() == null) {
-                vmSnapshot.setParent(previous.getId());
-            }
-        }
-        vmSnapshot.setCurrent(true);
-        vmSnapshotDao.update(vmSnapshot.getId(), vmSnapshot);
     }
 
     @Override
@@ -257,7 +243,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                 arrays.forPool(entry.location().poolId()).rollback(entry.location().esVolumeId(), entry.location().path());
                 reverted.add(entry);
             }
-            makeCurrent((VMSnapshotVO) vmSnapshot, false);
+            VmSnapshotTree.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, false);
             transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             return true;
         } catch (RuntimeException e) {
@@ -326,25 +312,9 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         }
     }
 
-    /** Re-links the VM's snapshot tree around the removed snapshot, as CloudStack's own strategies do. */
+    /** As CloudStack's own strategies do. */
     private void removeFromDb(VMSnapshotVO vmSnapshot) {
-        for (VMSnapshotVO child : vmSnapshotDao.findByVm(vmSnapshot.getVmId())) {
-            if (child.getParent() != null && child.getParent() == vmSnapshot.getId()) {
-                child.setParent(vmSnapshot.getParent());
-                vmSnapshotDao.update(child.getId(), child);
-            }
-        }
-        if (Boolean.TRUE.equals(vmSnapshot.getCurrent()) && vmSnapshot.getParent() != null) {
-            VMSnapshotVO parent = vmSnapshotDao.findById(vmSnapshot.getParent());
-            if (parent != null) {
-                parent.setCurrent(true);
-                vmSnapshotDao.update(parent.getId(), parent);
-            }
-        }
-        vmSnapshot.setCurrent(false);
-        vmSnapshotDao.update(vmSnapshot.getId(), vmSnapshot);
-        vmSnapshotDetailsDao.removeDetails(vmSnapshot.getId());
-        vmSnapshotDao.remove(vmSnapshot.getId());
+        VmSnapshotTree.remove(vmSnapshotDao, vmSnapshotDetailsDao, vmSnapshot);
     }
 
     /** The VM (and with it its ElastiStor volumes and their snapshots) is being expunged or unmanaged: records only. */

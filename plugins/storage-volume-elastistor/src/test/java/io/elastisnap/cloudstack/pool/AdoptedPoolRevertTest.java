@@ -208,4 +208,27 @@ public class AdoptedPoolRevertTest {
         assertEquals(3, Files.size(root));
         assertEquals("the pool snapshot stays for another try", 1, bed.ec.snapshotPaths(poolVolume.id()).size());
     }
+
+    @Test
+    public void revertToAVmSnapshotRestoresEachOfTheVmsFiles() throws Exception {
+        mountPool();
+        Path root = qcow2("root-0001.qcow2", 2);
+        Path data = qcow2("data-0002.qcow2", 2);
+        String rootAtSnapshot = sha256(root);
+        String dataAtSnapshot = sha256(data);
+        bed.volume(11, "root-0001.qcow2");
+        bed.volume(12, "data-0002.qcow2");
+        Entities.VmSnap vmSnapshot = bed.db.vmSnapshot(100, AdoptedPoolTestBed.VM);
+        bed.vmStrategy.takeVMSnapshot(vmSnapshot);
+        Files.write(root, new byte[] {9}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(data, new byte[] {9}, java.nio.file.StandardOpenOption.APPEND);
+
+        assertTrue(bed.vmStrategy.revertVMSnapshot(vmSnapshot));
+
+        assertEquals(rootAtSnapshot, sha256(root));
+        assertEquals(dataAtSnapshot, sha256(data));
+        assertTrue(restoreClonesOnArray().isEmpty());
+        assertTrue(bed.vmStrategy.deleteVMSnapshot(vmSnapshot));
+        assertTrue(bed.ec.snapshotPaths(poolVolume.id()).isEmpty());
+    }
 }

@@ -83,6 +83,7 @@ final class AdoptedPoolTestBed implements AutoCloseable {
     final Map<Long, ObjectInDataStoreStateMachine.State> refs = new HashMap<>();
     final AdoptedPools adoptedPools;
     final PoolFileSnapshotStrategy strategy;
+    final PoolVmSnapshotStrategy vmStrategy;
     private final ElastiCenterClients agentClients = new ElastiCenterClients();
     private final DataStore store = mock(DataStore.class);
 
@@ -117,6 +118,8 @@ final class AdoptedPoolTestBed implements AutoCloseable {
         strategy = Wiring.inject(new PoolFileSnapshotStrategy(), adoptedPools, poolSnapshots, db.snapshotDao, db.snapshotDetails,
                 snapshotStoreDao, snapshotService(), db.volumeDao, db.vmDao, configurationDao, pools.arrays, pools.locks,
                 mock(SkippedPostProcessing.class));
+        vmStrategy = Wiring.inject(new PoolVmSnapshotStrategy(), adoptedPools, poolSnapshots, db.vmSnapshotHelper, db.vmSnapshotDao,
+                db.vmSnapshotDetails, db.volumeDao, db.vmDao, pools.arrays, pools.locks);
         when(store.getId()).thenReturn(POOL);
     }
 
