@@ -175,7 +175,7 @@ public final class PoolSnapshotRunner {
             restore.recoverInterrupted().forEach(line -> LOG.info("Pool restore clean-up: {}", line));
             ArraySnapshot snapshot = new ArraySnapshot(command.getPoolVolumeId(), command.getSnapshotName(), command.getSnapshotPath(),
                     null);
-            VolumeRestore.Timings timings = restore.restore(snapshot, command.getFile(), target, true);
+            VolumeRestore.Timings timings = restore.restore(snapshot, command.getFile(), target, !command.isNewFile());
             return new Answer(command, true, "restored " + command.getFile() + " from pool snapshot " + command.getSnapshotPath()
                     + " into " + target + ": " + timings);
         } catch (IOException | RuntimeException e) {

@@ -6,7 +6,8 @@ import java.time.Duration;
 import io.elastisnap.elasticenter.Secret;
 
 /**
- * Sent to a KVM host with the pool mounted: bring back one volume's file from a pool snapshot (the engine's
+ * Sent to a KVM host with the pool mounted: bring back one volume's file from a pool snapshot, over its current file
+ * (revert) or into a new one (volume from snapshot) (the engine's
  * restore-one-volume: clone the pool snapshot, attach the clone through the host's CloneHost, mount it, {@code qemu-img
  * convert} the file into a temporary file beside the target, rename it over the target, unmount, detach, delete the
  * clone). Every step is undone on failure; a restore cut short by a dead agent is finished at the next restore.
@@ -19,6 +20,7 @@ public class RestorePoolVolumeCommand extends PoolSnapshotCommand {
     private String snapshotPath;
     private String file;
     private String targetFile;
+    private boolean newFile;
 
     /** For Gson. */
     RestorePoolVolumeCommand() {
@@ -27,14 +29,16 @@ public class RestorePoolVolumeCommand extends PoolSnapshotCommand {
     /**
      * @param file       the volume's file in the pool snapshot, relative to the pool's mount point
      * @param targetFile the file to write, relative to the pool's mount point; replaced in one rename
+     * @param newFile    a volume from the snapshot: refused if {@code targetFile} exists (never replaces a file)
      */
     public RestorePoolVolumeCommand(String poolUuid, String poolType, String poolVolumeId, String snapshotName, String snapshotPath,
-            String file, String targetFile, Duration jobPollDeadline, ElastiCenterEndpoint endpoint, Secret apiKey) {
+            String file, String targetFile, boolean newFile, Duration jobPollDeadline, ElastiCenterEndpoint endpoint, Secret apiKey) {
         super(poolUuid, poolType, poolVolumeId, jobPollDeadline, endpoint, apiKey);
         this.snapshotName = VolumeSnapshotSpec.requireText(snapshotName, "pool snapshot name");
         this.snapshotPath = VolumeSnapshotSpec.requireText(snapshotPath, "pool snapshot path");
         this.file = VolumeSnapshotSpec.requireText(file, "volume file");
         this.targetFile = VolumeSnapshotSpec.requireText(targetFile, "target file");
+        this.newFile = newFile;
         setWait(WAIT_SECONDS);
     }
 
@@ -52,5 +56,9 @@ public class RestorePoolVolumeCommand extends PoolSnapshotCommand {
 
     public String getTargetFile() {
         return targetFile;
+    }
+
+    public boolean isNewFile() {
+        return newFile;
     }
 }

@@ -279,7 +279,7 @@ public class PoolFileSnapshotStrategy implements SnapshotStrategy {
             }
             try {
                 String done = poolSnapshots.restore(pool, details.get(AdoptedPool.SNAPSHOT_NAME), details.get(AdoptedPool.SNAPSHOT_PATH),
-                        details.get(AdoptedPool.SNAPSHOT_FILE), volumeVO.getPath());
+                        details.get(AdoptedPool.SNAPSHOT_FILE), volumeVO.getPath(), false);
                 volume.stateTransit(Volume.Event.OperationSucceeded);
                 LOG.info("Reverted volume {} to snapshot {}: {}", volumeVO.getName(), snapshot.getName(), done);
                 return true;

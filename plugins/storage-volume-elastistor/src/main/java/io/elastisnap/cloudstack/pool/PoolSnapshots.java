@@ -141,11 +141,14 @@ public class PoolSnapshots {
         }
     }
 
-    /** Restores {@code file} of the pool snapshot over {@code targetFile}, on an Up KVM host with the pool. */
-    String restore(AdoptedPool pool, String name, String path, String file, String targetFile) {
+    /**
+     * Restores {@code file} of the pool snapshot over {@code targetFile} (or into it as a new file), on an Up KVM host with
+     * the pool.
+     */
+    String restore(AdoptedPool pool, String name, String path, String file, String targetFile, boolean newFile) {
         PoolConnection connection = arrays.connection(pool.poolId());
         RestorePoolVolumeCommand command = new RestorePoolVolumeCommand(pool.poolUuid(), pool.poolType(), pool.poolVolumeId(), name,
-                path, file, targetFile, settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
+                path, file, targetFile, newFile, settings.jobPollDeadline(), connection.endpoint(), connection.apiKey());
         Answer answer = sendToHostWithPool(pool, command, "Restore of " + file);
         if (answer == null || !answer.getResult()) {
             throw new CloudRuntimeException(answer == null ? "no answer" : answer.getDetails());

@@ -190,7 +190,7 @@ public class PoolVmSnapshotStrategy implements VMSnapshotStrategy {
                     throw new CloudRuntimeException("volume " + volume.getName() + " has moved off pool " + pool.poolName());
                 }
                 poolSnapshots.restore(pool, details.get(AdoptedPool.SNAPSHOT_NAME), details.get(AdoptedPool.SNAPSHOT_PATH), file,
-                        volume.getPath());
+                        volume.getPath(), false);
                 restored.add(volume.getName());
             }
             VmSnapshotTree.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, false);

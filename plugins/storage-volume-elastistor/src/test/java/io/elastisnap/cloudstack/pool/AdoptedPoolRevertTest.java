@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.apache.cloudstack.engine.subsystem.api.storage.CopyCommandResult;
 import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotInfo;
 import org.apache.cloudstack.engine.subsystem.api.storage.SnapshotStrategy.SnapshotOperation;
 import org.apache.cloudstack.engine.subsystem.api.storage.StrategyPriority;
@@ -28,6 +29,7 @@ import com.cloud.utils.exception.CloudRuntimeException;
 import com.cloud.vm.VirtualMachine;
 
 import io.elastisnap.cloudstack.testsupport.Entities;
+import io.elastisnap.cloudstack.testsupport.RecordingCallback;
 import io.elastisnap.engine.pool.CloneHost;
 import io.elastisnap.engine.pool.LoopImageCloneHost;
 import io.elastisnap.simulator.SimVolume;
@@ -230,5 +232,33 @@ public class AdoptedPoolRevertTest {
         assertTrue(restoreClonesOnArray().isEmpty());
         assertTrue(bed.vmStrategy.deleteVMSnapshot(vmSnapshot));
         assertTrue(bed.ec.snapshotPaths(poolVolume.id()).isEmpty());
+    }
+
+    @Test
+    public void aVolumeFromAPoolSnapshotIsANewFileOnThePool() throws Exception {
+        mountPool();
+        Path root = qcow2("root-0001.qcow2", 2);
+        String rootAtSnapshot = sha256(root);
+        Entities.Vol volume = bed.volume(11, "root-0001.qcow2");
+        SnapshotInfo snapshot = bed.snapshotOf(volume, 41);
+        bed.strategy.takeSnapshot(snapshot);
+        Files.write(root, new byte[] {9}, java.nio.file.StandardOpenOption.APPEND);
+        Entities.Vol copy = bed.db.volume(14, AdoptedPoolTestBed.POOL, null);
+
+        assertEquals(StrategyPriority.HIGHEST, bed.dataMotion.canHandle(snapshot, bed.volumeInfo(copy)));
+        RecordingCallback<CopyCommandResult> done = new RecordingCallback<>();
+        bed.dataMotion.copyAsync(snapshot, bed.volumeInfo(copy), null, done);
+
+        assertTrue(done.single().getResult(), done.single().isSuccess());
+        assertEquals(copy.uuid, done.single().getPath());
+        assertEquals("the new volume's file holds the snapshot's data", rootAtSnapshot, sha256(bed.mountPoint.resolve(copy.uuid)));
+        assertFalse("the original file is untouched", rootAtSnapshot.equals(sha256(root)));
+        assertTrue(restoreClonesOnArray().isEmpty());
+
+        RecordingCallback<CopyCommandResult> again = new RecordingCallback<>();
+        bed.dataMotion.copyAsync(snapshot, bed.volumeInfo(copy), null, again);
+        assertFalse("a volume from a snapshot never replaces a file", again.single().isSuccess());
+        assertTrue(again.single().getResult(), again.single().getResult().contains("exists"));
+        assertEquals(rootAtSnapshot, sha256(bed.mountPoint.resolve(copy.uuid)));
     }
 }

@@ -260,6 +260,29 @@ public class AdoptedPoolSnapshotTest {
     }
 
     @Test
+    public void aVolumeFromAPoolSnapshotOnAnotherPoolIsRefusedWithTheWayOut() {
+        bed.adopt(poolVolume);
+        bed.vm.state = VirtualMachine.State.Stopped;
+        SnapshotInfo snapshot = bed.snapshotOf(bed.volume(11, "root-0001.qcow2"), 41);
+        bed.strategy.takeSnapshot(snapshot);
+        bed.db.pool(7L, "DefaultPrimary");
+        Entities.Vol elsewhere = bed.db.volume(13, 7L, null);
+        org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo target = bed.volumeInfo(elsewhere);
+        org.apache.cloudstack.engine.subsystem.api.storage.DataStore otherStore =
+                org.mockito.Mockito.mock(org.apache.cloudstack.engine.subsystem.api.storage.DataStore.class);
+        org.mockito.Mockito.when(otherStore.getId()).thenReturn(7L);
+        org.mockito.Mockito.when(target.getDataStore()).thenReturn(otherStore);
+        assertEquals(StrategyPriority.HIGHEST, bed.dataMotion.canHandle(snapshot, target));
+        io.elastisnap.cloudstack.testsupport.RecordingCallback<org.apache.cloudstack.engine.subsystem.api.storage.CopyCommandResult> done =
+                new io.elastisnap.cloudstack.testsupport.RecordingCallback<>();
+        bed.dataMotion.copyAsync(snapshot, target, null, done);
+        assertFalse(done.single().isSuccess());
+        assertTrue(done.single().getResult(), done.single().getResult().contains("can only be created on its own pool"));
+        assertEquals("other snapshots are not claimed", StrategyPriority.CANT_HANDLE,
+                bed.dataMotion.canHandle(bed.snapshotOf(elsewhere, 43), target));
+    }
+
+    @Test
     public void detachIsRefusedWhileSnapshotsHoldPoolSnapshots() {
         bed.adopt(poolVolume);
         bed.vm.state = VirtualMachine.State.Stopped;

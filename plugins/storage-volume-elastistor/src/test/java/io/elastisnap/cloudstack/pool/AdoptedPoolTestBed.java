@@ -84,6 +84,7 @@ final class AdoptedPoolTestBed implements AutoCloseable {
     final AdoptedPools adoptedPools;
     final PoolFileSnapshotStrategy strategy;
     final PoolVmSnapshotStrategy vmStrategy;
+    final PoolSnapshotDataMotionStrategy dataMotion;
     private final ElastiCenterClients agentClients = new ElastiCenterClients();
     private final DataStore store = mock(DataStore.class);
 
@@ -120,6 +121,7 @@ final class AdoptedPoolTestBed implements AutoCloseable {
                 mock(SkippedPostProcessing.class));
         vmStrategy = Wiring.inject(new PoolVmSnapshotStrategy(), adoptedPools, poolSnapshots, db.vmSnapshotHelper, db.vmSnapshotDao,
                 db.vmSnapshotDetails, db.volumeDao, db.vmDao, pools.arrays, pools.locks);
+        dataMotion = Wiring.inject(new PoolSnapshotDataMotionStrategy(), db.snapshotDetails, adoptedPools, poolSnapshots);
         when(store.getId()).thenReturn(POOL);
     }
 
@@ -161,12 +163,13 @@ final class AdoptedPoolTestBed implements AutoCloseable {
         return volume;
     }
 
-    private VolumeInfo volumeInfo(Entities.Vol volume) {
+    VolumeInfo volumeInfo(Entities.Vol volume) {
         VolumeInfo info = mock(VolumeInfo.class);
         when(info.getId()).thenReturn(volume.id);
         when(info.getUuid()).thenReturn(volume.uuid);
         when(info.getPoolId()).thenAnswer(i -> volume.poolId);
         when(info.getDataStore()).thenReturn(store);
+        when(info.getSize()).thenAnswer(i -> volume.size);
         when(info.stateTransit(any())).thenReturn(true);
         return info;
     }

@@ -71,6 +71,18 @@ public class AdoptedPoolVmSnapshotTest {
     }
 
     @Test
+    public void expungingTheVmDeletesItsPoolSnapshotsToo() {
+        Entities.VmSnap vmSnapshot = bed.db.vmSnapshot(100, AdoptedPoolTestBed.VM);
+        bed.vmStrategy.takeVMSnapshot(vmSnapshot);
+        assertEquals(1, bed.ec.snapshotPaths(poolVolume).size());
+
+        assertTrue(bed.vmStrategy.deleteVMSnapshotFromDB(vmSnapshot, false));
+
+        assertTrue("the pool volume stays, so its snapshot must not", bed.ec.snapshotPaths(poolVolume).isEmpty());
+        assertTrue(vmSnapshot.removed);
+    }
+
+    @Test
     public void aVmWithADiskOnAnotherPoolIsLeftToCloudStack() {
         Entities.Pool other = bed.db.pool(7L, "DefaultPrimary");
         other.type = StoragePoolType.NetworkFilesystem;
