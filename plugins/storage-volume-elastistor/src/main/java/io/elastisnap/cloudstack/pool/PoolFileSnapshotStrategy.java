@@ -15,12 +15,10 @@ import org.apache.cloudstack.engine.subsystem.api.storage.VolumeInfo;
 import org.apache.cloudstack.framework.config.dao.ConfigurationDao;
 import org.apache.cloudstack.storage.command.CreateObjectAnswer;
 import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreDao;
-import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreVO;
 import org.apache.cloudstack.storage.to.SnapshotObjectTO;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import com.cloud.storage.DataStoreRole;
 import com.cloud.storage.Snapshot;
 import com.cloud.storage.SnapshotVO;
 import com.cloud.storage.Volume;
@@ -39,8 +37,10 @@ import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArray;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
+import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
 import io.elastisnap.cloudstack.snapshot.ElastiStorSnapshotStrategy;
 import io.elastisnap.cloudstack.snapshot.SkippedPostProcessing;
+import io.elastisnap.cloudstack.snapshot.SnapshotRows;
 
 /**
  * Volume snapshots of volumes on adopted SharedMountPoint/NFS pools: ONE array snapshot of the pool volume, taken by
@@ -136,13 +136,13 @@ public class PoolFileSnapshotStrategy implements SnapshotStrategy {
             snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.CreateRequested);
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.CreateOnlyRequested);
 
-            PoolSnapshots.Taken taken = poolSnapshots.take(pool, vm, name, Collections.singletonList(volumeVO.getPath()),
+            ConsistentSnapshotTaker.Taken taken = poolSnapshots.take(pool, vm, name, Collections.singletonList(volumeVO.getPath()),
                     snapshot.getSnapshotType() == Snapshot.Type.GROUP.ordinal(), ElastiStorSnapshotStrategy.quiesceRequested(snapshot));
             SnapshotObjectTO to = new SnapshotObjectTO();
-            to.setPath(taken.path());
+            to.setPath(taken.snapshots().get(0).getPath());
             onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationSuccessed, new CreateObjectAnswer(to));
             snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationSucceeded);
-            snapshotDetailsDao.addDetail(snapshot.getId(), AdoptedPool.SNAPSHOT_PATH, taken.path(), false);
+            snapshotDetailsDao.addDetail(snapshot.getId(), AdoptedPool.SNAPSHOT_PATH, taken.snapshots().get(0).getPath(), false);
             taken.recordIn((detail, value) -> snapshotDetailsDao.addDetail(snapshot.getId(), detail, value, true));
             volume.stateTransit(Volume.Event.OperationSucceeded);
             if (snapshot.getSnapshotType() != Snapshot.Type.GROUP.ordinal()) {
@@ -152,22 +152,13 @@ public class PoolFileSnapshotStrategy implements SnapshotStrategy {
         } catch (RuntimeException e) {
             poolSnapshots.deleteByNameQuietly(pool, name);
             if (onPrimary != null) {
-                failQuietly(snapshot, onPrimary);
+                SnapshotRows.failQuietly(snapshotService, snapshot, onPrimary);
             }
             volume.stateTransit(Volume.Event.OperationFailed);
             LOG.error("Pool snapshot of volume {} on {} failed", volume.getUuid(), pool, e);
             throw Refusal.failure(e instanceof CloudRuntimeException ? e.getMessage()
                     : "Pool snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private void failQuietly(SnapshotInfo snapshot, SnapshotInfo onPrimary) {
-        try {
-            onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not mark the primary reference of snapshot {} failed: {}", onPrimary.getUuid(), e.toString());
-        }
-        snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationFailed);
     }
 
     /** Never called: TAKE refuses snapshot.backup.to.secondary=true, and BACKUP is not claimed. */
@@ -202,7 +193,7 @@ public class PoolFileSnapshotStrategy implements SnapshotStrategy {
             } else {
                 deleteOnArray(snapshot, details, poolId, name);
             }
-            return forget(snapshotId, snapshot);
+            return SnapshotRows.forget(snapshotDataStoreDao, snapshotDao, snapshotDetailsDao, snapshotId, snapshot);
         });
     }
 
@@ -232,16 +223,6 @@ public class PoolFileSnapshotStrategy implements SnapshotStrategy {
         if (!array.deleteSnapshot(volumeId, path)) {
             LOG.info("Pool snapshot {} of snapshot {} was already gone", path, snapshot.getUuid());
         }
-    }
-
-    private boolean forget(long snapshotId, SnapshotVO snapshot) {
-        for (SnapshotDataStoreVO ref : snapshotDataStoreDao.listBySnapshotAndDataStoreRole(snapshotId, DataStoreRole.Primary)) {
-            snapshotDataStoreDao.remove(ref.getId());
-        }
-        snapshot.setState(Snapshot.State.Destroyed);
-        snapshotDao.update(snapshotId, snapshot);
-        snapshotDetailsDao.removeDetails(snapshotId);
-        return true;
     }
 
     /**

@@ -2,8 +2,8 @@
 package io.elastisnap.cloudstack.pool;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 import javax.inject.Inject;
 
@@ -23,12 +23,12 @@ import com.cloud.hypervisor.Hypervisor.HypervisorType;
 import com.cloud.utils.exception.CloudRuntimeException;
 import com.cloud.vm.VirtualMachine;
 
-import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ArraySnapshotRef;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.array.PoolConnection;
 import io.elastisnap.cloudstack.command.PoolSnapshotAnswer;
 import io.elastisnap.cloudstack.command.RestorePoolVolumeCommand;
+import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
 import io.elastisnap.cloudstack.command.TakePoolSnapshotCommand;
 import io.elastisnap.cloudstack.config.SnapshotSettings;
 import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
@@ -55,50 +55,13 @@ public class PoolSnapshots {
     @Inject
     private PrimaryDataStoreDao poolDao;
 
-    /** One pool snapshot: its array path and how consistent the guest was. */
-    public static final class Taken {
-        private final String path;
-        private final String level;
-        private final long frozenWindowMillis;
-        private final String freezeScope;
-        private final String quiesceFailure;
-
-        Taken(String path, String level, long frozenWindowMillis, String freezeScope, String quiesceFailure) {
-            this.path = path;
-            this.level = level;
-            this.frozenWindowMillis = frozenWindowMillis;
-            this.freezeScope = freezeScope;
-            this.quiesceFailure = quiesceFailure;
-        }
-
-        public String path() {
-            return path;
-        }
-
-        public String level() {
-            return level;
-        }
-
-        /** The details the consistency report reads, as the managed pools' snapshots carry them. */
-        public void recordIn(BiConsumer<String, String> details) {
-            details.accept(ElastiStorPool.SNAPSHOT_CONSISTENCY, level);
-            details.accept(ElastiStorPool.SNAPSHOT_FROZEN_WINDOW_MS, String.valueOf(frozenWindowMillis));
-            if (freezeScope != null) {
-                details.accept(ElastiStorPool.SNAPSHOT_FREEZE_SCOPE, freezeScope);
-            }
-            if (quiesceFailure != null) {
-                details.accept(ElastiStorPool.SNAPSHOT_CONSISTENCY_REASON, quiesceFailure);
-            }
-        }
-    }
-
     /**
      * @param files         the VM's disk files on the pool to snapshot (relative to its mount point)
      * @param frozenByCloudStack a member of CloudStack's own VM snapshot, which froze the guest around it: the host only
      *                      flushes the pool and snapshots it
      * @param quiesceRequested quiescevm=true: the freeze is REQUIRED regardless of the default policy
      */
-    Taken take(AdoptedPool pool, VirtualMachine vm, String name, List<String> files, boolean frozenByCloudStack,
+    ConsistentSnapshotTaker.Taken take(AdoptedPool pool, VirtualMachine vm, String name, List<String> files, boolean frozenByCloudStack,
             boolean quiesceRequested) {
         boolean running = vm != null && vm.getState() == VirtualMachine.State.Running;
         if (running && vm.getHostId() == null) {
@@ -123,7 +86,9 @@ public class PoolSnapshots {
         LOG.info("Pool snapshot {}: {}", name, taken.getDetails());
         String level = !running ? ConsistentSnapshotTaker.LEVEL_VM_NOT_RUNNING
                 : frozenByCloudStack ? ConsistentSnapshotTaker.LEVEL_FROZEN_BY_CLOUDSTACK : taken.getConsistencyLevel();
-        return new Taken(taken.getSnapshotPath(), level, taken.getFrozenWindowMillis(), taken.getFreezeScope(), taken.getQuiesceFailure());
+        VolumeSnapshotResult poolSnapshot = new VolumeSnapshotResult(pool.poolVolumeId(), name, taken.getSnapshotPath());
+        return new ConsistentSnapshotTaker.Taken(Collections.singletonList(poolSnapshot), level, taken.getFrozenWindowMillis(),
+                taken.getQuiesceFailure(), taken.getFreezeScope());
     }
 
     /** Compensation after a failed take: the host deletes its own partial snapshot; this catches one the answer never named. */

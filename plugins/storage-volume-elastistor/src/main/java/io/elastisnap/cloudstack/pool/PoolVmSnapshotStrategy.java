@@ -29,8 +29,9 @@ import com.cloud.vm.snapshot.dao.VMSnapshotDetailsDao;
 import io.elastisnap.cloudstack.ElastiStorPool;
 import io.elastisnap.cloudstack.array.ElastiStorArrays;
 import io.elastisnap.cloudstack.cluster.ClusterLocks;
+import io.elastisnap.cloudstack.snapshot.ConsistentSnapshotTaker;
 import io.elastisnap.cloudstack.snapshot.ElastiStorVMSnapshotStrategy;
-import io.elastisnap.cloudstack.snapshot.VmSnapshotTree;
+import io.elastisnap.cloudstack.snapshot.VmSnapshotRows;
 
 /**
  * Disk-only VM snapshots of a VM whose volumes are all files on ONE adopted pool: the engine's pool group of this one
@@ -104,23 +105,6 @@ public class PoolVmSnapshotStrategy implements VMSnapshotStrategy {
         return poolId == null ? Optional.empty() : adoptedPools.find(poolId);
     }
 
-    private void transit(VMSnapshot vmSnapshot, VMSnapshot.Event event) {
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, event);
-        } catch (NoTransitionException e) {
-            throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " cannot go from " + vmSnapshot.getState()
-                    + " on " + event + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void failQuietly(VMSnapshot vmSnapshot) {
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.OperationFailed);
-        } catch (NoTransitionException | RuntimeException e) {
-            LOG.warn("Could not mark VM snapshot {} failed: {}", vmSnapshot.getName(), e.toString());
-        }
-    }
-
     @Override
     public VMSnapshot takeVMSnapshot(VMSnapshot vmSnapshot) {
         VMInstanceVO vm = vmInstanceDao.findById(vmSnapshot.getVmId());
@@ -131,7 +115,7 @@ public class PoolVmSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private VMSnapshot take(VMSnapshot vmSnapshot, VMInstanceVO vm, AdoptedPool pool, List<VolumeVO> volumes) {
-        transit(vmSnapshot, VMSnapshot.Event.CreateRequested);
+        VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.CreateRequested);
         String name = AdoptedPool.snapshotName(vmSnapshot.getUuid());
         long id = vmSnapshot.getId();
         try {
@@ -143,19 +127,19 @@ public class PoolVmSnapshotStrategy implements VMSnapshotStrategy {
                 files.add(volume.getPath());
                 vmSnapshotDetailsDao.addDetail(id, VOLUME_FILE_PREFIX + volume.getId(), volume.getPath(), false);
             }
-            PoolSnapshots.Taken taken = poolSnapshots.take(pool, vm, name, files, false,
+            ConsistentSnapshotTaker.Taken taken = poolSnapshots.take(pool, vm, name, files, false,
                     ElastiStorVMSnapshotStrategy.quiesceRequested(vmSnapshot));
-            vmSnapshotDetailsDao.addDetail(id, AdoptedPool.SNAPSHOT_PATH, taken.path(), false);
+            vmSnapshotDetailsDao.addDetail(id, AdoptedPool.SNAPSHOT_PATH, taken.snapshots().get(0).getPath(), false);
             taken.recordIn((detail, value) -> vmSnapshotDetailsDao.addDetail(id, detail, value, true));
-            VmSnapshotTree.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, true);
-            transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
+            VmSnapshotRows.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, true);
+            VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             LOG.info("VM snapshot {} of {}: pool snapshot {} ({} volume file(s)), {}", vmSnapshot.getName(), vm.getInstanceName(),
-                    taken.path(), files.size(), taken.level());
+                    taken.snapshots().get(0).getPath(), files.size(), taken.level());
             return vmSnapshot;
         } catch (RuntimeException e) {
             poolSnapshots.deleteByNameQuietly(pool, name);
             vmSnapshotDetailsDao.removeDetails(id);
-            failQuietly(vmSnapshot);
+            VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
             String message = "Pool VM snapshot " + vmSnapshot.getName() + " of " + vm.getInstanceName() + " failed: " + e.getMessage();
             vmSnapshotDetailsDao.addDetail(id, ElastiStorPool.SNAPSHOT_FAILURE, message, true);
             throw new CloudRuntimeException(message, e);
@@ -178,7 +162,7 @@ public class PoolVmSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private boolean revert(VMSnapshot vmSnapshot, AdoptedPool pool, Map<String, String> details) {
-        transit(vmSnapshot, VMSnapshot.Event.RevertRequested);
+        VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.RevertRequested);
         List<String> restored = new ArrayList<>();
         try {
             for (VolumeVO volume : volumeDao.findByInstance(vmSnapshot.getVmId())) {
@@ -193,11 +177,11 @@ public class PoolVmSnapshotStrategy implements VMSnapshotStrategy {
                         volume.getPath(), false);
                 restored.add(volume.getName());
             }
-            VmSnapshotTree.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, false);
-            transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
+            VmSnapshotRows.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, false);
+            VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             return true;
         } catch (RuntimeException e) {
-            failQuietly(vmSnapshot);
+            VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
             throw new CloudRuntimeException("Revert to VM snapshot " + vmSnapshot.getName() + " failed: " + e.getMessage()
                     + (restored.isEmpty() ? "; no volume was changed" : "; restored " + restored
                     + " (the VM snapshot is intact: revert again to complete it)"), e);
@@ -209,15 +193,15 @@ public class PoolVmSnapshotStrategy implements VMSnapshotStrategy {
         Map<String, String> details = vmSnapshotDetailsDao.listDetailsKeyPairs(vmSnapshot.getId());
         long poolId = Long.parseLong(details.get(AdoptedPool.SNAPSHOT_POOL));
         return locks.onPool(poolId, "Delete of VM snapshot " + vmSnapshot.getName(), () -> {
-            transit(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
+            VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.ExpungeRequested);
             try {
                 deleteOnArray(poolId, details);
             } catch (RuntimeException e) {
-                failQuietly(vmSnapshot);
+                VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
                 throw new CloudRuntimeException("Deleting VM snapshot " + vmSnapshot.getName() + " failed: " + e.getMessage()
                         + "; delete it again to finish", e);
             }
-            VmSnapshotTree.remove(vmSnapshotDao, vmSnapshotDetailsDao, (VMSnapshotVO) vmSnapshot);
+            VmSnapshotRows.remove(vmSnapshotDao, vmSnapshotDetailsDao, (VMSnapshotVO) vmSnapshot);
             return true;
         });
     }
@@ -251,12 +235,7 @@ public class PoolVmSnapshotStrategy implements VMSnapshotStrategy {
                         details.get(AdoptedPool.SNAPSHOT_NAME), vmSnapshot.getName(), e.toString());
             }
         }
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
-        } catch (NoTransitionException e) {
-            LOG.debug("VM snapshot {} is {}; removing its records anyway", vmSnapshot.getName(), vmSnapshot.getState());
-        }
-        VmSnapshotTree.remove(vmSnapshotDao, vmSnapshotDetailsDao, (VMSnapshotVO) vmSnapshot);
+        VmSnapshotRows.removeAnyway(vmSnapshotHelper, vmSnapshotDao, vmSnapshotDetailsDao, (VMSnapshotVO) vmSnapshot);
         return true;
     }
 

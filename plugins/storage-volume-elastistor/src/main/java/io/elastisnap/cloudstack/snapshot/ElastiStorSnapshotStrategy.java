@@ -176,7 +176,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         } catch (RuntimeException e) {
             taker.deleteQuietly(poolId, taken);
             if (onPrimary != null) {
-                failQuietly(snapshot, onPrimary);
+                SnapshotRows.failQuietly(snapshotService, snapshot, onPrimary);
             }
             volume.stateTransit(Volume.Event.OperationFailed);
             LOG.error("ElastiStor snapshot of volume {} failed", volume.getUuid(), e);
@@ -184,15 +184,6 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             throw Refusal.failure(e instanceof CloudRuntimeException ? e.getMessage()
                     : "ElastiStor snapshot of volume " + volume.getUuid() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private void failQuietly(SnapshotInfo snapshot, SnapshotInfo onPrimary) {
-        try {
-            onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not mark the primary reference of snapshot {} failed: {}", onPrimary.getUuid(), e.toString());
-        }
-        snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationFailed);
     }
 
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
@@ -279,11 +270,11 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         Long poolId = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId).map(ArraySnapshotLocation::poolId)
                 .orElse(volume == null ? null : volume.getPoolId());
         if (poolId == null) {
-            return forget(snapshotId, snapshot);
+            return SnapshotRows.forget(snapshotDataStoreDao, snapshotDao, snapshotDetailsDao, snapshotId, snapshot);
         }
         return locks.onPool(poolId, "Delete of snapshot " + snapshot.getName(), () -> {
             deleteOnArray(snapshotId, snapshot, volume, poolId);
-            return forget(snapshotId, snapshot);
+            return SnapshotRows.forget(snapshotDataStoreDao, snapshotDao, snapshotDetailsDao, snapshotId, snapshot);
         });
     }
 
@@ -312,16 +303,6 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " cannot be deleted: " + e.getMessage()
                     + ". Delete the volumes created from it first.", e);
         }
-    }
-
-    private boolean forget(long snapshotId, SnapshotVO snapshot) {
-        for (SnapshotDataStoreVO ref : snapshotDataStoreDao.listBySnapshotAndDataStoreRole(snapshotId, DataStoreRole.Primary)) {
-            snapshotDataStoreDao.remove(ref.getId());
-        }
-        snapshot.setState(Snapshot.State.Destroyed);
-        snapshotDao.update(snapshotId, snapshot);
-        snapshotDetailsDao.removeDetails(snapshotId);
-        return true;
     }
 
     @Override

@@ -140,23 +140,6 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         return true;
     }
 
-    private void transit(VMSnapshot vmSnapshot, VMSnapshot.Event event) {
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, event);
-        } catch (NoTransitionException e) {
-            throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " cannot go from " + vmSnapshot.getState()
-                    + " on " + event + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void failQuietly(VMSnapshot vmSnapshot) {
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.OperationFailed);
-        } catch (NoTransitionException | RuntimeException e) {
-            LOG.warn("Could not mark VM snapshot {} failed: {}", vmSnapshot.getName(), e.toString());
-        }
-    }
-
     @Override
     public VMSnapshot takeVMSnapshot(VMSnapshot vmSnapshot) {
         VMInstanceVO vm = vmInstanceDao.findById(vmSnapshot.getVmId());
@@ -169,7 +152,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private VMSnapshot take(VMSnapshot vmSnapshot, VMInstanceVO vm, List<VolumeVO> volumes) {
-        transit(vmSnapshot, VMSnapshot.Event.CreateRequested);
+        VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.CreateRequested);
         List<VolumeSnapshotResult> taken = new ArrayList<>();
         long poolId = volumes.isEmpty() ? 0 : volumes.get(0).getPoolId();
         try {
@@ -188,15 +171,15 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                         .save(vmSnapshotDetailsDao, vmSnapshot.getId());
             }
             result.recordIn((name, value) -> vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), name, value, true));
-            VmSnapshotTree.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, true);
-            transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
+            VmSnapshotRows.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, true);
+            VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             LOG.info("VM snapshot {} of {}: {} volume(s), {}, frozen {} ms", vmSnapshot.getName(), vm.getInstanceName(), taken.size(),
                     result.level(), result.frozenWindowMillis());
             return vmSnapshot;
         } catch (RuntimeException e) {
             taker.deleteQuietly(poolId, taken);
             vmSnapshotDetailsDao.removeDetails(vmSnapshot.getId());
-            failQuietly(vmSnapshot);
+            VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
             String message = "ElastiStor VM snapshot " + vmSnapshot.getName() + " of " + vm.getInstanceName() + " failed: " + e.getMessage();
             // CloudStack 4.22's createVMSnapshot answers only "internal error": the Error VM snapshot keeps the real cause.
             vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_FAILURE, message, true);
@@ -232,7 +215,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private boolean revert(VMSnapshot vmSnapshot, List<VmSnapshotVolume> entries) {
-        transit(vmSnapshot, VMSnapshot.Event.RevertRequested);
+        VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.RevertRequested);
         List<VmSnapshotVolume> reverted = new ArrayList<>();
         try {
             for (VmSnapshotVolume entry : entries) {
@@ -243,11 +226,11 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                 arrays.forPool(entry.location().poolId()).rollback(entry.location().esVolumeId(), entry.location().path());
                 reverted.add(entry);
             }
-            VmSnapshotTree.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, false);
-            transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
+            VmSnapshotRows.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, false);
+            VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             return true;
         } catch (RuntimeException e) {
-            failQuietly(vmSnapshot);
+            VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
             List<VmSnapshotVolume> pending = new ArrayList<>(entries);
             pending.removeAll(reverted);
             throw new CloudRuntimeException("Revert to VM snapshot " + vmSnapshot.getName() + " failed: " + e.getMessage()
@@ -263,7 +246,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private boolean delete(VMSnapshot vmSnapshot, List<VmSnapshotVolume> entries) {
-        transit(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
+        VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.ExpungeRequested);
         List<VmSnapshotVolume> deleted = new ArrayList<>();
         try {
             for (VmSnapshotVolume entry : entries) {
@@ -275,7 +258,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                 deleted.add(entry);
             }
         } catch (RuntimeException e) {
-            failQuietly(vmSnapshot);
+            VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
             List<VmSnapshotVolume> remaining = new ArrayList<>(entries);
             remaining.removeAll(deleted);
             throw new CloudRuntimeException("Deleting VM snapshot " + vmSnapshot.getName() + " failed: " + e.getMessage()
@@ -283,7 +266,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                     + " (delete the VM snapshot again to finish)"), e);
         }
         // As CloudStack's own strategies: the row is removed while Expunging, with no further transition.
-        removeFromDb((VMSnapshotVO) vmSnapshot);
+        VmSnapshotRows.remove(vmSnapshotDao, vmSnapshotDetailsDao, (VMSnapshotVO) vmSnapshot);
         return true;
     }
 
@@ -312,20 +295,9 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         }
     }
 
-    /** As CloudStack's own strategies do. */
-    private void removeFromDb(VMSnapshotVO vmSnapshot) {
-        VmSnapshotTree.remove(vmSnapshotDao, vmSnapshotDetailsDao, vmSnapshot);
-    }
-
-    /** The VM (and with it its ElastiStor volumes and their snapshots) is being expunged or unmanaged: records only. */
     @Override
     public boolean deleteVMSnapshotFromDB(VMSnapshot vmSnapshot, boolean unmanage) {
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
-        } catch (NoTransitionException e) {
-            LOG.debug("VM snapshot {} is {}; removing its records anyway", vmSnapshot.getName(), vmSnapshot.getState());
-        }
-        removeFromDb((VMSnapshotVO) vmSnapshot);
+        VmSnapshotRows.removeAnyway(vmSnapshotHelper, vmSnapshotDao, vmSnapshotDetailsDao, (VMSnapshotVO) vmSnapshot);
         return true;
     }
 

@@ -1,13 +1,51 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.snapshot;
 
+import org.apache.cloudstack.storage.vmsnapshot.VMSnapshotHelper;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.cloud.utils.exception.CloudRuntimeException;
+import com.cloud.utils.fsm.NoTransitionException;
+import com.cloud.vm.snapshot.VMSnapshot;
 import com.cloud.vm.snapshot.VMSnapshotVO;
 import com.cloud.vm.snapshot.dao.VMSnapshotDao;
 import com.cloud.vm.snapshot.dao.VMSnapshotDetailsDao;
 
-/** A VM's snapshot tree (current flag, parents) kept as CloudStack's own VM-snapshot strategies keep it. */
-public final class VmSnapshotTree {
-    private VmSnapshotTree() {
+/** A VM snapshot's row kept as CloudStack's own VM-snapshot strategies keep it: state, current flag, parents, removal. */
+public final class VmSnapshotRows {
+    private static final Logger LOG = LogManager.getLogger(VmSnapshotRows.class);
+
+    private VmSnapshotRows() {
+    }
+
+    public static void transit(VMSnapshotHelper helper, VMSnapshot vmSnapshot, VMSnapshot.Event event) {
+        try {
+            helper.vmSnapshotStateTransitTo(vmSnapshot, event);
+        } catch (NoTransitionException e) {
+            throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " cannot go from " + vmSnapshot.getState()
+                    + " on " + event + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** On a failure path: the original failure is what the caller reports. */
+    public static void failQuietly(VMSnapshotHelper helper, VMSnapshot vmSnapshot) {
+        try {
+            helper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.OperationFailed);
+        } catch (NoTransitionException | RuntimeException e) {
+            LOG.warn("Could not mark VM snapshot {} failed: {}", vmSnapshot.getName(), e.toString());
+        }
+    }
+
+    /** The VM is being expunged or unmanaged: the row goes whatever its state. */
+    public static void removeAnyway(VMSnapshotHelper helper, VMSnapshotDao vmSnapshotDao, VMSnapshotDetailsDao vmSnapshotDetailsDao,
+            VMSnapshotVO vmSnapshot) {
+        try {
+            helper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
+        } catch (NoTransitionException e) {
+            LOG.debug("VM snapshot {} is {}; removing its records anyway", vmSnapshot.getName(), vmSnapshot.getState());
+        }
+        remove(vmSnapshotDao, vmSnapshotDetailsDao, vmSnapshot);
     }
 
     /** The VM's current snapshot moves here; a new snapshot without a parent becomes the child of the previous current one. */
