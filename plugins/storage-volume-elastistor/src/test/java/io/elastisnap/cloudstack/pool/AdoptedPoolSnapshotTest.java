@@ -171,6 +171,17 @@ public class AdoptedPoolSnapshotTest {
     }
 
     @Test
+    public void anNfsPoolIsFoundByTheAgentAsNfsAndSnapshottedTheSameWay() {
+        bed.pool.type = StoragePoolType.NetworkFilesystem;
+        bed.adopt(poolVolume);
+        bed.strategy.takeSnapshot(bed.snapshotOf(bed.volume(11, "root-0001.qcow2"), 41));
+        assertEquals(Collections.singletonList(StoragePoolType.NetworkFilesystem), bed.askedForType);
+        assertEquals(Collections.singletonList(bed.mountPoint), bed.flushes);
+        assertEquals(1, onArray().size());
+        assertEquals("FS_FROZEN", bed.db.detailsOf(bed.db.snapshotDetailRows, 41).get(ElastiStorPool.SNAPSHOT_CONSISTENCY));
+    }
+
+    @Test
     public void backupToSecondaryTrueIsRefusedBeforeAnythingIsFrozen() {
         bed.adopt(poolVolume);
         bed.configuration.remove(PoolFileSnapshotStrategy.BACKUP_TO_SECONDARY);

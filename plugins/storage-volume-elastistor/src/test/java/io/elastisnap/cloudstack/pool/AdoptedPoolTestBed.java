@@ -78,6 +78,8 @@ final class AdoptedPoolTestBed implements AutoCloseable {
     final Path mountPoint;
     final PoolSnapshotLedger agentLedger;
     final Map<String, String> configuration = new HashMap<>();
+    /** The pool types the agent's wrappers looked the pool up by, in order. */
+    final List<StoragePoolType> askedForType = new CopyOnWriteArrayList<>();
     /** Mount points the host flushed (syncfs), in order. */
     final List<Path> flushes = new CopyOnWriteArrayList<>();
     final Map<Long, ObjectInDataStoreStateMachine.State> refs = new HashMap<>();
@@ -132,7 +134,11 @@ final class AdoptedPoolTestBed implements AutoCloseable {
         KVMStoragePoolManager storagePools = mock(KVMStoragePoolManager.class);
         KVMStoragePool mounted = mock(KVMStoragePool.class);
         when(mounted.getLocalPath()).thenReturn(mountPoint.toString());
-        when(storagePools.getStoragePool(StoragePoolType.SharedMountPoint, pool.getUuid())).thenReturn(mounted);
+        // the agent looks the pool up by the type CloudStack has for it (an NFS pool is mounted at /mnt/<uuid> there)
+        when(storagePools.getStoragePool(any(StoragePoolType.class), eq(pool.getUuid()))).thenAnswer(i -> {
+            askedForType.add(i.getArgument(0));
+            return mounted;
+        });
         when(host.getStoragePoolMgr()).thenReturn(storagePools);
         AgentManager agentManager = mock(AgentManager.class);
         Gson gson = new Gson();
