@@ -221,6 +221,21 @@ public class AdoptedPoolSnapshotTest {
     }
 
     @Test
+    public void aPoolSnapshotWhoseAnswerIsLostIsDeletedByNameAndTheSnapshotFails() {
+        bed.adopt(poolVolume);
+        bed.answersLost = true;
+        try {
+            bed.strategy.takeSnapshot(bed.snapshotOf(bed.volume(11, "root-0001.qcow2"), 41));
+            fail("no answer came back");
+        } catch (CloudRuntimeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("could not reach the agent"));
+        }
+        assertFalse("the host thawed the guest", bed.guest.isFrozen());
+        assertTrue("the management server found the host's pool snapshot by its name and deleted it", onArray().isEmpty());
+        assertEquals(Snapshot.State.Error, bed.db.snapshots.get(41L).state);
+    }
+
+    @Test
     public void aFreezeThatFailsUnderTheRequiredPolicyCreatesNothing() {
         bed.adopt(poolVolume);
         bed.pools.settings.policy = "REQUIRED";

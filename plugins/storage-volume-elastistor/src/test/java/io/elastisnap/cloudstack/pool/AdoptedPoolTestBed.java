@@ -25,7 +25,9 @@ import org.apache.cloudstack.framework.config.dao.ConfigurationDao;
 import org.apache.cloudstack.storage.datastore.db.SnapshotDataStoreDao;
 
 import com.cloud.agent.AgentManager;
+import com.cloud.agent.api.Answer;
 import com.cloud.agent.api.Command;
+import com.cloud.exception.OperationTimedoutException;
 import com.cloud.host.HostVO;
 import com.cloud.host.dao.HostDao;
 import com.cloud.hypervisor.Hypervisor.HypervisorType;
@@ -78,6 +80,8 @@ final class AdoptedPoolTestBed implements AutoCloseable {
     final Path mountPoint;
     final PoolSnapshotLedger agentLedger;
     final Map<String, String> configuration = new HashMap<>();
+    /** The host runs each command, but its answer never reaches the management server (a dead agent link, a timeout). */
+    volatile boolean answersLost;
     /** The pool types the agent's wrappers looked the pool up by, in order. */
     final List<StoragePoolType> askedForType = new CopyOnWriteArrayList<>();
     /** Mount points the host flushed (syncfs), in order. */
@@ -145,12 +149,15 @@ final class AdoptedPoolTestBed implements AutoCloseable {
         try {
             when(agentManager.send(anyLong(), any(Command.class))).thenAnswer(i -> {
                 Command command = i.getArgument(1);
-                if (command instanceof TakePoolSnapshotCommand) {
-                    return new ElastiSnapTakePoolSnapshotCommandWrapper().execute(
-                            gson.fromJson(gson.toJson(command), TakePoolSnapshotCommand.class), host);
+                Answer answer = command instanceof TakePoolSnapshotCommand
+                        ? new ElastiSnapTakePoolSnapshotCommandWrapper().execute(
+                                gson.fromJson(gson.toJson(command), TakePoolSnapshotCommand.class), host)
+                        : new ElastiSnapRestorePoolVolumeCommandWrapper().execute(
+                                gson.fromJson(gson.toJson(command), RestorePoolVolumeCommand.class), host);
+                if (answersLost) {
+                    throw new OperationTimedoutException(new Command[] {command}, i.getArgument(0), 1L, command.getWait(), false);
                 }
-                return new ElastiSnapRestorePoolVolumeCommandWrapper().execute(
-                        gson.fromJson(gson.toJson(command), RestorePoolVolumeCommand.class), host);
+                return answer;
             });
         } catch (Exception e) {
             throw new AssertionError(e);
