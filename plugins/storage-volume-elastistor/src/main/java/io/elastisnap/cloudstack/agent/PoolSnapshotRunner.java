@@ -124,6 +124,7 @@ public final class PoolSnapshotRunner {
             return PoolSnapshotAnswer.failure(command, "INVALID_REQUEST", "Invalid pool snapshot request for "
                     + command.getDomainName() + ": " + e.getMessage());
         }
+        finishWhatADeadAgentLeft(array, command.getPoolVolumeId());
         GroupSnapshotter group = new GroupSnapshotter(quiescer, array, journal, EngineRuntime.shared(), ConsistencyEngineListener.NONE,
                 thawGuard, flusher, ledger);
         GroupSnapshotResult result;
@@ -142,6 +143,21 @@ public final class PoolSnapshotRunner {
         return PoolSnapshotAnswer.success(command, snapshot.path(), guest.level().name(), result.groupFrozenWindow().toMillis(),
                 result.flushAndSnapshot().toMillis(), guest.quiesceFailure().map(f -> f.reason() + ": " + f.message()).orElse(null),
                 guest.freezeScope().map(FreezeScope::describe).orElse(null));
+    }
+
+    /**
+     * A take cut short by a dead agent left a PENDING entry and maybe its pool snapshot; the management server deletes that
+     * snapshot by name too, and the array delete is idempotent. Only this pool volume's entries: this command's client
+     * reaches its ElastiCenter and no other. Best effort: the take goes on whatever this finds.
+     */
+    private void finishWhatADeadAgentLeft(PoolArray array, String poolVolumeId) {
+        try {
+            PoolSnapshotLedger.Reconciled done = ledger.reconcile(array, poolVolumeId);
+            done.deleted.forEach(entry -> LOG.info("Pool ledger: finished {} left by a dead agent", entry));
+            done.failed.forEach(entry -> LOG.warn("Pool ledger: could not finish {}; tried again at the next take", entry));
+        } catch (RuntimeException e) {
+            LOG.warn("Pool ledger of pool volume {} could not be reconciled: {}", poolVolumeId, e.toString());
+        }
     }
 
     /** No guest writes: syncfs of the pool's mount point, then the array snapshot. */

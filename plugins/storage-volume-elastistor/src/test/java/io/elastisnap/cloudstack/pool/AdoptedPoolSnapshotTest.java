@@ -236,6 +236,25 @@ public class AdoptedPoolSnapshotTest {
     }
 
     @Test
+    public void theNextTakeFinishesWhatAnAgentKilledMidTakeLeftOnItsPoolVolume() throws Exception {
+        bed.adopt(poolVolume);
+        bed.agentLedger.begin("espool-killed", "espool-killed", Collections.singletonList(poolVolume), Collections.singletonList(
+                new io.elastisnap.engine.pool.PoolSnapshotRef("espool-killed/vm/root", "vm", "root", poolVolume, "root-0001.qcow2")));
+        bed.pools.arrays.forPool(AdoptedPoolTestBed.POOL).createSnapshot(poolVolume, "espool-killed");
+        Path entry = bed.agentLedger.directory().resolve(poolVolume + "@espool-killed.pool-snapshot.json");
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Files.write(entry, new String(Files.readAllBytes(entry), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst("\"ownerPid\": \\d+", "\"ownerPid\": " + dead.pid()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        bed.strategy.takeSnapshot(bed.snapshotOf(bed.volume(11, "root-0001.qcow2"), 41));
+
+        assertEquals("only the new pool snapshot is left", 1, onArray().size());
+        assertTrue(onArray().get(0), onArray().get(0).endsWith("@" + AdoptedPool.snapshotName("snap-uuid-41")));
+        assertTrue(bed.agentLedger.entries().isEmpty());
+    }
+
+    @Test
     public void aFreezeThatFailsUnderTheRequiredPolicyCreatesNothing() {
         bed.adopt(poolVolume);
         bed.pools.settings.policy = "REQUIRED";

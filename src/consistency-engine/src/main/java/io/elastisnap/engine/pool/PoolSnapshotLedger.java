@@ -304,9 +304,20 @@ public final class PoolSnapshotLedger {
      * finish too. A PENDING entry of a live process is that process's group in progress and is left alone.
      */
     public Reconciled reconcile(PoolArray array) {
+        return reconcile(array, null);
+    }
+
+    /**
+     * {@link #reconcile(PoolArray)} for the entries of one pool volume only: what a process holding the client of that
+     * volume's ElastiCenter, and no other, can finish (a host serving pools on several ElastiCenters).
+     *
+     * @param poolVolumeId null: every entry
+     */
+    public Reconciled reconcile(PoolArray array, String poolVolumeId) {
         Reconciled report = new Reconciled();
         for (Entry entry : entries()) {
-            if (entry.state == State.COMMITTED && !entry.refs.isEmpty()) {
+            if (entry.state == State.COMMITTED && !entry.refs.isEmpty()
+                    || poolVolumeId != null && !poolVolumeId.equals(entry.poolVolumeId)) {
                 continue;
             }
             String name = entry.poolVolumeId + "@" + entry.snapshotName;

@@ -126,6 +126,22 @@ public class PoolSnapshotLedgerTest {
     }
 
     @Test
+    public void reconcileOfOnePoolVolumeLeavesTheOthersEntriesAlone() throws Exception {
+        ledger.begin("g2", "esnap-g2", List.of("pool-1"), List.of(ref("db")));
+        array.put("pool-1", "esnap-g2");
+        ownedByADeadProcess("pool-1@esnap-g2");
+        ledger.begin("g4", "esnap-g4", List.of("pool-2"), List.of(ref("app")));
+        array.put("pool-2", "esnap-g4");
+        ownedByADeadProcess("pool-2@esnap-g4");
+
+        assertEquals(List.of("pool-2@esnap-g4 (was PENDING)"), ledger.reconcile(array, "pool-2").deleted);
+
+        assertTrue("another ElastiCenter's entry is not touched", array.find("pool-1", "esnap-g2").isPresent());
+        assertFalse(array.find("pool-2", "esnap-g4").isPresent());
+        assertEquals(1, ledger.entries().size());
+    }
+
+    @Test
     public void aTornOrForeignFileIsNamedWithTheFix() throws Exception {
         Files.write(dir.resolve("x@y.pool-snapshot.json"), "{\"state\":".getBytes(StandardCharsets.UTF_8));
         try {
