@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.cloud.agent.api.Answer;
 import io.elastisnap.cloudstack.agent.EngineSnapshotRunner;
+import io.elastisnap.cloudstack.agent.PoolSnapshotRunner;
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.command.PoolSnapshotAnswer;
 import io.elastisnap.cloudstack.command.RestorePoolVolumeCommand;
@@ -22,11 +23,15 @@ import io.elastisnap.engine.pool.LoopImageCloneHost;
 import io.elastisnap.engine.pool.PoolFlusher;
 import io.elastisnap.engine.pool.PoolSnapshotLedger;
 import io.elastisnap.simulator.ElastiCenterSimulator;
+import io.elastisnap.simulator.Fault;
 import io.elastisnap.simulator.SimVolume;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.junit.AfterClass;
@@ -38,9 +43,10 @@ import org.junit.Test;
  * pool volume (the simulator's image, loop-mounted where a KVM host mounts a SharedMountPoint pool) and writes under
  * load; the plugin's agent runner takes the pool snapshot of it (TakePoolSnapshotCommand, as the wrapper passes it on
  * after looking the pool's mount point up) and restores the volume into a new file (RestorePoolVolumeCommand, the
- * volume-from-snapshot path). Stand-ins: the runner is built with the fixture's libvirt and no thaw guard (the
- * production wiring with the guard runs in the plugin's real-jar test on libvirt's test driver); the clone is attached
- * with losetup instead of an iSCSI login.
+ * volume-from-snapshot path); and kills the agent stand-in (production wiring: thaw guard, journal, host ledger)
+ * with kill -9 mid pool snapshot. Stand-ins: the in-process runner is built with the fixture's libvirt and no thaw
+ * guard; the agent is {@link AgentStandIn} (no CloudStack agent runs here); the clone is attached with losetup instead
+ * of an iSCSI login.
  */
 public class PoolSnapshotThroughAgentOnRealGuestTest {
     private static final Logger LOG = LogManager.getLogger(PoolSnapshotThroughAgentOnRealGuestTest.class);
@@ -112,7 +118,8 @@ public class PoolSnapshotThroughAgentOnRealGuestTest {
             assertTrue(taken.getDetails(), taken.getResult());
             assertEquals("FS_FROZEN", taken.getConsistencyLevel());
             assertEquals("thawed", guest.freezeStatus());
-            assertEquals(1, simulator.snapshotPaths(poolVolume.id()).size());
+            assertTrue("one array snapshot of the pool volume for the take",
+                    simulator.snapshotPaths(poolVolume.id()).contains(taken.getSnapshotPath()));
             assertTrue("handed over to CloudStack's records", ledger.entries().isEmpty());
 
             long start = System.nanoTime();
@@ -134,5 +141,59 @@ public class PoolSnapshotThroughAgentOnRealGuestTest {
         String backing = HostCommand.runOk("losetup", "--list", "--noheadings", "--output", "BACK-FILE");
         assertEquals("only the pool's loop device is left: " + backing, 1, backing.lines().filter(l -> l.contains(store.path().toString()))
                 .count());
+    }
+
+    /**
+     * kill -9 of the agent stand-in (production wiring: thaw guard, journal) while the guest is frozen and the pool
+     * snapshot call hangs on the array: the guard thaws the guest within the window + 1 s; the dead agent's PENDING
+     * host-ledger entry is finished by the next take on that pool volume.
+     */
+    @Test
+    public void anAgentKilledMidPoolSnapshotLeavesAThawedGuestAndTheNextTakeFinishesItsLedgerEntry() throws Exception {
+        Path work = Files.createDirectories(store.path().resolve("kill"));
+        Path ledgerDirectory = work.resolve("ledger");
+        Duration window = Duration.ofSeconds(8);
+        simulator.faults().inject("createStorageSnapshot", Fault.hang());
+        Process agent = ChildJvm.start(AgentStandIn.class, List.of("-Delastisnap.journal.dir=" + work.resolve("journal"),
+                "-D" + PoolSnapshotRunner.LEDGER_DIRECTORY_PROPERTY + "=" + ledgerDirectory),
+                List.of("pool", fixture.libvirtUri(), guest.name(), simulator.baseUrl().toString(), simulator.certificateSha256(),
+                        poolVolume.id(), "espool-killed", Long.toString(window.toMillis()), mount.toString(), "vm-root.qcow2"),
+                Map.of(FreezeThenHangOnArray.API_KEY_VARIABLE, simulator.apiKey()), work.resolve("agent.log"));
+        Instant frozenAt;
+        Instant killedAt;
+        Instant thawedAt;
+        try (FreezeStatusPoller poller = FreezeStatusPoller.start(fixture.libvirtUri(), guest.name(), work.resolve("status.log"))) {
+            frozenAt = poller.await("frozen", Instant.EPOCH, Duration.ofSeconds(60));
+            assertTrue("the stand-in exited before the kill, see " + work, agent.isAlive());
+            killedAt = Instant.now();
+            agent.destroyForcibly();
+            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+            thawedAt = poller.await("thawed", frozenAt, window.plusSeconds(5));
+        } finally {
+            agent.destroyForcibly();
+            simulator.faults().clear();
+        }
+        LOG.info("agent stand-in killed with kill -9 {} ms into a pool snapshot (array call hanging): thawed {} ms after the kill,"
+                + " frozen {} ms (window {} ms)", Duration.between(frozenAt, killedAt).toMillis(),
+                Duration.between(killedAt, thawedAt).toMillis(), Duration.between(frozenAt, thawedAt).toMillis(), window.toMillis());
+        assertTrue("thawed within the window + 1 s", Duration.between(frozenAt, thawedAt).compareTo(window.plusSeconds(1)) <= 0);
+        PoolSnapshotLedger ledger = new PoolSnapshotLedger(ledgerDirectory);
+        assertEquals("the dead agent's entry", 1, ledger.entries().size());
+
+        try (LibvirtUriConnection libvirt = new LibvirtUriConnection(fixture.libvirtUri());
+                ElastiCenterClients clients = new ElastiCenterClients()) {
+            EngineSnapshotRunner runner = new EngineSnapshotRunner(new LibvirtGuestQuiescer(libvirt),
+                    new FreezeJournal(work.resolve("journal-2")), clients, ledger, PoolFlusher.SYNCFS,
+                    () -> new LoopImageCloneHost(store.path().resolve("volumes")));
+            PoolSnapshotAnswer next = runner.takePoolSnapshot(new TakePoolSnapshotCommand(guest.name(), "pool-uuid", "SharedMountPoint",
+                    poolVolume.id(), "espool-next", List.of("vm-root.qcow2"), "REQUIRED",
+                    FreezeLimits.builder().maxFrozenWindow(window).build(), Duration.ofSeconds(60), new ElastiCenterEndpoint(
+                            simulator.baseUrl().toString(), TlsTrust.pinnedSha256(simulator.certificateSha256())),
+                    Secret.of(simulator.apiKey())), mount, libvirt);
+            assertTrue(next.getDetails(), next.getResult());
+        }
+        assertTrue("the next take finished the dead agent's entry", ledger.entries().isEmpty());
+        assertFalse("no snapshot of the killed take is left", simulator.snapshotPaths(poolVolume.id()).stream()
+                .anyMatch(p -> p.endsWith("@espool-killed")));
     }
 }
