@@ -70,8 +70,9 @@ public class SpringModuleTest {
         List<Class<?>> providers = beans.stream().filter(DataStoreProvider.class::isAssignableFrom).collect(Collectors.toList());
         assertEquals(1, providers.size());
         assertEquals("ElastiStor", ((DataStoreProvider) providers.get(0).getConstructor().newInstance()).getName());
-        assertEquals(1, beans.stream().filter(SnapshotStrategy.class::isAssignableFrom).count());
-        assertEquals(1, beans.stream().filter(VMSnapshotStrategy.class::isAssignableFrom).count());
+        // the managed pools' strategy and the adopted SharedMountPoint/NFS pools' one, each claiming only its own pools
+        assertEquals(2, beans.stream().filter(SnapshotStrategy.class::isAssignableFrom).count());
+        assertEquals(2, beans.stream().filter(VMSnapshotStrategy.class::isAssignableFrom).count());
         assertEquals(1, beans.stream().filter(Configurable.class::isAssignableFrom).count());
     }
 

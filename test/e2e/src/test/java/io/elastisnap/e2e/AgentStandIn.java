@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.e2e;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +17,8 @@ import io.elastisnap.cloudstack.agent.AgentSnapshotRuntime;
 import io.elastisnap.cloudstack.command.ElastiCenterEndpoint;
 import io.elastisnap.cloudstack.command.FreezeLeaseAnswer;
 import io.elastisnap.cloudstack.command.FreezeLeaseCommand;
+import io.elastisnap.cloudstack.command.PoolSnapshotAnswer;
+import io.elastisnap.cloudstack.command.TakePoolSnapshotCommand;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotSpec;
@@ -37,7 +40,8 @@ import io.elastisnap.engine.RecoveryOutcome;
  * {@code lease URI DOMAIN DURATION-MS RELEASE-AFTER-MS}: a freeze lease through the plugin's real lease wrapper
  * ({@code ElastiSnapFreezeLeaseCommandWrapper.execute}, with a host resource that hands it this JVM's libvirt
  * connection), released after RELEASE-AFTER-MS, or with -1 never before the lease ends (a late release then reports
- * how it ended).
+ * how it ended), or {@code pool URI DOMAIN BASE-URL CERT-SHA256 POOL-VOLUME SNAPSHOT WINDOW-MS MOUNT FILE}: a pool
+ * snapshot of the domain's disk FILE on the pool mounted at MOUNT (host ledger from {@code -Delastisnap.pool.ledger.dir}).
  * The API key comes in {@value FreezeThenHangOnArray#API_KEY_VARIABLE}, never on the command line.
  */
 public final class AgentStandIn {
@@ -48,6 +52,9 @@ public final class AgentStandIn {
     public static void main(String[] args) throws Exception {
         if (args.length == 5 && args[0].equals("lease")) {
             System.exit(lease(new Connect(args[1]), args[2], Long.parseLong(args[3]), Long.parseLong(args[4])));
+        }
+        if (args.length == 10 && args[0].equals("pool")) {
+            System.exit(pool(new Connect(args[1]), args));
         }
         boolean snapshot = args.length == 8 && args[0].equals("snapshot");
         if (!snapshot && !(args.length == 2 && args[0].equals("start"))) {
@@ -74,6 +81,19 @@ public final class AgentStandIn {
         TakeConsistentSnapshotAnswer answer = AgentSnapshotRuntime.runner().run(command, () -> connection);
         System.out.println("agent stand-in: answer " + answer.getResult() + ": " + answer.getDetails());
         System.exit(answer.getResult() ? 0 : 1);
+    }
+
+    /** A pool snapshot as the plugin's pool wrapper runs it, once it has looked up the pool's mount point (args[8]). */
+    private static int pool(Connect connection, String[] args) {
+        AgentSnapshotRuntime.startRecovery(() -> connection);
+        TakePoolSnapshotCommand command = new TakePoolSnapshotCommand(args[2], "pool-uuid", "SharedMountPoint", args[5], args[6],
+                List.of(args[9]), "REQUIRED", FreezeLimits.builder().maxFrozenWindow(Duration.ofMillis(Long.parseLong(args[7]))).build(),
+                Duration.ofMinutes(10), new ElastiCenterEndpoint(args[3], TlsTrust.pinnedSha256(args[4])),
+                Secret.of(System.getenv(FreezeThenHangOnArray.API_KEY_VARIABLE)));
+        System.out.println("agent stand-in: pool snapshot of " + args[2] + " starting");
+        PoolSnapshotAnswer answer = AgentSnapshotRuntime.runner().takePoolSnapshot(command, Path.of(args[8]), () -> connection);
+        System.out.println("agent stand-in: answer " + answer.getResult() + ": " + answer.getDetails());
+        return answer.getResult() ? 0 : 1;
     }
 
     private static int lease(Connect connection, String domain, long durationMillis, long releaseAfterMillis) throws Exception {

@@ -19,4 +19,7 @@ public interface ResourceDetailsDao<R extends ResourceDetail> extends GenericDao
     Map<String, String> listDetailsKeyPairs(long resourceId);
 
     void addDetail(long resourceId, String key, String value, boolean display);
+
+    /** @param display null: displayed or not */
+    List<R> findDetails(String key, String value, Boolean display);
 }

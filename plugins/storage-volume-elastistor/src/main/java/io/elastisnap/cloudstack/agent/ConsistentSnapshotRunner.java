@@ -1,14 +1,20 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
 package io.elastisnap.cloudstack.agent;
 
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.elastisnap.cloudstack.command.FreezeLeaseAnswer;
 import io.elastisnap.cloudstack.command.FreezeLeaseCommand;
+import io.elastisnap.cloudstack.command.PoolSnapshotAnswer;
+import io.elastisnap.cloudstack.command.RestorePoolVolumeCommand;
+import io.elastisnap.cloudstack.command.TakePoolSnapshotCommand;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
+import com.cloud.agent.api.Answer;
+
 import io.elastisnap.engine.RecoveryOutcome;
 import io.elastisnap.engine.libvirt.LibvirtConnectionProvider;
 
@@ -39,5 +45,18 @@ public interface ConsistentSnapshotRunner {
      */
     default FreezeLeaseAnswer lease(FreezeLeaseCommand command, LibvirtConnectionProvider libvirt) {
         return FreezeLeaseAnswer.failure(command, "UNSUPPORTED", "This host's ElastiSnap runner does not hold freeze leases");
+    }
+
+    /**
+     * A pool snapshot of one VM whose disks are files on {@code poolMountPoint} (an adopted SharedMountPoint/NFS pool).
+     * Never throws. A runner without an engine of its own takes none.
+     */
+    default PoolSnapshotAnswer takePoolSnapshot(TakePoolSnapshotCommand command, Path poolMountPoint, LibvirtConnectionProvider libvirt) {
+        return PoolSnapshotAnswer.failure(command, "UNSUPPORTED", "This host's ElastiSnap runner does not take pool snapshots");
+    }
+
+    /** Restores one volume's file from a pool snapshot. Never throws. A runner without an engine of its own restores none. */
+    default Answer restorePoolVolume(RestorePoolVolumeCommand command, Path poolMountPoint) {
+        return new Answer(command, false, "This host's ElastiSnap runner does not restore from pool snapshots");
     }
 }

@@ -9,13 +9,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.libvirt.Connect;
 
+import com.cloud.agent.api.Answer;
+
 import io.elastisnap.cloudstack.command.FreezeLeaseAnswer;
 import io.elastisnap.cloudstack.command.FreezeLeaseCommand;
+import io.elastisnap.cloudstack.command.PoolSnapshotAnswer;
+import io.elastisnap.cloudstack.command.RestorePoolVolumeCommand;
+import io.elastisnap.cloudstack.command.TakePoolSnapshotCommand;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotAnswer;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VolumeSnapshotResult;
@@ -39,6 +45,9 @@ import io.elastisnap.engine.guard.ProcessThawGuard;
 import io.elastisnap.engine.journal.FreezeJournal;
 import io.elastisnap.engine.libvirt.LibvirtConnectionProvider;
 import io.elastisnap.engine.libvirt.LibvirtGuestQuiescer;
+import io.elastisnap.engine.pool.CloneHost;
+import io.elastisnap.engine.pool.PoolFlusher;
+import io.elastisnap.engine.pool.PoolSnapshotLedger;
 
 /**
  * The agent's runner: one {@link ConsistencyEngine} and one freeze journal per agent process, ElastiCenter clients
@@ -61,6 +70,7 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
     private final RoutingArraySnapshotter routes = new RoutingArraySnapshotter();
     private final ElastiCenterClients clients;
     private final FreezeLeases leases;
+    private final PoolSnapshotRunner pools;
     private CompletableFuture<List<RecoveryOutcome>> recovery;
 
     /**
@@ -72,21 +82,30 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
         AgentConnection connection = new AgentConnection();
         Path journal = Paths.get(System.getProperty(JOURNAL_DIRECTORY_PROPERTY, DEFAULT_JOURNAL_DIRECTORY.toString()));
         return new EngineSnapshotRunner(new LibvirtGuestQuiescer(connection), connection, new FreezeJournal(journal),
-                new ElastiCenterClients(), new ProcessThawGuard(connection::uri));
+                new ElastiCenterClients(), new ProcessThawGuard(connection::uri), PoolSnapshotRunner.agentLedger(), PoolFlusher.SYNCFS,
+                PoolSnapshotRunner::configuredCloneHost);
     }
 
     /** With a stand-in guest (tests, hosts without libvirt) and no thaw guard. */
     public EngineSnapshotRunner(GuestQuiescer quiescer, FreezeJournal journal, ElastiCenterClients clients) {
-        this(quiescer, new AgentConnection(), journal, clients, ThawGuard.NONE);
+        this(quiescer, new AgentConnection(), journal, clients, ThawGuard.NONE, PoolSnapshotRunner.agentLedger(), PoolFlusher.SYNCFS,
+                PoolSnapshotRunner::configuredCloneHost);
+    }
+
+    /** With a stand-in guest and no thaw guard, the pool ledger in {@code poolLedger} and the given way to attach clones. */
+    public EngineSnapshotRunner(GuestQuiescer quiescer, FreezeJournal journal, ElastiCenterClients clients, PoolSnapshotLedger poolLedger,
+            PoolFlusher flusher, Supplier<CloneHost> cloneHost) {
+        this(quiescer, new AgentConnection(), journal, clients, ThawGuard.NONE, poolLedger, flusher, cloneHost);
     }
 
     private EngineSnapshotRunner(GuestQuiescer quiescer, AgentConnection libvirt, FreezeJournal journal, ElastiCenterClients clients,
-            ThawGuard thawGuard) {
+            ThawGuard thawGuard, PoolSnapshotLedger poolLedger, PoolFlusher flusher, Supplier<CloneHost> cloneHost) {
         this.libvirt = libvirt;
         this.clients = clients;
         this.engine = new ConsistencyEngine(quiescer, routes, journal, EngineRuntime.shared(), ConsistencyEngineListener.NONE,
                 thawGuard);
         this.leases = new FreezeLeases(engine, routes);
+        this.pools = new PoolSnapshotRunner(quiescer, journal, thawGuard, clients, poolLedger, flusher, cloneHost);
     }
 
     /**
@@ -142,6 +161,17 @@ public final class EngineSnapshotRunner implements ConsistentSnapshotRunner {
             libvirt.current = agentLibvirt;
         }
         startRecovery(agentLibvirt);
+    }
+
+    @Override
+    public PoolSnapshotAnswer takePoolSnapshot(TakePoolSnapshotCommand command, Path poolMountPoint, LibvirtConnectionProvider agentLibvirt) {
+        useConnection(agentLibvirt);
+        return pools.take(command, poolMountPoint);
+    }
+
+    @Override
+    public Answer restorePoolVolume(RestorePoolVolumeCommand command, Path poolMountPoint) {
+        return pools.restore(command, poolMountPoint);
     }
 
     @Override

@@ -63,7 +63,8 @@ public class ElastiSnapApiService implements PluggableService {
 
     @Override
     public List<Class<?>> getCommands() {
-        return Arrays.asList(AcquireFreezeLeaseCmd.class, ReleaseFreezeLeaseCmd.class, ConsistencyReportCmd.class);
+        return Arrays.asList(AcquireFreezeLeaseCmd.class, ReleaseFreezeLeaseCmd.class, ConsistencyReportCmd.class,
+                AdoptPoolCmd.class, DetachPoolCmd.class, ListAdoptedPoolsCmd.class);
     }
 
     /** Freezes the running VM's file systems for at most {@code seconds}, bounded by the maximum frozen window. */

@@ -251,7 +251,7 @@ public class ElastiStorPrimaryDataStoreLifeCycle implements PrimaryDataStoreLife
     }
 
     /** https://host[:port] only: the key travels as a query parameter of every call, so the URL must carry nothing else. */
-    static String endpointUrl(String url) {
+    public static String endpointUrl(String url) {
         if (url == null || url.trim().isEmpty()) {
             throw new IllegalArgumentException("The url of an " + ElastiStorPool.PROVIDER_NAME + " pool is the ElastiCenter endpoint,"
                     + " e.g. https://elasticenter.example.com");

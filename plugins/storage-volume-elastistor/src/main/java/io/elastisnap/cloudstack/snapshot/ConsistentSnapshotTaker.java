@@ -64,7 +64,7 @@ public class ConsistentSnapshotTaker {
         private final String quiesceFailure;
         private final String freezeScope;
 
-        Taken(List<VolumeSnapshotResult> snapshots, String level, long frozenWindowMillis, String quiesceFailure,
+        public Taken(List<VolumeSnapshotResult> snapshots, String level, long frozenWindowMillis, String quiesceFailure,
               String freezeScope) {
             this.snapshots = Collections.unmodifiableList(new ArrayList<>(snapshots));
             this.level = level;

@@ -190,7 +190,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         } catch (RuntimeException e) {
             taker.deleteQuietly(poolId, taken);
             if (onPrimary != null) {
-                failQuietly(snapshot, onPrimary);
+                SnapshotRows.failQuietly(snapshotService, snapshot, onPrimary);
             }
             volume.stateTransit(Volume.Event.OperationFailed);
             LOG.error("ElastiStor snapshot of volume {} failed", volume.getUuid(), e);
@@ -200,15 +200,6 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             // a VM snapshot's member fails to CloudStack's VM snapshot strategy, which handles CloudRuntimeException
             throw isVmSnapshotMember(snapshot) ? Refusal.failure(message, e) : Refusal.ofTake(message);
         }
-    }
-
-    private void failQuietly(SnapshotInfo snapshot, SnapshotInfo onPrimary) {
-        try {
-            onPrimary.processEvent(ObjectInDataStoreStateMachine.Event.OperationFailed);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not mark the primary reference of snapshot {} failed: {}", onPrimary.getUuid(), e.toString());
-        }
-        snapshotService.processEventOnSnapshotObject(snapshot, Snapshot.Event.OperationFailed);
     }
 
     private void recordDetails(long snapshotId, long poolId, VolumeSnapshotResult arraySnapshot, ConsistentSnapshotTaker.Taken result) {
@@ -231,7 +222,7 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
     }
 
     /** quiescevm travels only in the server's CreateSnapshotPayload (also for VM-snapshot GROUP members). */
-    static boolean quiesceRequested(SnapshotInfo snapshot) {
+    public static boolean quiesceRequested(SnapshotInfo snapshot) {
         Object payload = snapshot.getPayload();
         return payload instanceof CreateSnapshotPayload && ((CreateSnapshotPayload) payload).getQuiescevm();
     }
@@ -302,11 +293,11 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
         Long poolId = VolumeSnapshotRecord.find(snapshotDetailsDao, snapshotId).map(ArraySnapshotLocation::poolId)
                 .orElse(volume == null ? null : volume.getPoolId());
         if (poolId == null) {
-            return forget(snapshotId, snapshot);
+            return SnapshotRows.forget(snapshotDataStoreDao, snapshotDao, snapshotDetailsDao, snapshotId, snapshot);
         }
         return locks.onPool(poolId, "Delete of snapshot " + snapshot.getName(), () -> {
             deleteOnArray(snapshotId, snapshot, volume, poolId);
-            return forget(snapshotId, snapshot);
+            return SnapshotRows.forget(snapshotDataStoreDao, snapshotDao, snapshotDetailsDao, snapshotId, snapshot);
         });
     }
 
@@ -335,16 +326,6 @@ public class ElastiStorSnapshotStrategy implements SnapshotStrategy {
             throw new CloudRuntimeException("Snapshot " + snapshot.getName() + " cannot be deleted: " + e.getMessage()
                     + ". Delete the volumes created from it first.", e);
         }
-    }
-
-    private boolean forget(long snapshotId, SnapshotVO snapshot) {
-        for (SnapshotDataStoreVO ref : snapshotDataStoreDao.listBySnapshotAndDataStoreRole(snapshotId, DataStoreRole.Primary)) {
-            snapshotDataStoreDao.remove(ref.getId());
-        }
-        snapshot.setState(Snapshot.State.Destroyed);
-        snapshotDao.update(snapshotId, snapshot);
-        snapshotDetailsDao.removeDetails(snapshotId);
-        return true;
     }
 
     @Override

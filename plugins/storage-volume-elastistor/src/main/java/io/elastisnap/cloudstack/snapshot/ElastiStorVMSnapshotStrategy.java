@@ -140,23 +140,6 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         return true;
     }
 
-    private void transit(VMSnapshot vmSnapshot, VMSnapshot.Event event) {
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, event);
-        } catch (NoTransitionException e) {
-            throw new CloudRuntimeException("VM snapshot " + vmSnapshot.getName() + " cannot go from " + vmSnapshot.getState()
-                    + " on " + event + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void failQuietly(VMSnapshot vmSnapshot) {
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.OperationFailed);
-        } catch (NoTransitionException | RuntimeException e) {
-            LOG.warn("Could not mark VM snapshot {} failed: {}", vmSnapshot.getName(), e.toString());
-        }
-    }
-
     @Override
     public VMSnapshot takeVMSnapshot(VMSnapshot vmSnapshot) {
         VMInstanceVO vm = vmInstanceDao.findById(vmSnapshot.getVmId());
@@ -169,7 +152,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private VMSnapshot take(VMSnapshot vmSnapshot, VMInstanceVO vm, List<VolumeVO> volumes) {
-        transit(vmSnapshot, VMSnapshot.Event.CreateRequested);
+        VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.CreateRequested);
         List<VolumeSnapshotResult> taken = new ArrayList<>();
         long poolId = volumes.isEmpty() ? 0 : volumes.get(0).getPoolId();
         try {
@@ -188,15 +171,15 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                         .save(vmSnapshotDetailsDao, vmSnapshot.getId());
             }
             result.recordIn((name, value) -> vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), name, value, true));
-            makeCurrent((VMSnapshotVO) vmSnapshot, true);
-            transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
+            VmSnapshotRows.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, true);
+            VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             LOG.info("VM snapshot {} of {}: {} volume(s), {}, frozen {} ms", vmSnapshot.getName(), vm.getInstanceName(), taken.size(),
                     result.level(), result.frozenWindowMillis());
             return vmSnapshot;
         } catch (RuntimeException e) {
             taker.deleteQuietly(poolId, taken);
             vmSnapshotDetailsDao.removeDetails(vmSnapshot.getId());
-            failQuietly(vmSnapshot);
+            VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
             String message = "ElastiStor VM snapshot " + vmSnapshot.getName() + " of " + vm.getInstanceName() + " failed: " + e.getMessage();
             // CloudStack 4.22's createVMSnapshot answers only "internal error": the Error VM snapshot keeps the real cause.
             vmSnapshotDetailsDao.addDetail(vmSnapshot.getId(), ElastiStorPool.SNAPSHOT_FAILURE, message, true);
@@ -205,23 +188,9 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     /** createVMSnapshot quiescevm; CloudStack's own storage strategy freezes when no options are given, and so do we. */
-    static boolean quiesceRequested(VMSnapshot vmSnapshot) {
+    public static boolean quiesceRequested(VMSnapshot vmSnapshot) {
         VMSnapshotOptions options = vmSnapshot instanceof VMSnapshotVO ? ((VMSnapshotVO) vmSnapshot).getOptions() : null;
         return options == null || options.needQuiesceVM();
-    }
-
-    /** The VM's current snapshot moves here; a new snapshot without a parent becomes the child of the previous current one. */
-    private void makeCurrent(VMSnapshotVO vmSnapshot, boolean adoptPreviousAsParent) {
-        VMSnapshotVO previous = vmSnapshotDao.findCurrentSnapshotByVmId(vmSnapshot.getVmId());
-        if (previous != null && previous.getId() != vmSnapshot.getId()) {
-            previous.setCurrent(false);
-            vmSnapshotDao.update(previous.getId(), previous);
-            if (adoptPreviousAsParent && vmSnapshot.getParent() == null) {
-                vmSnapshot.setParent(previous.getId());
-            }
-        }
-        vmSnapshot.setCurrent(true);
-        vmSnapshotDao.update(vmSnapshot.getId(), vmSnapshot);
     }
 
     @Override
@@ -246,7 +215,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private boolean revert(VMSnapshot vmSnapshot, List<VmSnapshotVolume> entries) {
-        transit(vmSnapshot, VMSnapshot.Event.RevertRequested);
+        VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.RevertRequested);
         List<VmSnapshotVolume> reverted = new ArrayList<>();
         try {
             for (VmSnapshotVolume entry : entries) {
@@ -257,11 +226,11 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                 arrays.forPool(entry.location().poolId()).rollback(entry.location().esVolumeId(), entry.location().path());
                 reverted.add(entry);
             }
-            makeCurrent((VMSnapshotVO) vmSnapshot, false);
-            transit(vmSnapshot, VMSnapshot.Event.OperationSucceeded);
+            VmSnapshotRows.makeCurrent(vmSnapshotDao, (VMSnapshotVO) vmSnapshot, false);
+            VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.OperationSucceeded);
             return true;
         } catch (RuntimeException e) {
-            failQuietly(vmSnapshot);
+            VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
             List<VmSnapshotVolume> pending = new ArrayList<>(entries);
             pending.removeAll(reverted);
             throw new CloudRuntimeException("Revert to VM snapshot " + vmSnapshot.getName() + " failed: " + e.getMessage()
@@ -277,7 +246,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
     }
 
     private boolean delete(VMSnapshot vmSnapshot, List<VmSnapshotVolume> entries) {
-        transit(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
+        VmSnapshotRows.transit(vmSnapshotHelper, vmSnapshot, VMSnapshot.Event.ExpungeRequested);
         List<VmSnapshotVolume> deleted = new ArrayList<>();
         try {
             for (VmSnapshotVolume entry : entries) {
@@ -289,7 +258,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                 deleted.add(entry);
             }
         } catch (RuntimeException e) {
-            failQuietly(vmSnapshot);
+            VmSnapshotRows.failQuietly(vmSnapshotHelper, vmSnapshot);
             List<VmSnapshotVolume> remaining = new ArrayList<>(entries);
             remaining.removeAll(deleted);
             throw new CloudRuntimeException("Deleting VM snapshot " + vmSnapshot.getName() + " failed: " + e.getMessage()
@@ -297,7 +266,7 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
                     + " (delete the VM snapshot again to finish)"), e);
         }
         // As CloudStack's own strategies: the row is removed while Expunging, with no further transition.
-        removeFromDb((VMSnapshotVO) vmSnapshot);
+        VmSnapshotRows.remove(vmSnapshotDao, vmSnapshotDetailsDao, (VMSnapshotVO) vmSnapshot);
         return true;
     }
 
@@ -326,36 +295,9 @@ public class ElastiStorVMSnapshotStrategy implements VMSnapshotStrategy {
         }
     }
 
-    /** Re-links the VM's snapshot tree around the removed snapshot, as CloudStack's own strategies do. */
-    private void removeFromDb(VMSnapshotVO vmSnapshot) {
-        for (VMSnapshotVO child : vmSnapshotDao.findByVm(vmSnapshot.getVmId())) {
-            if (child.getParent() != null && child.getParent() == vmSnapshot.getId()) {
-                child.setParent(vmSnapshot.getParent());
-                vmSnapshotDao.update(child.getId(), child);
-            }
-        }
-        if (Boolean.TRUE.equals(vmSnapshot.getCurrent()) && vmSnapshot.getParent() != null) {
-            VMSnapshotVO parent = vmSnapshotDao.findById(vmSnapshot.getParent());
-            if (parent != null) {
-                parent.setCurrent(true);
-                vmSnapshotDao.update(parent.getId(), parent);
-            }
-        }
-        vmSnapshot.setCurrent(false);
-        vmSnapshotDao.update(vmSnapshot.getId(), vmSnapshot);
-        vmSnapshotDetailsDao.removeDetails(vmSnapshot.getId());
-        vmSnapshotDao.remove(vmSnapshot.getId());
-    }
-
-    /** The VM (and with it its ElastiStor volumes and their snapshots) is being expunged or unmanaged: records only. */
     @Override
     public boolean deleteVMSnapshotFromDB(VMSnapshot vmSnapshot, boolean unmanage) {
-        try {
-            vmSnapshotHelper.vmSnapshotStateTransitTo(vmSnapshot, VMSnapshot.Event.ExpungeRequested);
-        } catch (NoTransitionException e) {
-            LOG.debug("VM snapshot {} is {}; removing its records anyway", vmSnapshot.getName(), vmSnapshot.getState());
-        }
-        removeFromDb((VMSnapshotVO) vmSnapshot);
+        VmSnapshotRows.removeAnyway(vmSnapshotHelper, vmSnapshotDao, vmSnapshotDetailsDao, (VMSnapshotVO) vmSnapshot);
         return true;
     }
 

@@ -28,7 +28,9 @@ import com.cloud.resource.ResourceWrapper;
 import io.elastisnap.cloudstack.command.BackupSnapshotToSecondaryCommand;
 import io.elastisnap.cloudstack.command.DeleteSnapshotBackupCommand;
 import io.elastisnap.cloudstack.command.FreezeLeaseCommand;
+import io.elastisnap.cloudstack.command.RestorePoolVolumeCommand;
 import io.elastisnap.cloudstack.command.RestoreSnapshotBackupCommand;
+import io.elastisnap.cloudstack.command.TakePoolSnapshotCommand;
 import io.elastisnap.cloudstack.command.TakeConsistentSnapshotCommand;
 import io.elastisnap.cloudstack.command.VerifySnapshotBackupCommand;
 
@@ -65,7 +67,7 @@ public class WrapperDiscoveryTest {
         Set<Class<?>> handled = wrappers.stream().map(w -> w.getAnnotation(ResourceWrapper.class).handles()).collect(Collectors.toSet());
         assertEquals(new HashSet<>(Arrays.asList(TakeConsistentSnapshotCommand.class, FreezeLeaseCommand.class,
                 BackupSnapshotToSecondaryCommand.class, VerifySnapshotBackupCommand.class, RestoreSnapshotBackupCommand.class,
-                DeleteSnapshotBackupCommand.class)), handled);
+                DeleteSnapshotBackupCommand.class, TakePoolSnapshotCommand.class, RestorePoolVolumeCommand.class)), handled);
     }
 
     /** The plugin's own compiled classes in the wrapper package (the surface module's classes are a different root). */

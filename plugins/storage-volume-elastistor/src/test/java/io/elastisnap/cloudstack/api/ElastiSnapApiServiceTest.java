@@ -109,18 +109,21 @@ public class ElastiSnapApiServiceTest {
     }
 
     @Test
-    public void threeAdminOnlyCommandsAreRegisteredUnderTheirOwnNames() {
+    public void sixAdminOnlyCommandsAreRegisteredUnderTheirOwnNamesAndOnlyTheAdoptionTakesASecret() {
         Set<String> names = new HashSet<>();
         List<Class<?>> commands = service.getCommands();
         for (Class<?> command : commands) {
             APICommand api = command.getAnnotation(APICommand.class);
             assertNotNull(command + " needs @APICommand", api);
             assertArrayEquals(command.getName(), new RoleType[] {RoleType.Admin}, api.authorized());
-            assertFalse("no secret in or out", api.requestHasSensitiveInfo() || api.responseHasSensitiveInfo());
+            assertFalse("no secret out", api.responseHasSensitiveInfo());
+            assertEquals("only the adoption takes a secret (the key)", command == AdoptPoolCmd.class, api.requestHasSensitiveInfo());
+            assertFalse("a command taking a secret is synchronous: an async job stores its parameters",
+                    api.requestHasSensitiveInfo() && BaseAsyncCmd.class.isAssignableFrom(command));
             names.add(api.name());
         }
         assertEquals(new HashSet<>(java.util.Arrays.asList("acquireElastiStorFreezeLease", "releaseElastiStorFreezeLease",
-                "getElastiStorConsistencyReport")), names);
+                "getElastiStorConsistencyReport", "adoptElastiStorPool", "detachElastiStorPool", "listElastiStorAdoptedPools")), names);
         assertTrue("lease commands are async jobs, audited by their events",
                 BaseAsyncCmd.class.isAssignableFrom(AcquireFreezeLeaseCmd.class) && BaseAsyncCmd.class.isAssignableFrom(ReleaseFreezeLeaseCmd.class));
     }

@@ -88,6 +88,34 @@ public class CommandSerializationTest {
     }
 
     @Test
+    public void poolCommandsKeepTheirKeyOutOfCloudStackCommandLoggingAndCarryItOverTheWire() {
+        ElastiCenterEndpoint endpoint = new ElastiCenterEndpoint("https://ec.example:443",
+                TlsTrust.fromSpec("sha256:" + SampleCommand.FINGERPRINT));
+        TakePoolSnapshotCommand take = new TakePoolSnapshotCommand("i-2-10-VM", "pool-uuid", "SharedMountPoint", "es-pool-vol",
+                "espool-1", Arrays.asList("root.qcow2", "data.qcow2"), "REQUIRED", FreezeLimits.builder().build(),
+                Duration.ofMinutes(10), endpoint, Secret.of(SampleCommand.KEY));
+        RestorePoolVolumeCommand restore = new RestorePoolVolumeCommand("pool-uuid", "NetworkFilesystem", "es-pool-vol", "espool-1",
+                "pool/vol@espool-1", "root.qcow2", "root.qcow2", false, Duration.ofMinutes(10), endpoint, Secret.of(SampleCommand.KEY));
+        Gson logging = new GsonBuilder().setExclusionStrategies(new CloudStackLoggingExclusion()).create();
+        Gson wire = new Gson();
+        for (PoolSnapshotCommand command : Arrays.asList(take, restore)) {
+            String logged = logging.toJson(command);
+            assertFalse(logged, logged.contains(SampleCommand.KEY));
+            assertTrue("the rest is logged: " + logged, logged.contains("es-pool-vol") && logged.contains("espool-1"));
+            assertFalse(command.toString().contains(SampleCommand.KEY));
+            PoolSnapshotCommand copy = wire.fromJson(wire.toJson(command), command.getClass());
+            assertEquals(Secret.of(SampleCommand.KEY), copy.getApiKey());
+            assertEquals(endpoint, copy.getEndpoint());
+            assertFalse(copy.executeInSequence());
+        }
+        TakePoolSnapshotCommand copy = wire.fromJson(wire.toJson(take), TakePoolSnapshotCommand.class);
+        assertEquals(Arrays.asList("root.qcow2", "data.qcow2"), copy.getFiles());
+        assertEquals(FreezeLimits.builder().build(), copy.getLimits());
+        assertEquals("a restore copies a whole volume", RestorePoolVolumeCommand.WAIT_SECONDS,
+                wire.fromJson(wire.toJson(restore), RestorePoolVolumeCommand.class).getWait());
+    }
+
+    @Test
     public void apiKeyNeverAppearsInToString() {
         TakeConsistentSnapshotCommand command = SampleCommand.create();
         assertEquals(TakeConsistentSnapshotCommand.class.getName(), command.toString());

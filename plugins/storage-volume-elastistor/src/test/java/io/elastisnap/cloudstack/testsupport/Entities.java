@@ -4,6 +4,7 @@ package io.elastisnap.cloudstack.testsupport;
 import org.apache.cloudstack.engine.subsystem.api.storage.VMSnapshotOptions;
 import org.apache.cloudstack.storage.datastore.db.StoragePoolVO;
 
+import com.cloud.hypervisor.Hypervisor.HypervisorType;
 import com.cloud.storage.Snapshot;
 import com.cloud.storage.SnapshotVO;
 import com.cloud.storage.Storage.StoragePoolType;
@@ -29,6 +30,8 @@ public final class Entities {
         public final String provider;
         public long usedBytes;
         public boolean inMaintenance;
+        public StoragePoolType type = StoragePoolType.Iscsi;
+        public HypervisorType hypervisor = HypervisorType.KVM;
 
         public Pool(long id, String name, String provider) {
             this.id = id;
@@ -63,7 +66,12 @@ public final class Entities {
 
         @Override
         public StoragePoolType getPoolType() {
-            return StoragePoolType.Iscsi;
+            return type;
+        }
+
+        @Override
+        public HypervisorType getHypervisor() {
+            return hypervisor;
         }
 
         // The real ModifyStoragePoolCommand(boolean, StoragePool) and StorageFilerTO read getHostAddress() and getPath(),

@@ -101,6 +101,8 @@ public final class FakeDb {
 
     public FakeDb() {
         when(poolDao.findById(anyLong())).thenAnswer(i -> pools.get((Long) i.getArgument(0)));
+        when(poolDao.findByUuid(anyString())).thenAnswer(i -> pools.values().stream()
+                .filter(p -> p.getUuid().equals(i.getArgument(0))).findFirst().orElse(null));
         when(poolDao.findPoolsByProvider(anyString())).thenAnswer(i -> pools.values().stream()
                 .filter(p -> p.getStorageProviderName().equals(i.getArgument(0))).collect(Collectors.<StoragePoolVO>toList()));
         when(volumeDao.findById(anyLong())).thenAnswer(i -> volumes.get((Long) i.getArgument(0)));
@@ -167,6 +169,9 @@ public final class FakeDb {
         doAnswer(i -> rows.remove((Long) i.getArgument(0))).when(dao).removeDetails(anyLong());
         when(dao.listDetailsKeyPairs(anyLong())).thenAnswer(i -> new HashMap<>(rows.getOrDefault((Long) i.getArgument(0),
                 Collections.emptyMap())));
+        when(dao.findDetails(anyString())).thenAnswer(i -> rowsNamed(type, rows, i.getArgument(0), null));
+        when(dao.findDetails(anyString(), anyString(), nullable(Boolean.class))).thenAnswer(i -> rowsNamed(type, rows, i.getArgument(0),
+                i.getArgument(1)));
         if (type == VolumeDetailsDao.class) {
             when(((VolumeDetailsDao) dao).findDetail(anyLong(), anyString())).thenAnswer(i -> detailRow(VolumeDetailVO.class, type, rows,
                     i.getArgument(0), i.getArgument(1)));
@@ -181,6 +186,22 @@ public final class FakeDb {
                     .collect(Collectors.toList()));
         }
         return dao;
+    }
+
+    /** findDetails(name[, value]): a row per resource carrying the detail (with that value), as ResourceDetailsDaoBase lists them. */
+    private List<ResourceDetail> rowsNamed(Class<?> daoType, Map<Long, Map<String, String>> rows, String name, String value) {
+        Class<? extends ResourceDetail> voType = daoType == StoragePoolDetailsDao.class ? StoragePoolDetailVO.class
+                : daoType == SnapshotDetailsDao.class ? SnapshotDetailsVO.class : VolumeDetailVO.class;
+        List<ResourceDetail> found = new ArrayList<>();
+        rows.forEach((id, details) -> {
+            String stored = details.get(name);
+            if (stored != null && (value == null || value.equals(stored))) {
+                ResourceDetail row = detailRow(voType, daoType, rows, id, name);
+                when(row.getResourceId()).thenReturn(id);
+                found.add(row);
+            }
+        });
+        return found;
     }
 
     private <R extends ResourceDetail> R detailRow(Class<R> voType, Class<?> daoType, Map<Long, Map<String, String>> rows, long id,

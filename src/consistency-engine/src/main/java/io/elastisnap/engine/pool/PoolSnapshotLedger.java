@@ -262,6 +262,28 @@ public final class PoolSnapshotLedger {
         return new Released(entry, true);
     }
 
+    /**
+     * The group succeeded and its references are kept elsewhere from now on (CloudStack's snapshot details, which also
+     * count them): the entry goes, the pool snapshot stays on the array. Without this, a host-side {@code release} or
+     * reconcile could delete a pool snapshot the other owner still refers to.
+     *
+     * @throws IllegalStateException when no committed entry exists for that pool snapshot
+     */
+    public void handOver(ArraySnapshot snapshot) {
+        locked(() -> {
+            Path file = fileOf(snapshot.volumeId(), snapshot.snapshotName());
+            Entry entry = read(file).filter(e -> e.state == State.COMMITTED).orElseThrow(() -> new IllegalStateException(
+                    "no committed ledger entry for pool snapshot " + snapshot.volumeId() + "@" + snapshot.snapshotName()));
+            try {
+                Files.delete(file);
+                DurableFiles.syncDirectory(directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot hand over " + entry + ": " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
     /** Every entry, oldest first. */
     public List<Entry> entries() {
         List<Entry> all = readAll();
@@ -282,9 +304,20 @@ public final class PoolSnapshotLedger {
      * finish too. A PENDING entry of a live process is that process's group in progress and is left alone.
      */
     public Reconciled reconcile(PoolArray array) {
+        return reconcile(array, null);
+    }
+
+    /**
+     * {@link #reconcile(PoolArray)} for the entries of one pool volume only: what a process holding the client of that
+     * volume's ElastiCenter, and no other, can finish (a host serving pools on several ElastiCenters).
+     *
+     * @param poolVolumeId null: every entry
+     */
+    public Reconciled reconcile(PoolArray array, String poolVolumeId) {
         Reconciled report = new Reconciled();
         for (Entry entry : entries()) {
-            if (entry.state == State.COMMITTED && !entry.refs.isEmpty()) {
+            if (entry.state == State.COMMITTED && !entry.refs.isEmpty()
+                    || poolVolumeId != null && !poolVolumeId.equals(entry.poolVolumeId)) {
                 continue;
             }
             String name = entry.poolVolumeId + "@" + entry.snapshotName;

@@ -85,7 +85,20 @@ public final class VolumeRestore {
         PoolSnapshotLedger.Entry entry = ledger.entryOf(refId).orElseThrow(() -> new IllegalArgumentException(
                 "no committed pool snapshot is referenced by " + refId + " in " + ledger.directory()));
         PoolSnapshotRef ref = entry.refs().stream().filter(r -> r.id().equals(refId)).findFirst().orElseThrow();
-        ArraySnapshot snapshot = entry.snapshot().orElseThrow();
+        return restore(entry.snapshot().orElseThrow(), ref.file(), target, overwrite, refId);
+    }
+
+    /**
+     * The same for a pool snapshot whose references another owner keeps (CloudStack's snapshot details, after
+     * {@link PoolSnapshotLedger#handOver}): the snapshot and the file's path relative to the pool's mount point are
+     * given instead of being read from the ledger.
+     */
+    public Timings restore(ArraySnapshot snapshot, String relativeFile, Path target, boolean overwrite) throws IOException {
+        return restore(snapshot, relativeFile, target, overwrite, snapshot.snapshotName() + ":" + relativeFile);
+    }
+
+    private Timings restore(ArraySnapshot snapshot, String relativeFile, Path target, boolean overwrite, String label)
+            throws IOException {
         if (!overwrite && Files.exists(target)) {
             throw new IllegalArgumentException(target + " exists; a volume from a snapshot goes into a new file (choose another path)");
         }
@@ -115,9 +128,9 @@ public final class VolumeRestore {
             cloneHost.mount(device, mount);
             undo.add(new Undo("unmount " + mount, () -> HostCommand.run(STEP_TIMEOUT, "umount", mount.toString())));
             marks[2] = System.nanoTime();
-            Path source = mount.resolve(ref.file()).normalize();
+            Path source = mount.resolve(relativeFile).normalize();
             if (!source.startsWith(mount) || !Files.isRegularFile(source)) {
-                throw new IOException("the pool snapshot " + snapshot.path() + " has no file " + ref.file()
+                throw new IOException("the pool snapshot " + snapshot.path() + " has no file " + relativeFile
                         + " (the clone's file system mounted at " + mount + ")");
             }
             undo.add(new Undo("remove " + partial, () -> Files.deleteIfExists(partial)));
@@ -135,7 +148,7 @@ public final class VolumeRestore {
             journal.remove(tag);
             marks[4] = System.nanoTime();
             Timings timings = new Timings(marks, bytes);
-            LOG.info("Restored {} ({}) from {} into {}: {}", refId, ref.file(), snapshot.path(), target, timings);
+            LOG.info("Restored {} ({}) from {} into {}: {}", label, relativeFile, snapshot.path(), target, timings);
             return timings;
         } catch (IOException | RuntimeException e) {
             if (undoAll(undo, e)) {

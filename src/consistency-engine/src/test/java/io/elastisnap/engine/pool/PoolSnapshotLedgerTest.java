@@ -57,6 +57,25 @@ public class PoolSnapshotLedgerTest {
     }
 
     @Test
+    public void aHandedOverPoolSnapshotLeavesTheLedgerButStaysOnTheArray() {
+        committedWithTwoRefs();
+        ArraySnapshot taken = ledger.entries().get(0).snapshot().orElseThrow();
+
+        ledger.handOver(taken);
+
+        assertTrue(ledger.entries().isEmpty());
+        assertEquals(1, array.existing().size());
+        assertTrue("nothing left for reconcile to delete", ledger.reconcile(array).deleted.isEmpty());
+        assertEquals(1, array.existing().size());
+        try {
+            ledger.handOver(taken);
+            fail("a second hand-over has nothing to hand over");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("pool-1@esnap-g1"));
+        }
+    }
+
+    @Test
     public void releasingAnUnknownReferenceNamesIt() {
         committedWithTwoRefs();
         try {
@@ -104,6 +123,22 @@ public class PoolSnapshotLedgerTest {
         assertTrue(array.find("pool-1", "esnap-g1").isPresent());
         assertFalse(array.find("pool-1", "esnap-g2").isPresent());
         assertEquals(2, ledger.entries().size());
+    }
+
+    @Test
+    public void reconcileOfOnePoolVolumeLeavesTheOthersEntriesAlone() throws Exception {
+        ledger.begin("g2", "esnap-g2", List.of("pool-1"), List.of(ref("db")));
+        array.put("pool-1", "esnap-g2");
+        ownedByADeadProcess("pool-1@esnap-g2");
+        ledger.begin("g4", "esnap-g4", List.of("pool-2"), List.of(ref("app")));
+        array.put("pool-2", "esnap-g4");
+        ownedByADeadProcess("pool-2@esnap-g4");
+
+        assertEquals(List.of("pool-2@esnap-g4 (was PENDING)"), ledger.reconcile(array, "pool-2").deleted);
+
+        assertTrue("another ElastiCenter's entry is not touched", array.find("pool-1", "esnap-g2").isPresent());
+        assertFalse(array.find("pool-2", "esnap-g4").isPresent());
+        assertEquals(1, ledger.entries().size());
     }
 
     @Test

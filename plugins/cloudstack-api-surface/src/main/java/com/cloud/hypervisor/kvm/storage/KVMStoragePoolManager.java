@@ -6,6 +6,10 @@ public class KVMStoragePoolManager {
     private KVMStoragePoolManager() {
     }
 
+    public KVMStoragePool getStoragePool(com.cloud.storage.Storage.StoragePoolType type, String uuid) {
+        throw new UnsupportedOperationException();
+    }
+
     public KVMStoragePool getStoragePoolByURI(String uri) {
         throw new UnsupportedOperationException();
     }

@@ -54,6 +54,10 @@ public class StoragePoolVO implements StoragePool {
         throw new UnsupportedOperationException();
     }
 
+    public com.cloud.hypervisor.Hypervisor.HypervisorType getHypervisor() {
+        throw new UnsupportedOperationException();
+    }
+
     public Long getClusterId() {
         throw new UnsupportedOperationException();
     }
